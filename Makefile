@@ -1,0 +1,61 @@
+# Rounds: `make run` serves the demo hospital, `make test` proves it on SQLite and PostgreSQL.
+# Both install what is missing first: a pinned uv in .tools/, then the locked packages in .venv/.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_SIZE ?= hospital
+
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test lint typecheck pytest deps test-deps services vendor clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+deps: $(UV)
+	$(UV) sync --frozen --inexact --python $(PYTHON) --quiet
+
+test-deps: $(UV)
+	$(UV) sync --frozen --extra test --python $(PYTHON) --quiet
+
+run: deps
+	$(BIN)/rounds db upgrade
+	$(BIN)/rounds demo load --size $(DEMO_SIZE) --if-empty
+	$(BIN)/rounds serve --host $(HOST) --port $(PORT)
+
+# PostgreSQL must be up for the tests; start the local cluster when it is installed but down.
+services:
+	@if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; then \
+	  if command -v pg_ctlcluster >/dev/null; then \
+	    pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start || true; \
+	  fi; \
+	fi
+
+lint: test-deps
+	$(BIN)/ruff check server sync scanners tests
+	$(BIN)/ruff format --check server sync scanners tests
+
+typecheck: test-deps
+	$(BIN)/mypy
+
+pytest: test-deps services
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+# Copy the pinned browser libraries from npm into the repository (run after changing package.json).
+vendor:
+	npm ci --no-audit --no-fund
+	cp node_modules/htmx.org/dist/htmx.min.js server/static/vendor/htmx.min.js
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache

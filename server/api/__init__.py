@@ -1,0 +1,26 @@
+"""The JSON API under /api/v1: thin controllers, parse -> service -> wire type."""
+
+from litestar import Router
+
+from server.api.assets import AssetController
+from server.api.auth import AuthController
+from server.api.people import PeopleController
+from server.api.reference import ReferenceController
+from server.api.stock import StockController
+from server.api.patrol import PatrolController
+from server.api.work import WorkOrderController
+
+
+def api_router() -> Router:
+    return Router(
+        path="/api/v1",
+        route_handlers=[
+            AuthController,
+            ReferenceController,
+            AssetController,
+            PeopleController,
+            StockController,
+            PatrolController,
+            WorkOrderController,
+        ],
+    )

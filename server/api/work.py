@@ -1,0 +1,39 @@
+"""Work orders as far as they exist yet: the scoped list, and the rate card that prices labour."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from litestar import Controller, get
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.domain.accounts.actor import Actor
+from server.domain.accounts.policy import Permission
+from server.domain.paging import PageRequest
+from server.domain.rates.service import RateCardOut, rate_card_in_force
+from server.domain.work.schemas import WorkOrderPage
+from server.domain.work.service import search_work_orders, work_order_out
+from server.web.security import requires
+
+
+class WorkOrderController(Controller):
+    tags = ["work"]
+
+    @get("/work-orders", guards=requires(Permission.READ_WORK_ORDERS))
+    async def work_orders(
+        self,
+        db_session: AsyncSession,
+        actor: Actor,
+        open_only: bool = False,
+        limit: int = Parameter(default=50, ge=1, le=200),
+        offset: int = Parameter(default=0, ge=0),
+    ) -> WorkOrderPage:
+        """Requesters see their department's orders, technicians and leads their team's."""
+        page = PageRequest(limit, offset)
+        rows, total = await search_work_orders(db_session, actor, page, open_only=open_only)
+        return WorkOrderPage([work_order_out(r) for r in rows], total, page.limit, page.offset)
+
+    @get("/rate-card", guards=requires(Permission.READ_RATE_CARD))
+    async def rate_card(self, db_session: AsyncSession) -> RateCardOut:
+        return await rate_card_in_force(db_session, date.today())

@@ -1,0 +1,105 @@
+"""create_app(): the one factory. Wires the API, the console, the public card and the plugins."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from litestar import Litestar, get
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.response import Redirect
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from sqlalchemy import text
+
+from server.api import api_router
+from server.console import console_router, public_router
+from server.db.engine import make_engine, make_session_factory
+from server.settings import Settings, load_settings
+from server.web.db import provide_db_session, provide_settings
+from server.web.errors import EXCEPTION_HANDLERS
+from server.web.security import PUBLIC, SESSION_COOKIE, provide_actor
+from server.web.state import Runtime, runtime
+
+HERE = Path(__file__).resolve().parent
+# The largest JSON body any endpoint takes; uploads have their own limits per route.
+MAX_BODY_BYTES = 1024 * 1024
+
+
+@get("/healthz", opt=PUBLIC, include_in_schema=False)
+async def healthz(state: State) -> dict[str, str]:
+    """Up and able to reach its database."""
+    async with runtime(state).engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
+    return {"status": "ok", "database": "ok"}
+
+
+@get("/", opt=PUBLIC, include_in_schema=False)
+async def root() -> Redirect:
+    return Redirect("/desk/")
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or load_settings()
+    engine = make_engine(settings.database)
+    rt = Runtime(settings=settings, engine=engine, session_factory=make_session_factory(engine))
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    return Litestar(
+        route_handlers=[
+            healthz,
+            root,
+            api_router(),
+            console_router(),
+            public_router(),
+            create_static_files_router(
+                path="/static", directories=[HERE / "static"], opt=PUBLIC, include_in_schema=False
+            ),
+            create_static_files_router(
+                path="/app",
+                directories=[settings.pwa_dir],
+                html_mode=True,
+                opt=PUBLIC,
+                include_in_schema=False,
+            ),
+        ],
+        state=State({"runtime": rt}),
+        lifespan=[lifespan],
+        dependencies={
+            "db_session": Provide(provide_db_session),
+            "settings": Provide(provide_settings, sync_to_thread=False),
+            "actor": Provide(provide_actor),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        plugins=[HTMXPlugin()],
+        template_config=TemplateConfig(
+            directory=HERE / "console" / "templates", engine=JinjaTemplateEngine
+        ),
+        csrf_config=CSRFConfig(
+            secret=settings.auth.secret_key,
+            cookie_secure=settings.auth.cookie_secure,
+            cookie_httponly=False,
+            exclude=["/api/", "/healthz", "/schema"],
+        ),
+        openapi_config=OpenAPIConfig(
+            title="Rounds API", version="1", path="/schema", render_plugins=[SwaggerRenderPlugin()]
+        ),
+        request_max_body_size=MAX_BODY_BYTES,
+        debug=settings.debug,
+    )
+
+
+__all__ = ["SESSION_COOKIE", "create_app"]

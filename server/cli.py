@@ -1,0 +1,160 @@
+"""`rounds`: serve, migrate, load the demo hospital, create users."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Sequence
+
+from server.settings import load_settings
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = load_settings()
+    print(f"Rounds is serving on http://{args.host}:{args.port}/ (desk console at /desk/)")
+    uvicorn.run(
+        "server.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+        log_level="debug" if settings.debug else "info",
+    )
+    return 0
+
+
+def _db_upgrade(_: argparse.Namespace) -> int:
+    from server.db.migrate import upgrade
+
+    upgrade(load_settings().database.url)
+    print("Database is at the latest migration.")
+    return 0
+
+
+def _print_logins() -> None:
+    from server.db.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+    print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for login in DEMO_LOGINS:
+        print(f"  {login.employee_no:<6} {', '.join(login.roles):<20} {login.name} ({login.note})")
+
+
+async def _demo_load(size: str, *, only_if_empty: bool) -> int:
+    from server.db.demo import DemoSize, demo_present, load_demo
+    from server.db.engine import make_engine
+
+    engine = make_engine(load_settings().database)
+    try:
+        if await demo_present(engine):
+            if only_if_empty:
+                print("Demo data already loaded.")
+                _print_logins()
+                return 0
+            print("The database already holds a hospital; demo data not loaded.", file=sys.stderr)
+            return 1
+        summary = await load_demo(engine, DemoSize(size))
+    finally:
+        await engine.dispose()
+    counts = ", ".join(f"{n} {table}" for table, n in summary.counts.items() if n)
+    print(f"Loaded the {summary.size} demo hospital: {counts}.")
+    _print_logins()
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    return asyncio.run(_demo_load(args.size, only_if_empty=args.if_empty))
+
+
+async def _user_create(args: argparse.Namespace, password: str) -> int:
+    from server.db.engine import make_engine, make_session_factory
+    from server.domain.accounts.schemas import NewUser
+    from server.domain.accounts.service import create_user
+    from server.errors import RoundsError
+
+    engine = make_engine(load_settings().database)
+    try:
+        async with make_session_factory(engine)() as session:
+            user = await create_user(
+                session,
+                NewUser(
+                    employee_no=args.employee_no,
+                    name=args.name,
+                    password=password,
+                    roles=args.role,
+                    team_code=args.team,
+                    contractor_code=args.contractor,
+                    department_code=args.department,
+                    site_codes=args.site or [],
+                ),
+            )
+            await session.commit()
+    except RoundsError as exc:
+        print(f"error: {exc.message} ({exc.code})", file=sys.stderr)
+        return 2
+    finally:
+        await engine.dispose()
+    print(f"Created {user.employee_no} {user.name} with roles {', '.join(args.role)}.")
+    return 0
+
+
+def _user(args: argparse.Namespace) -> int:
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    return asyncio.run(_user_create(args, password))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rounds", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the API, console and field app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(handler=_serve)
+
+    db = commands.add_parser("db", help="database maintenance").add_subparsers(
+        dest="db_command", required=True
+    )
+    db.add_parser("upgrade", help="apply all migrations").set_defaults(handler=_db_upgrade)
+
+    demo = commands.add_parser("demo", help="demo data").add_subparsers(
+        dest="demo_command", required=True
+    )
+    load = demo.add_parser("load", help="load a demo hospital into an empty database")
+    load.add_argument("--size", choices=["small", "hospital", "large"], default="hospital")
+    load.add_argument(
+        "--if-empty", action="store_true", help="do nothing (and succeed) when data exists"
+    )
+    load.set_defaults(handler=_demo)
+
+    user = commands.add_parser("user", help="accounts").add_subparsers(
+        dest="user_command", required=True
+    )
+    create = user.add_parser("create", help="create a user; the password is read from stdin")
+    create.add_argument("--employee-no", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument("--role", action="append", required=True, help="repeat for several")
+    create.add_argument("--team", help="team code")
+    create.add_argument("--contractor", help="contractor code")
+    create.add_argument("--department", help="department code")
+    create.add_argument("--site", action="append", help="site code; repeat for several")
+    create.set_defaults(handler=_user)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.handler(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Persistence: the one declarative base, the tables, migrations and demo fixtures."""

@@ -1,0 +1,49 @@
+"""Every table, re-exported so Alembic and the app see one complete metadata."""
+
+from server.db.models.assets import Asset, AssetStatus
+from server.db.models.auth import ConsoleSession, LoginFailure, RefreshToken
+from server.db.models.base import Entity, metadata, new_id
+from server.db.models.org import Building, Department, Floor, Location, LocationKind, Site
+from server.db.models.patrol import Checkpoint, Route, RouteCheckpoint, RouteWindow
+from server.db.models.people import Contractor, Device, Role, Team, User, UserRole, UserSite
+from server.db.models.rates import RateCard, RateCardLine
+from server.db.models.stock import Bin, Item, ItemGtin, Store
+from server.db.models.work import OPEN_STATUSES, WorkOrder, WorkOrderKind, WorkOrderStatus
+
+__all__ = [
+    "OPEN_STATUSES",
+    "Asset",
+    "AssetStatus",
+    "Bin",
+    "Building",
+    "Checkpoint",
+    "ConsoleSession",
+    "Contractor",
+    "Department",
+    "Device",
+    "Entity",
+    "Floor",
+    "Item",
+    "ItemGtin",
+    "Location",
+    "LocationKind",
+    "LoginFailure",
+    "RateCard",
+    "RateCardLine",
+    "RefreshToken",
+    "Role",
+    "Route",
+    "RouteCheckpoint",
+    "RouteWindow",
+    "Site",
+    "Store",
+    "Team",
+    "User",
+    "UserRole",
+    "UserSite",
+    "WorkOrder",
+    "WorkOrderKind",
+    "WorkOrderStatus",
+    "metadata",
+    "new_id",
+]

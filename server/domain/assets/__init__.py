@@ -1,0 +1,1 @@
+"""The asset register: equipment, its tag, where it is and who maintains it."""

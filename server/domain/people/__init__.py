@@ -1,0 +1,1 @@
+"""The people list: who works here, their roles, teams and companies."""

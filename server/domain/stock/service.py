@@ -1,0 +1,61 @@
+"""Reading the catalogue: search by text, find by scanned GTIN."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from server.db.models import Item, ItemGtin, Store
+from server.domain.accounts.actor import Actor
+from server.domain.accounts.policy import scope_stores
+from server.domain.paging import PageRequest
+from server.domain.stock.schemas import ItemOut
+
+
+async def search_items(
+    session: AsyncSession, page: PageRequest, *, query: str = "", gtin: str = ""
+) -> tuple[list[ItemOut], int]:
+    stmt = select(Item)
+    if gtin:
+        with_gtin = select(col(ItemGtin.item_id)).where(col(ItemGtin.gtin) == gtin.zfill(14))
+        stmt = stmt.where(col(Item.id).in_(with_gtin))
+    if query.strip():
+        like = f"%{query.strip()}%"
+        stmt = stmt.where(or_(col(Item.name).ilike(like), col(Item.code).ilike(like)))
+    total = await session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    items = (
+        await session.scalars(stmt.order_by(col(Item.code)).limit(page.limit).offset(page.offset))
+    ).all()
+    gtins: dict[uuid.UUID, list[str]] = defaultdict(list)
+    rows = await session.execute(
+        select(col(ItemGtin.item_id), col(ItemGtin.gtin)).where(
+            col(ItemGtin.item_id).in_([item.id for item in items])
+        )
+    )
+    for item_id, code in rows.tuples():
+        gtins[item_id].append(code)
+    return [
+        ItemOut(
+            id=item.id,
+            code=item.code,
+            name=item.name,
+            unit=item.unit,
+            unit_cost_cents=item.unit_cost_cents,
+            abc_class=item.abc_class,
+            safety_stock=item.safety_stock,
+            reorder_point=item.reorder_point,
+            gtins=sorted(gtins[item.id]),
+        )
+        for item in items
+    ], total
+
+
+async def list_stores(session: AsyncSession, actor: Actor) -> Sequence[Store]:
+    return (
+        await session.scalars(scope_stores(actor, select(Store).order_by(col(Store.code))))
+    ).all()

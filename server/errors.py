@@ -1,0 +1,128 @@
+"""One exception tree with stable codes, mapped to HTTP in one place.
+
+The API answers RFC 9457 problem details with a `code` a phone can act on; the console
+answers an HTML page in the user's language. The catalogue of codes is `ERROR_CODES`,
+which the docs are generated from.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class RoundsError(Exception):
+    """A refusal the user can understand. `code` never changes meaning once published."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "bad_request"
+    title: ClassVar[str] = "Bad request"
+
+    def __init__(self, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = extra
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {}
+
+
+class InvalidInput(RoundsError):
+    status = 422
+    code = "invalid_input"
+    title = "Invalid input"
+
+
+class NotFound(RoundsError):
+    status = 404
+    code = "not_found"
+    title = "Not found"
+
+
+class Unauthenticated(RoundsError):
+    status = 401
+    code = "unauthenticated"
+    title = "Sign-in required"
+
+
+class InvalidCredentials(Unauthenticated):
+    code = "invalid_credentials"
+    title = "Wrong employee number or password"
+
+
+class TokenExpired(Unauthenticated):
+    code = "token_expired"
+    title = "Access token expired"
+
+
+class RefreshRejected(Unauthenticated):
+    code = "refresh_rejected"
+    title = "Refresh token not accepted"
+
+
+class RefreshReused(Unauthenticated):
+    code = "refresh_reused"
+    title = "Refresh token used twice"
+
+
+class Forbidden(RoundsError):
+    status = 403
+    code = "forbidden"
+    title = "Not allowed for your role"
+
+
+class AlreadyExists(RoundsError):
+    status = 409
+    code = "already_exists"
+    title = "Already exists"
+
+
+class TooManyAttempts(RoundsError):
+    status = 429
+    code = "too_many_attempts"
+    title = "Too many failed sign-ins"
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(message, retry_after=retry_after_seconds)
+        self.retry_after_seconds = retry_after_seconds
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}
+
+
+class DatabaseUnavailable(RoundsError):
+    status = 503
+    code = "database_unavailable"
+    title = "Database unavailable, try again shortly"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": "5"}
+
+
+# Codes for refusals raised by the framework itself (routing, body parsing, limits).
+FRAMEWORK_CODES: dict[int, tuple[str, str]] = {
+    400: ("invalid_request", "The request could not be read"),
+    401: ("unauthenticated", "Sign-in required"),
+    403: ("forbidden", "Not allowed"),
+    404: ("not_found", "Not found"),
+    405: ("method_not_allowed", "Method not allowed"),
+    413: ("payload_too_large", "Request body too large"),
+    500: ("internal_error", "Internal error"),
+}
+
+
+def _all_subclasses(cls: type[RoundsError]) -> list[type[RoundsError]]:
+    found = [cls]
+    for sub in cls.__subclasses__():
+        found.extend(_all_subclasses(sub))
+    return found
+
+
+def error_catalogue() -> dict[str, tuple[int, str]]:
+    """Every stable error code with its HTTP status and title."""
+    catalogue = {code: (status, title) for status, (code, title) in FRAMEWORK_CODES.items()}
+    for cls in _all_subclasses(RoundsError):
+        catalogue[cls.code] = (cls.status, cls.title)
+    return dict(sorted(catalogue.items()))

@@ -1,0 +1,164 @@
+"""Settings, one dataclass per concern, read from environment variables.
+
+Every default makes `make run` work on a fresh machine with nothing set. Secrets that
+are not given (the signing key, the Web Push VAPID key pair) are generated on first
+start and kept under the state directory, so they survive restarts and are never in
+the repository.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from server.domain.push_keys import ensure_vapid_keys
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+Environ = Mapping[str, str]
+
+
+def _env(env: Environ, name: str, default: str) -> str:
+    return env.get(name, default) or default
+
+
+def _env_int(env: Environ, name: str, default: int) -> int:
+    raw = env.get(name)
+    return int(raw) if raw else default
+
+
+def _env_bool(env: Environ, name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    """ROUNDS_DATABASE_URL: SQLAlchemy async URL. Default: SQLite file `<state>/rounds.db`.
+
+    PostgreSQL: `postgresql+asyncpg://user@host:5432/rounds`.
+    """
+
+    url: str
+    echo: bool = False
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """Token lifetimes and login throttling.
+
+    ROUNDS_ACCESS_TOKEN_MINUTES (15), ROUNDS_REFRESH_TOKEN_DAYS (30: a worker offline for
+    a week can still push), ROUNDS_CONSOLE_SESSION_HOURS (12), ROUNDS_COOKIE_SECURE (true;
+    set false only when the console is served over plain HTTP to a non-localhost address),
+    ROUNDS_LOGIN_MAX_FAILURES (5) within ROUNDS_LOGIN_WINDOW_MINUTES (15).
+    """
+
+    secret_key: str
+    access_token_minutes: int = 15
+    refresh_token_days: int = 30
+    console_session_hours: int = 12
+    cookie_secure: bool = True
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+
+
+@dataclass(frozen=True)
+class PushSettings:
+    """Web Push VAPID key pair (PEM private key, URL-safe base64 public key) and contact.
+
+    ROUNDS_VAPID_PRIVATE_KEY_FILE, ROUNDS_VAPID_SUBJECT (mailto: or https: contact).
+    Generated under the state directory on first start when unset.
+    """
+
+    private_key_file: Path
+    public_key: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """ROUNDS_STATE_DIR (`var/`): where the SQLite file, generated keys and blobs live.
+
+    ROUNDS_BLOB_DIR (`<state>/blobs`), ROUNDS_REDIS_URL (unset: in-memory channels and
+    jobs; set it when running several workers), ROUNDS_PUBLIC_URL (the base printed in
+    asset QR tags, default http://127.0.0.1:8000), ROUNDS_DEBUG (false).
+    """
+
+    state_dir: Path
+    blob_dir: Path
+    public_url: str
+    redis_url: str | None
+    debug: bool
+    database: DatabaseSettings
+    auth: AuthSettings
+    push: PushSettings
+    pwa_dir: Path = field(default=REPO_ROOT / "pwa")
+
+
+def _read_or_create_secret(path: Path) -> str:
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    _write_private(path, value)
+    return value
+
+
+def _write_private(path: Path, text: str) -> None:
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    # A rename is atomic, so two workers starting together agree on one key.
+    if not path.exists():
+        tmp.replace(path)
+    else:
+        tmp.unlink()
+
+
+def _vapid_keys(env: Environ, state_dir: Path) -> tuple[Path, str]:
+    configured = env.get("ROUNDS_VAPID_PRIVATE_KEY_FILE")
+    key_file = Path(configured) if configured else state_dir / "vapid_private.pem"
+    return key_file, ensure_vapid_keys(key_file, create=not configured)
+
+
+def load_settings(env: Environ | None = None) -> Settings:
+    """Read the settings from `env` (the process environment by default)."""
+    env = os.environ if env is None else env
+    state_dir = Path(_env(env, "ROUNDS_STATE_DIR", str(REPO_ROOT / "var"))).resolve()
+    state_dir.mkdir(parents=True, exist_ok=True)
+    database_url = _env(
+        env, "ROUNDS_DATABASE_URL", f"sqlite+aiosqlite:///{state_dir / 'rounds.db'}"
+    )
+    secret = env.get("ROUNDS_SECRET_KEY") or _read_or_create_secret(state_dir / "secret_key")
+    key_file, public_key = _vapid_keys(env, state_dir)
+    return Settings(
+        state_dir=state_dir,
+        blob_dir=Path(_env(env, "ROUNDS_BLOB_DIR", str(state_dir / "blobs"))),
+        public_url=_env(env, "ROUNDS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        redis_url=env.get("ROUNDS_REDIS_URL") or None,
+        debug=_env_bool(env, "ROUNDS_DEBUG", False),
+        database=DatabaseSettings(
+            url=database_url, echo=_env_bool(env, "ROUNDS_DATABASE_ECHO", False)
+        ),
+        auth=AuthSettings(
+            secret_key=secret,
+            access_token_minutes=_env_int(env, "ROUNDS_ACCESS_TOKEN_MINUTES", 15),
+            refresh_token_days=_env_int(env, "ROUNDS_REFRESH_TOKEN_DAYS", 30),
+            console_session_hours=_env_int(env, "ROUNDS_CONSOLE_SESSION_HOURS", 12),
+            cookie_secure=_env_bool(env, "ROUNDS_COOKIE_SECURE", True),
+            login_max_failures=_env_int(env, "ROUNDS_LOGIN_MAX_FAILURES", 5),
+            login_window_minutes=_env_int(env, "ROUNDS_LOGIN_WINDOW_MINUTES", 15),
+        ),
+        push=PushSettings(
+            private_key_file=key_file,
+            public_key=public_key,
+            subject=_env(env, "ROUNDS_VAPID_SUBJECT", "mailto:facilities@example.org"),
+        ),
+    )

@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by the API and the console: sessions, sign-in, guards, errors."""

@@ -1,0 +1,93 @@
+"""Shared fixtures. Every test that touches the database runs on SQLite and on PostgreSQL.
+
+With CI=true an unreachable PostgreSQL fails the run; elsewhere its tests are skipped
+with the reason, so a laptop without PostgreSQL can still run the SQLite half.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from server.app import create_app
+from server.db.demo import DEMO_PASSWORD, DemoSize, load_demo
+from server.db.engine import make_engine
+from server.settings import DatabaseSettings, Settings, load_settings
+from tests.databases import BACKENDS, in_ci, pg_reachable, scratch_database
+
+BASE_URL = "https://testserver.local"
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    name: str = request.param
+    if name == "postgresql" and not pg_reachable():
+        message = "PostgreSQL is not reachable at 127.0.0.1:5432"
+        if in_ci():
+            pytest.fail(message + " (CI=true: a missing service is a failure)")
+        pytest.skip(message)
+    return name
+
+
+@pytest.fixture
+def empty_database_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A freshly created and migrated database with no rows."""
+    with scratch_database(backend, tmp_path) as url:
+        yield url
+
+
+async def _load_small(url: str) -> None:
+    engine = make_engine(DatabaseSettings(url=url))
+    try:
+        await load_demo(engine, DemoSize.SMALL)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The small demo hospital, loaded once per backend; tests must not rely on changing it."""
+    with scratch_database(backend, tmp_path_factory.mktemp(f"demo-{backend}")) as url:
+        asyncio.run(_load_small(url))
+        yield url
+
+
+def settings_for(url: str, state_dir: Path, **overrides: str) -> Settings:
+    env = {
+        "ROUNDS_DATABASE_URL": url,
+        "ROUNDS_STATE_DIR": str(state_dir),
+        "ROUNDS_PUBLIC_URL": "https://rounds.example.org",
+        **overrides,
+    }
+    return load_settings(env)
+
+
+@pytest.fixture(scope="session")
+def demo_settings(demo_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return settings_for(demo_database_url, tmp_path_factory.mktemp("state"))
+
+
+@pytest.fixture(scope="session")
+def demo_app(demo_settings: Settings) -> Litestar:
+    return create_app(demo_settings)
+
+
+@pytest.fixture
+def client(demo_app: Litestar) -> Iterator[TestClient[Litestar]]:
+    """Real HTTP through the app against the demo hospital; a new cookie jar per test."""
+    with TestClient(demo_app, base_url=BASE_URL) as test_client:
+        yield test_client
+
+
+def api_login(client: TestClient[Litestar], employee_no: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
+    """Sign in through the API and return the Authorization header for the session."""
+    response = client.post(
+        "/api/v1/auth/login", json={"employee_no": employee_no, "password": password}
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
