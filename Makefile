@@ -15,7 +15,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint typecheck pytest deps test-deps services vendor clean
+.PHONY: run test lint typecheck pytest deps test-deps services vendor clean docs
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -59,3 +59,6 @@ vendor:
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache
+
+docs: deps
+	$(BIN)/python -m server.docs > docs/errors.md

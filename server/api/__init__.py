@@ -4,10 +4,10 @@ from litestar import Router
 
 from server.api.assets import AssetController
 from server.api.auth import AuthController
+from server.api.patrol import PatrolController
 from server.api.people import PeopleController
 from server.api.reference import ReferenceController
 from server.api.stock import StockController
-from server.api.patrol import PatrolController
 from server.api.work import WorkOrderController
 
 

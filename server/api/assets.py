@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar.params import FromPath, FromQuery, QueryParameter
 
-from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import Permission
 from server.domain.assets import service
 from server.domain.assets.schemas import AssetDetail, AssetPage
 from server.domain.paging import PageRequest
-from server.settings import Settings
+from server.web.deps import AppSettings, CurrentActor, DbSession
 from server.web.security import requires
 
 
@@ -25,15 +24,15 @@ class AssetController(Controller):
     @get("/")
     async def search(
         self,
-        db_session: AsyncSession,
-        actor: Actor,
-        q: str = "",
-        site_id: uuid.UUID | None = None,
-        building_id: uuid.UUID | None = None,
-        category: str = "",
-        team_id: uuid.UUID | None = None,
-        limit: int = Parameter(default=50, ge=1, le=200),
-        offset: int = Parameter(default=0, ge=0),
+        db_session: DbSession,
+        actor: CurrentActor,
+        q: FromQuery[str] = "",
+        site_id: FromQuery[uuid.UUID | None] = None,
+        building_id: FromQuery[uuid.UUID | None] = None,
+        category: FromQuery[str] = "",
+        team_id: FromQuery[uuid.UUID | None] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> AssetPage:
         """Search the register within your scope by text, site, building, category, team."""
         page = PageRequest(limit, offset)
@@ -43,6 +42,10 @@ class AssetController(Controller):
 
     @get("/{asset_id:uuid}")
     async def detail(
-        self, asset_id: uuid.UUID, db_session: AsyncSession, actor: Actor, settings: Settings
+        self,
+        asset_id: FromPath[uuid.UUID],
+        db_session: DbSession,
+        actor: CurrentActor,
+        settings: AppSettings,
     ) -> AssetDetail:
         return await service.asset_detail(db_session, actor, asset_id, settings.public_url)

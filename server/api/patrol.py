@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from litestar import Controller, get
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import Permission
 from server.domain.patrol import service
 from server.domain.patrol.schemas import CheckpointOut, RouteOut
+from server.web.deps import CurrentActor, DbSession
 from server.web.security import requires
 
 
@@ -17,11 +16,11 @@ class PatrolController(Controller):
     guards = requires(Permission.READ_PATROL)
 
     @get("/routes")
-    async def routes(self, db_session: AsyncSession, actor: Actor) -> list[RouteOut]:
+    async def routes(self, db_session: DbSession, actor: CurrentActor) -> list[RouteOut]:
         return await service.list_routes(db_session, actor)
 
     @get("/checkpoints")
-    async def checkpoints(self, db_session: AsyncSession, actor: Actor) -> list[CheckpointOut]:
+    async def checkpoints(self, db_session: DbSession, actor: CurrentActor) -> list[CheckpointOut]:
         rows = await service.list_checkpoints(db_session, actor)
         return [
             CheckpointOut(

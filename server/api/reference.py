@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar.params import FromQuery, QueryParameter
 
-from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import Permission
 from server.domain.paging import PageRequest
 from server.domain.sites import service
@@ -21,6 +20,7 @@ from server.domain.sites.schemas import (
     SiteOut,
     TeamOut,
 )
+from server.web.deps import CurrentActor, DbSession
 from server.web.security import requires
 
 GUARD = requires(Permission.READ_REFERENCE)
@@ -31,13 +31,16 @@ class ReferenceController(Controller):
     guards = GUARD
 
     @get("/sites")
-    async def sites(self, db_session: AsyncSession, actor: Actor) -> list[SiteOut]:
+    async def sites(self, db_session: DbSession, actor: CurrentActor) -> list[SiteOut]:
         rows = await service.list_sites(db_session, actor)
         return [SiteOut(row.id, row.code, row.name) for row in rows]
 
     @get("/buildings")
     async def buildings(
-        self, db_session: AsyncSession, actor: Actor, site_id: uuid.UUID | None = None
+        self,
+        db_session: DbSession,
+        actor: CurrentActor,
+        site_id: FromQuery[uuid.UUID | None] = None,
     ) -> list[BuildingOut]:
         rows = await service.list_buildings(db_session, actor, site_id)
         return [BuildingOut(row.id, row.site_id, row.code, row.name) for row in rows]
@@ -45,13 +48,13 @@ class ReferenceController(Controller):
     @get("/locations")
     async def locations(
         self,
-        db_session: AsyncSession,
-        actor: Actor,
-        q: str = "",
-        site_id: uuid.UUID | None = None,
-        building_id: uuid.UUID | None = None,
-        limit: int = Parameter(default=50, ge=1, le=200),
-        offset: int = Parameter(default=0, ge=0),
+        db_session: DbSession,
+        actor: CurrentActor,
+        q: FromQuery[str] = "",
+        site_id: FromQuery[uuid.UUID | None] = None,
+        building_id: FromQuery[uuid.UUID | None] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> LocationPage:
         page = PageRequest(limit, offset)
         rows, total = await service.search_locations(
@@ -73,16 +76,16 @@ class ReferenceController(Controller):
         return LocationPage(items, total, page.limit, page.offset)
 
     @get("/departments")
-    async def departments(self, db_session: AsyncSession) -> list[DepartmentOut]:
+    async def departments(self, db_session: DbSession) -> list[DepartmentOut]:
         rows = await service.list_departments(db_session)
         return [DepartmentOut(row.id, row.code, row.name, row.cost_centre) for row in rows]
 
     @get("/teams")
-    async def teams(self, db_session: AsyncSession) -> list[TeamOut]:
+    async def teams(self, db_session: DbSession) -> list[TeamOut]:
         rows = await service.list_teams(db_session)
         return [TeamOut(row.id, row.code, row.name, row.trade) for row in rows]
 
     @get("/contractors")
-    async def contractors(self, db_session: AsyncSession, actor: Actor) -> list[ContractorOut]:
+    async def contractors(self, db_session: DbSession, actor: CurrentActor) -> list[ContractorOut]:
         rows = await service.list_contractors(db_session, actor)
         return [ContractorOut(row.id, row.code, row.name, row.service) for row in rows]

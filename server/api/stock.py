@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get
-from litestar.params import Parameter
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import Annotated
 
-from server.domain.accounts.actor import Actor
+from litestar import Controller, get
+from litestar.params import FromQuery, QueryParameter
+
 from server.domain.accounts.policy import Permission
 from server.domain.paging import PageRequest
 from server.domain.stock import service
 from server.domain.stock.schemas import ItemPage, StoreOut
+from server.web.deps import CurrentActor, DbSession
 from server.web.security import requires
 
 
@@ -21,11 +22,11 @@ class StockController(Controller):
     @get("/items")
     async def items(
         self,
-        db_session: AsyncSession,
-        q: str = "",
-        gtin: str = Parameter(default="", pattern=r"^\d{0,14}$"),
-        limit: int = Parameter(default=50, ge=1, le=200),
-        offset: int = Parameter(default=0, ge=0),
+        db_session: DbSession,
+        q: FromQuery[str] = "",
+        gtin: Annotated[str, QueryParameter(pattern=r"^\d{0,14}$")] = "",
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> ItemPage:
         """Search items by text, or find the item of a scanned GTIN."""
         page = PageRequest(limit, offset)
@@ -33,6 +34,6 @@ class StockController(Controller):
         return ItemPage(items, total, page.limit, page.offset)
 
     @get("/stores")
-    async def stores(self, db_session: AsyncSession, actor: Actor) -> list[StoreOut]:
+    async def stores(self, db_session: DbSession, actor: CurrentActor) -> list[StoreOut]:
         rows = await service.list_stores(db_session, actor)
         return [StoreOut(row.id, row.code, row.name, row.site_id) for row in rows]

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
-from sqlalchemy.ext.asyncio import AsyncSession
+from litestar.params import FromQuery, QueryParameter
 
-from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import Permission
 from server.domain.paging import PageRequest
 from server.domain.rates.service import RateCardOut, rate_card_in_force
 from server.domain.work.schemas import WorkOrderPage
 from server.domain.work.service import search_work_orders, work_order_out
+from server.web.deps import CurrentActor, DbSession
 from server.web.security import requires
 
 
@@ -23,11 +23,11 @@ class WorkOrderController(Controller):
     @get("/work-orders", guards=requires(Permission.READ_WORK_ORDERS))
     async def work_orders(
         self,
-        db_session: AsyncSession,
-        actor: Actor,
-        open_only: bool = False,
-        limit: int = Parameter(default=50, ge=1, le=200),
-        offset: int = Parameter(default=0, ge=0),
+        db_session: DbSession,
+        actor: CurrentActor,
+        open_only: FromQuery[bool] = False,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> WorkOrderPage:
         """Requesters see their department's orders, technicians and leads their team's."""
         page = PageRequest(limit, offset)
@@ -35,5 +35,5 @@ class WorkOrderController(Controller):
         return WorkOrderPage([work_order_out(r) for r in rows], total, page.limit, page.offset)
 
     @get("/rate-card", guards=requires(Permission.READ_RATE_CARD))
-    async def rate_card(self, db_session: AsyncSession) -> RateCardOut:
+    async def rate_card(self, db_session: DbSession) -> RateCardOut:
         return await rate_card_in_force(db_session, date.today())

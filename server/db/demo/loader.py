@@ -1,0 +1,78 @@
+"""Build the demo hospital in memory and bulk insert it in one transaction."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from server.db.demo.assets import build_assets
+from server.db.demo.campus import build_campus
+from server.db.demo.patrols import build_patrols
+from server.db.demo.people import DEMO_PASSWORD, build_workforce
+from server.db.demo.rows import DemoRows, table_of
+from server.db.demo.sizes import PROFILES, DemoSize
+from server.db.demo.stores import build_stores
+from server.db.demo.work import build_rate_card, build_work_orders
+from server.db.models import Site, metadata
+from server.db.types import utcnow
+
+_CHUNK_ROWS = 1000
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    size: str
+    counts: dict[str, int]  # table name -> rows inserted
+
+
+async def demo_present(engine: AsyncEngine) -> bool:
+    """Whether the database already holds a hospital: the "first start" check."""
+    async with engine.connect() as conn:
+        return await _has_sites(conn)
+
+
+async def load_demo(engine: AsyncEngine, size: DemoSize) -> DemoSummary:
+    """Fill an empty, migrated database with the demo hospital of the given size.
+
+    Raises ValueError when any site exists, so a real hospital is never mixed with it.
+    """
+    size = DemoSize(size)
+    async with engine.begin() as conn:
+        if await _has_sites(conn):
+            raise ValueError(
+                "the database already holds sites; the demo loads only into an empty one"
+            )
+        # Building the rows is CPU work (seconds for the large size): keep the loop free.
+        rows = await asyncio.to_thread(build_demo_rows, size)
+        for table in metadata.sorted_tables:
+            table_rows = rows.by_table.get(table, [])
+            for start in range(0, len(table_rows), _CHUNK_ROWS):
+                await conn.execute(table.insert(), table_rows[start : start + _CHUNK_ROWS])
+    return DemoSummary(size=size.value, counts=rows.counts())
+
+
+def build_demo_rows(size: DemoSize) -> DemoRows:
+    """Every row of the hospital; the same hospital for a size, but for ids and tag codes."""
+    profile = PROFILES[size]
+    rng = random.Random(profile.seed)
+    rows = DemoRows(now=utcnow())
+    # Hashed once: argon2 is slow by design and every demo user shares the password.
+    password_hash = PasswordHasher().hash(DEMO_PASSWORD)
+    campus = build_campus(rows, profile, rng)
+    workforce = build_workforce(rows, campus, password_hash)
+    assets = build_assets(rows, profile, rng, campus, workforce)
+    build_stores(rows, profile, rng, campus)
+    build_patrols(rows, profile, rng, campus, workforce)
+    build_rate_card(rows)
+    build_work_orders(rows, profile, rng, assets, workforce)
+    return rows
+
+
+async def _has_sites(conn: AsyncConnection) -> bool:
+    first_site = await conn.scalar(select(table_of(Site).c.id).limit(1))
+    return first_site is not None

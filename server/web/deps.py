@@ -1,0 +1,18 @@
+"""Names of the app-level dependencies, for handler signatures.
+
+Handlers write `db_session: DbSession`, `actor: CurrentActor`, `settings: AppSettings`.
+"""
+
+from __future__ import annotations
+
+from typing import TypeAlias
+
+from litestar.di import NamedDependency
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.domain.accounts.actor import Actor
+from server.settings import Settings
+
+DbSession: TypeAlias = NamedDependency[AsyncSession]
+CurrentActor: TypeAlias = NamedDependency[Actor]
+AppSettings: TypeAlias = NamedDependency[Settings]

@@ -1,0 +1,97 @@
+"""The authorisation matrix: every role against every endpoint it must and must not reach.
+
+The expected matrix is written out here on purpose, independently of the policy module,
+so a change to the grants that nobody meant shows up as a failing test.
+"""
+
+from __future__ import annotations
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from tests.conftest import api_login
+
+Client = TestClient[Litestar]
+
+DEMO_USER_BY_ROLE = {
+    "admin": "A0001",
+    "desk": "D0001",
+    "supervisor": "S0001",
+    "team_lead": "L0001",
+    "technician": "T0001",
+    "storekeeper": "K0001",
+    "requester": "R0001",
+    "guard": "G0001",
+    "cleaner": "C0001",
+    "contractor_manager": "M0001",
+}
+
+REFERENCE = {
+    "/api/v1/auth/me", "/api/v1/sites", "/api/v1/buildings", "/api/v1/locations",
+    "/api/v1/departments", "/api/v1/teams", "/api/v1/contractors",
+}
+ASSETS = "/api/v1/assets"
+PEOPLE = "/api/v1/people"
+STOCK = {"/api/v1/items", "/api/v1/stores"}
+PATROL = {"/api/v1/routes", "/api/v1/checkpoints"}
+RATES = "/api/v1/rate-card"
+WORK = "/api/v1/work-orders"
+ALL_READS = REFERENCE | STOCK | PATROL | {ASSETS, PEOPLE, RATES, WORK}
+
+ALLOWED: dict[str, set[str]] = {
+    "admin": ALL_READS,
+    "desk": ALL_READS,
+    "supervisor": ALL_READS,
+    "team_lead": REFERENCE | STOCK | {ASSETS, PEOPLE, RATES, WORK},
+    "technician": REFERENCE | STOCK | {ASSETS, WORK},
+    "storekeeper": REFERENCE | STOCK,
+    "requester": REFERENCE | {ASSETS, WORK},
+    "guard": REFERENCE | PATROL,
+    "cleaner": REFERENCE | PATROL,
+    "contractor_manager": REFERENCE | PATROL | {ASSETS, PEOPLE, RATES},
+}
+
+
+@pytest.mark.parametrize("role", sorted(DEMO_USER_BY_ROLE))
+def test_each_role_reaches_exactly_its_endpoints(client: Client, role: str) -> None:
+    headers = api_login(client, DEMO_USER_BY_ROLE[role])
+    outcome = {path: client.get(path, headers=headers) for path in sorted(ALL_READS)}
+    reached = {path for path, response in outcome.items() if response.status_code == 200}
+    refused = {path for path, response in outcome.items() if response.status_code == 403}
+    assert reached == ALLOWED[role]
+    assert refused == ALL_READS - ALLOWED[role]
+    for path in refused:
+        assert outcome[path].json()["code"] == "forbidden", path
+
+
+@pytest.mark.parametrize("role", sorted(DEMO_USER_BY_ROLE))
+def test_only_admin_creates_accounts(client: Client, role: str) -> None:
+    headers = api_login(client, DEMO_USER_BY_ROLE[role])
+    response = client.post(
+        "/api/v1/people",
+        headers=headers,
+        json={"employee_no": f"N-{role}", "name": "New Person", "password": "long enough",
+              "roles": ["requester"]},
+    )
+    assert response.status_code == (201 if role == "admin" else 403)
+
+
+def test_signed_out_requests_are_refused_everywhere(client: Client) -> None:
+    for path in sorted(ALL_READS):
+        response = client.get(path)
+        assert response.status_code == 401, path
+        assert response.json()["code"] == "unauthenticated"
+
+
+def test_every_route_names_a_permission_or_is_public(demo_app: Litestar) -> None:
+    unguarded = []
+    for route in demo_app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            methods = set(getattr(handler, "http_methods", ()))
+            # The OpenAPI description is public on purpose; OPTIONS answers CORS preflights.
+            if handler.opt.get("public") or methods == {"OPTIONS"} or route.path.startswith("/schema"):
+                continue
+            if not handler.resolve_guards():
+                unguarded.append(f"{route.path} {sorted(getattr(handler, 'http_methods', []))}")
+    assert unguarded == []

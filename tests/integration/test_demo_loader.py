@@ -1,0 +1,229 @@
+"""The demo hospital loader: shape, integrity, refusal to load twice, logins that work."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from server.db.demo import (
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    DemoSize,
+    DemoSummary,
+    build_demo_rows,
+    demo_present,
+    load_demo,
+)
+from server.db.demo.rows import DemoRows
+from server.db.engine import make_engine
+from server.db.models import OPEN_STATUSES, Role
+from server.settings import DatabaseSettings
+
+T = TypeVar("T")
+TAG_CODE = re.compile(r"[0-9A-HJKMNP-TV-Z]{10}")
+
+
+def _with_engine(url: str, body: Callable[[AsyncEngine], Awaitable[T]]) -> T:
+    async def run() -> T:
+        engine = make_engine(DatabaseSettings(url=url))
+        try:
+            return await body(engine)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _load(url: str, size: DemoSize) -> DemoSummary:
+    return _with_engine(url, lambda engine: load_demo(engine, size))
+
+
+def _query(url: str, sql: str) -> list[tuple[Any, ...]]:
+    async def fetch(engine: AsyncEngine) -> list[tuple[Any, ...]]:
+        async with engine.connect() as conn:
+            return [tuple(row) for row in await conn.execute(text(sql))]
+
+    return _with_engine(url, fetch)
+
+
+def _table_counts(url: str, tables: list[str]) -> dict[str, int]:
+    async def count(engine: AsyncEngine) -> dict[str, int]:
+        async with engine.connect() as conn:
+            return {table: await _count(conn, table) for table in tables}
+
+    return _with_engine(url, count)
+
+
+async def _count(conn: AsyncConnection, table: str) -> int:
+    return int(await conn.scalar(text(f"SELECT count(*) FROM {table}")) or 0)  # noqa: S608
+
+
+def _gtin_is_valid(gtin: str) -> bool:
+    if not re.fullmatch(r"\d{14}", gtin):
+        return False
+    body, check = gtin[:-1], int(gtin[-1])
+    weighted = sum(int(digit) * (3 if i % 2 == 0 else 1) for i, digit in enumerate(body[::-1]))
+    return (weighted + check) % 10 == 0
+
+
+@pytest.mark.db
+def test_small_demo_has_the_expected_shape(empty_database_url: str) -> None:
+    url = empty_database_url
+    summary = _load(url, DemoSize.SMALL)
+
+    assert summary.size == "small"
+    assert _table_counts(url, list(summary.counts)) == summary.counts
+    counts = summary.counts
+    assert counts["site"] == 2
+    assert counts["team"] == 8
+    assert counts["contractor"] == 3
+    assert counts["checkpoint"] == 10
+    assert counts["route"] == 2
+    assert counts["department"] == 8
+    assert counts["rate_card"] == 1
+    assert counts["store"] == 1
+    assert 40 <= counts["location"] <= 80
+    assert 150 <= counts["asset"] <= 250
+    assert 40 <= counts["item"] <= 60
+    assert 20 <= counts["work_order"] <= 40
+
+    assert {code for (code,) in _query(url, "SELECT code FROM department")} >= {"ICU", "RAD"}
+    buildings_per_site = dict(
+        _query(
+            url,
+            "SELECT s.code, count(*) FROM building b JOIN site s ON s.id = b.site_id "
+            "GROUP BY s.code",
+        )
+    )
+    assert set(buildings_per_site) == {"EAST", "WEST"}
+    services = {service for (service,) in _query(url, "SELECT service FROM contractor")}
+    assert services == {"security", "cleaning", "lifts"}
+    route_services = sorted(
+        service
+        for (service,) in _query(
+            url, "SELECT c.service FROM route r JOIN contractor c ON c.id = r.contractor_id"
+        )
+    )
+    assert route_services == ["cleaning", "security"]
+
+    roles = {role for (role,) in _query(url, "SELECT DISTINCT role FROM user_role")}
+    assert roles == {role.value for role in Role}
+    employee_nos = {number for (number,) in _query(url, "SELECT employee_no FROM app_user")}
+    assert employee_nos == {login.employee_no for login in DEMO_LOGINS}
+
+    open_sites = {
+        site
+        for site, status in _query(
+            url, "SELECT s.code, w.status FROM work_order w JOIN site s ON s.id = w.site_id"
+        )
+        if status in OPEN_STATUSES
+    }
+    assert open_sites == {"EAST", "WEST"}
+
+
+@pytest.mark.db
+def test_small_demo_is_consistent(empty_database_url: str) -> None:
+    url = empty_database_url
+    _load(url, DemoSize.SMALL)
+
+    misplaced_assets = _query(
+        url,
+        "SELECT a.id FROM asset a LEFT JOIN location l ON l.id = a.location_id "
+        "WHERE l.id IS NULL OR l.site_id <> a.site_id",
+    )
+    assert misplaced_assets == []
+    misplaced_locations = _query(
+        url,
+        "SELECT l.id FROM location l JOIN building b ON b.id = l.building_id "
+        "WHERE b.site_id <> l.site_id",
+    )
+    assert misplaced_locations == []
+    orphan_rooms = _query(
+        url,
+        "SELECT r.id FROM location r LEFT JOIN location w ON w.id = r.parent_id "
+        "WHERE r.kind = 'room' AND (w.id IS NULL OR w.kind <> 'ward' "
+        "OR w.building_id <> r.building_id OR w.department_id <> r.department_id)",
+    )
+    assert orphan_rooms == []
+
+    stops: dict[Any, list[tuple[int, int]]] = defaultdict(list)
+    for route_id, position, due in _query(
+        url, "SELECT route_id, position, due_within_minutes FROM route_checkpoint"
+    ):
+        stops[route_id].append((position, due))
+    assert len(stops) == 2
+    for route_stops in stops.values():
+        route_stops.sort()
+        assert [position for position, _ in route_stops] == list(range(len(route_stops)))
+        dues = [due for _, due in route_stops]
+        assert dues == sorted(set(dues))
+
+    gtins = [gtin for (gtin,) in _query(url, "SELECT gtin FROM item_gtin")]
+    assert gtins
+    assert [gtin for gtin in gtins if not _gtin_is_valid(gtin)] == []
+
+    tag_codes = [code for (code,) in _query(url, "SELECT tag_code FROM asset")]
+    assert len(set(tag_codes)) == len(tag_codes)
+    assert [code for code in tag_codes if not TAG_CODE.fullmatch(code)] == []
+
+    payloads = [payload for (payload,) in _query(url, "SELECT qr_payload FROM checkpoint")]
+    assert len(set(payloads)) == len(payloads)
+    assert all(payload.startswith("CP-") for payload in payloads)
+
+
+@pytest.mark.db
+def test_loading_into_a_database_with_sites_is_refused(empty_database_url: str) -> None:
+    async def load_twice(engine: AsyncEngine) -> tuple[bool, bool]:
+        before = await demo_present(engine)
+        await load_demo(engine, DemoSize.SMALL)
+        after = await demo_present(engine)
+        with pytest.raises(ValueError, match="already holds sites"):
+            await load_demo(engine, DemoSize.SMALL)
+        return before, after
+
+    assert _with_engine(empty_database_url, load_twice) == (False, True)
+    assert _query(empty_database_url, "SELECT count(*) FROM site") == [(2,)]
+
+
+@pytest.mark.db
+def test_the_demo_password_opens_every_demo_login(empty_database_url: str) -> None:
+    _load(empty_database_url, DemoSize.SMALL)
+    hashes = dict(_query(empty_database_url, "SELECT employee_no, password_hash FROM app_user"))
+    assert len(set(hashes.values())) == 1, "hashed once for every demo user"
+    assert PasswordHasher().verify(hashes["T0001"], DEMO_PASSWORD)
+
+
+@pytest.mark.db
+def test_hospital_demo_is_hospital_sized(empty_database_url: str) -> None:
+    counts = _load(empty_database_url, DemoSize.HOSPITAL).counts
+
+    assert 4_500 <= counts["asset"] <= 5_500
+    assert 1_800 <= counts["location"] <= 2_200
+    assert counts["department"] == 30
+    assert counts["checkpoint"] == 40
+    assert counts["route"] == 4
+    assert 10 <= counts["building"] <= 14
+    assert 250 <= counts["work_order"] <= 350
+    statuses = _query(empty_database_url, "SELECT status FROM work_order")
+    open_orders = sum(1 for (status,) in statuses if status in OPEN_STATUSES)
+    assert 30 <= open_orders <= 50
+
+
+def test_a_size_always_builds_the_same_hospital_but_fresh_tag_codes() -> None:
+    first, second = build_demo_rows(DemoSize.SMALL), build_demo_rows(DemoSize.SMALL)
+
+    def column(rows: DemoRows, table: str, name: str) -> list[Any]:
+        by_name = {table.name: table_rows for table, table_rows in rows.by_table.items()}
+        return [row[name] for row in by_name[table]]
+
+    for table, name in [("location", "name"), ("asset", "serial"), ("item", "name")]:
+        assert column(first, table, name) == column(second, table, name)
+    assert column(first, "asset", "tag_code") != column(second, "asset", "tag_code")
