@@ -8,12 +8,12 @@ from pathlib import Path
 
 from litestar import Litestar, get
 from litestar.config.csrf import CSRFConfig
-from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
@@ -22,6 +22,8 @@ from sqlalchemy import text
 from server.api import api_router
 from server.console import console_router, public_router
 from server.db.engine import make_engine, make_session_factory
+from server.domain.sync import capture
+from server.domain.sync.catalogue import load_ops
 from server.settings import Settings, load_settings
 from server.web.db import provide_db_session, provide_settings
 from server.web.errors import EXCEPTION_HANDLERS
@@ -48,6 +50,8 @@ async def root() -> Redirect:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or load_settings()
+    capture.install()
+    load_ops()
     engine = make_engine(settings.database)
     rt = Runtime(settings=settings, engine=engine, session_factory=make_session_factory(engine))
 

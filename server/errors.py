@@ -27,6 +27,12 @@ class RoundsError(Exception):
         return {}
 
 
+class InvalidRequest(RoundsError):
+    status = 400
+    code = "invalid_request"
+    title = "The request could not be read"
+
+
 class InvalidInput(RoundsError):
     status = 422
     code = "invalid_input"
@@ -89,6 +95,24 @@ class TooManyAttempts(RoundsError):
     @property
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after_seconds)}
+
+
+class BatchTooLarge(RoundsError):
+    status = 413
+    code = "batch_too_large"
+    title = "Too many ops in one push"
+
+
+class DeviceMismatch(RoundsError):
+    status = 403
+    code = "device_mismatch"
+    title = "Ops pushed for another device"
+
+
+class DeviceRequired(RoundsError):
+    status = 400
+    code = "device_required"
+    title = "Sync needs a device-bound token"
 
 
 class DatabaseUnavailable(RoundsError):

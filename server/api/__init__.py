@@ -8,6 +8,7 @@ from server.api.patrol import PatrolController
 from server.api.people import PeopleController
 from server.api.reference import ReferenceController
 from server.api.stock import StockController
+from server.api.sync import SyncController
 from server.api.work import WorkOrderController
 
 
@@ -22,5 +23,6 @@ def api_router() -> Router:
             StockController,
             PatrolController,
             WorkOrderController,
+            SyncController,
         ],
     )

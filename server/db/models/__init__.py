@@ -3,11 +3,13 @@
 from server.db.models.assets import Asset, AssetStatus
 from server.db.models.auth import ConsoleSession, LoginFailure, RefreshToken
 from server.db.models.base import Entity, metadata, new_id
+from server.db.models.history import FieldClock, FieldHistory
 from server.db.models.org import Building, Department, Floor, Location, LocationKind, Site
 from server.db.models.patrol import Checkpoint, Route, RouteCheckpoint, RouteWindow
 from server.db.models.people import Contractor, Device, Role, Team, User, UserRole, UserSite
 from server.db.models.rates import RateCard, RateCardLine
 from server.db.models.stock import Bin, Item, ItemGtin, Store
+from server.db.models.sync import Blob, BlobRef, Change, Conflict, OpStream, SyncOp, SyncSetting
 from server.db.models.work import OPEN_STATUSES, WorkOrder, WorkOrderKind, WorkOrderStatus
 
 __all__ = [
@@ -15,19 +17,26 @@ __all__ = [
     "Asset",
     "AssetStatus",
     "Bin",
+    "Blob",
+    "BlobRef",
     "Building",
+    "Change",
     "Checkpoint",
+    "Conflict",
     "ConsoleSession",
     "Contractor",
     "Department",
     "Device",
     "Entity",
+    "FieldClock",
+    "FieldHistory",
     "Floor",
     "Item",
     "ItemGtin",
     "Location",
     "LocationKind",
     "LoginFailure",
+    "OpStream",
     "RateCard",
     "RateCardLine",
     "RefreshToken",
@@ -37,6 +46,8 @@ __all__ = [
     "RouteWindow",
     "Site",
     "Store",
+    "SyncOp",
+    "SyncSetting",
     "Team",
     "User",
     "UserRole",

@@ -33,3 +33,5 @@ class Entity(SQLModel):
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    # Raised by change capture on every write, so phones can tell newer from older.
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})

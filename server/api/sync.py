@@ -1,0 +1,105 @@
+"""The sync endpoints of protocol version 1 (sync/PROTOCOL.md)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.datastructures import State
+from litestar.params import FromQuery, QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.db.types import utcnow
+from server.domain.accounts.actor import Actor
+from server.domain.accounts.policy import Permission
+from server.domain.sync.catalogue import load_ops
+from server.domain.sync.inbox import InboxEntry, device_inbox
+from server.domain.sync.pull import pull
+from server.domain.sync.push import begin_push, push
+from server.errors import BatchTooLarge, DeviceMismatch, DeviceRequired, InvalidRequest
+from server.web.deps import CurrentActor, DbSession
+from server.web.security import requires
+from server.web.state import runtime
+from sync.wire import (
+    DEFAULT_PULL_LIMIT,
+    MAX_OPS_PER_PUSH,
+    MAX_PULL_LIMIT,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+)
+
+
+# 500 ops with long notes fit; a photo never travels in a push (blobs are separate).
+MAX_PUSH_BYTES = 8 * 1024 * 1024
+
+
+def _device_of(actor: Actor) -> uuid.UUID:
+    if actor.device_id is None:
+        raise DeviceRequired("Sign in from the field app: sync is bound to a registered device.")
+    return actor.device_id
+
+
+class SyncController(Controller):
+    path = "/sync"
+    tags = ["sync"]
+    guards = requires(Permission.READ_REFERENCE)
+
+    @post("/push", status_code=200, request_max_body_size=MAX_PUSH_BYTES)
+    async def push(
+        self, request: Request[Any, Any, Any], actor: CurrentActor, state: State
+    ) -> PushResponse:
+        """Apply a batch of ops in seq order, each exactly once (see the protocol).
+
+        Body: `{"device_id": "...", "ops": [op, ...]}`. Read by hand so that each op's
+        bytes are kept verbatim in the op log.
+        """
+        try:
+            data = msgspec.json.decode(await request.body(), type=PushRequest)
+        except msgspec.DecodeError as exc:
+            raise InvalidRequest(f"The push body could not be read: {exc}") from exc
+        device_id = _device_of(actor)
+        if data.device_id != device_id:
+            raise DeviceMismatch("These ops belong to another device than the signed-in one.")
+        if len(data.ops) > MAX_OPS_PER_PUSH:
+            raise BatchTooLarge(
+                f"A push carries at most {MAX_OPS_PER_PUSH} ops; this one has {len(data.ops)}."
+                " Send the first ones, then the rest.",
+                limit=MAX_OPS_PER_PUSH,
+            )
+        load_ops()
+        async with runtime(state).session_factory() as session:
+            await begin_push(session)
+            result = await push(session, actor, device_id, data.ops)
+            await session.commit()
+        return PushResponse(result.results, result.last_seq, utcnow().isoformat())
+
+    @get("/pull")
+    async def pull(
+        self,
+        actor: CurrentActor,
+        state: State,
+        cursor: FromQuery[str | None] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
+        incarnation: FromQuery[uuid.UUID | None] = None,
+    ) -> PullResponse:
+        """Changes in your scope after `cursor` (all of your scope without one)."""
+        device_id = _device_of(actor)
+        engine = runtime(state).engine
+        async with engine.connect() as connection:
+            if engine.dialect.name == "postgresql":
+                connection = await connection.execution_options(isolation_level="REPEATABLE READ")
+            async with AsyncSession(bind=connection) as session, session.begin():
+                return await pull(session, actor, device_id, cursor, limit, incarnation)
+
+    @get("/ops")
+    async def ops(self) -> list[dict[str, Any]]:
+        """Every op name and version with the JSON schema of its args and who may send it."""
+        return load_ops().catalogue()
+
+    @get("/inbox")
+    async def inbox(self, db_session: DbSession, actor: CurrentActor) -> list[InboxEntry]:
+        """This device's rejected and conflicting ops that nobody has resolved yet."""
+        return await device_inbox(db_session, _device_of(actor))

@@ -1,0 +1,119 @@
+"""Ops phones send about assets: move one (per-field merge by clock) and add a note (appended)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+import msgspec
+from sqlalchemy import select
+from sqlmodel import col
+
+from server.db.models import Asset, FieldClock, FieldHistory, Location, Role
+from server.domain.accounts.policy import scope_assets, scope_locations
+from server.domain.sync.context import OPS, OpContext
+from sync.hlc import Timestamp
+from sync.registry import Applied, OpSpec, Rejected
+
+EDITORS = frozenset({Role.TECHNICIAN, Role.TEAM_LEAD, Role.DESK, Role.SUPERVISOR, Role.ADMIN})
+
+
+class SetLocation(msgspec.Struct, forbid_unknown_fields=True):
+    asset_id: uuid.UUID
+    location_id: uuid.UUID
+
+
+class AddNote(msgspec.Struct, forbid_unknown_fields=True):
+    asset_id: uuid.UUID
+    text: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+
+
+async def _asset(ctx: OpContext, asset_id: uuid.UUID) -> Asset:
+    asset = await ctx.session.scalar(
+        scope_assets(ctx.actor, select(Asset).where(col(Asset.id) == asset_id))
+    )
+    if asset is None:
+        raise Rejected("unknown_asset", "This asset does not exist or is not yours to edit.")
+    return asset
+
+
+def _stamp(ctx: OpContext) -> Timestamp:
+    try:
+        return Timestamp.parse(ctx.op.hlc)
+    except ValueError as exc:
+        raise Rejected("invalid_hlc", "Field edits need the op's hybrid logical clock.") from exc
+
+
+async def set_location(ctx: OpContext, args: SetLocation) -> Applied:
+    """Last writer by clock wins; the losing value is kept in the field's history."""
+    asset = await _asset(ctx, args.asset_id)
+    location = await ctx.session.scalar(
+        scope_locations(ctx.actor, select(Location).where(col(Location.id) == args.location_id))
+    )
+    if location is None:
+        raise Rejected("unknown_location", "This location does not exist or is outside your sites.")
+    stamp = _stamp(ctx)
+    key = ("asset", asset.id, "location_id")
+    clock = await ctx.session.get(FieldClock, key)
+    superseded = clock is not None and Timestamp.parse(clock.hlc) >= stamp
+    ctx.session.add(
+        FieldHistory(
+            entity_type="asset",
+            entity_id=asset.id,
+            field_name="location_id",
+            old_value=str(asset.location_id),
+            new_value=str(location.id),
+            hlc=str(stamp),
+            superseded=superseded,
+            user_id=ctx.actor.user_id,
+            op_id=ctx.op.op_id,
+        )
+    )
+    if superseded:
+        return Applied({f"asset:{asset.id}": asset.version})
+    asset.location_id, asset.site_id = location.id, location.site_id
+    if clock is None:
+        ctx.session.add(
+            FieldClock(entity_type=key[0], entity_id=key[1], field_name=key[2], hlc=str(stamp))
+        )
+    else:
+        clock.hlc = str(stamp)
+    await ctx.session.flush()
+    return Applied({f"asset:{asset.id}": asset.version})
+
+
+async def add_note(ctx: OpContext, args: AddNote) -> Applied:
+    """Notes are appended with who and when; nobody's note is ever replaced."""
+    asset = await _asset(ctx, args.asset_id)
+    line = f"[{ctx.op.client_time} {ctx.actor.name}] {args.text.strip()}"
+    old = asset.notes
+    asset.notes = f"{old}\n{line}" if old else line
+    ctx.session.add(
+        FieldHistory(
+            entity_type="asset",
+            entity_id=asset.id,
+            field_name="notes",
+            old_value=None,
+            new_value=line,
+            hlc=ctx.op.hlc or "",
+            user_id=ctx.actor.user_id,
+            op_id=ctx.op.op_id,
+        )
+    )
+    await ctx.session.flush()
+    return Applied({f"asset:{asset.id}": asset.version})
+
+
+OPS.register(
+    OpSpec(
+        "asset.set_location",
+        1,
+        SetLocation,
+        EDITORS,
+        set_location,
+        "Record that an asset now stands in another location.",
+    )
+)
+OPS.register(
+    OpSpec("asset.add_note", 1, AddNote, EDITORS, add_note, "Append a note to an asset's record.")
+)

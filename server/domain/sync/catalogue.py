@@ -1,0 +1,16 @@
+"""Loads every module that registers ops, so the registry is complete wherever it is used."""
+
+from __future__ import annotations
+
+import importlib
+
+from server.domain.sync.context import OPS, OpContext
+from sync.registry import Registry
+
+OP_MODULES = ("server.domain.assets.ops",)
+
+
+def load_ops() -> Registry[OpContext]:
+    for module in OP_MODULES:
+        importlib.import_module(module)
+    return OPS

@@ -1,0 +1,68 @@
+"""The device's inbox: its rejected and conflicting ops, with what the user can do."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from server.db.models import SyncOp
+
+ADVICE = {
+    "conflict": "The desk has both versions and will decide; nothing you recorded is lost.",
+    "seq_reused": "This action was sent twice under different ids; the desk can re-submit it.",
+    "unknown_op": "Update the app; the desk can re-submit this action.",
+}
+DEFAULT_ADVICE = "Nothing you recorded is lost: the desk can correct and re-submit this action."
+
+
+class InboxEntry(msgspec.Struct):
+    op_id: uuid.UUID
+    name: str
+    seq: int
+    status: str
+    code: str | None
+    message: str | None
+    conflict_id: uuid.UUID | None
+    received_at: datetime
+    advice: str
+    args: dict[str, Any]
+
+
+async def device_inbox(session: AsyncSession, device_id: uuid.UUID) -> list[InboxEntry]:
+    rows = await session.scalars(
+        select(SyncOp)
+        .where(
+            col(SyncOp.device_id) == device_id,
+            col(SyncOp.status).in_(("rejected", "conflict")),
+            col(SyncOp.resolved_at).is_(None),
+        )
+        .order_by(col(SyncOp.received_at))
+        .limit(200)
+    )
+    entries = []
+    for row in rows:
+        raw = msgspec.json.decode(row.raw.encode()) if row.raw else {}
+        args = raw.get("args", {}) if isinstance(raw, dict) else {}
+        entries.append(
+            InboxEntry(
+                op_id=row.op_id,
+                name=row.name,
+                seq=row.seq,
+                status=row.status,
+                code=row.code,
+                message=row.message,
+                conflict_id=row.conflict_id,
+                received_at=row.received_at,
+                advice=ADVICE.get(row.code or "", DEFAULT_ADVICE)
+                if row.status == "rejected"
+                else ADVICE["conflict"],
+                args=args if isinstance(args, dict) else {},
+            )
+        )
+    return entries

@@ -1,0 +1,251 @@
+"""Pull: every change in the caller's scope, complete under concurrent writers.
+
+Why a plain `id > last_seen` cursor is not enough on PostgreSQL: ids are taken when a
+row is inserted, but transactions commit in any order, so a reader can see id 11 before
+id 10 commits and would skip 10 forever. Here every change row carries its transaction
+id, and a pull only delivers changes of transactions older than the reading snapshot's
+`xmin` (every transaction below it has finished), in (txid, id) order. A transaction
+still in flight holds the horizon back; it delays changes, it never loses them. SQLite
+serialises writers, so its ids commit in order and txid is always 0.
+
+A first sync walks the current rows of each synced type in id order, then replays the
+change log from the horizon taken when the walk began, so rows changed during a long
+first sync arrive again in their newer version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, text, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from server.db.models import Change, OpStream, SyncOp, SyncSetting
+from server.domain.accounts.actor import Actor
+from server.domain.sync.synced import BY_NAME, SYNCED_TYPES, SyncedType, serialise
+from sync.cursor import Cursor, CursorError, Position, decode, encode
+from sync.wire import Acks, PullResponse
+from sync.wire import Change as WireChange
+
+NO_HORIZON = 2**62  # SQLite: every committed change is settled
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    epoch: str
+    xmin: int
+    max_change_id: int
+    oldest_kept: int
+
+
+def scope_fingerprint(actor: Actor) -> str:
+    parts = [
+        ",".join(sorted(actor.roles)),
+        ",".join(sorted(map(str, actor.site_ids))),
+        str(actor.team_id),
+        str(actor.contractor_id),
+        str(actor.department_id),
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+async def _snapshot(session: AsyncSession) -> Snapshot:
+    settings = dict(
+        (await session.execute(select(col(SyncSetting.key), col(SyncSetting.value)))).all()
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        xmin = int(
+            (
+                await session.execute(
+                    text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+                )
+            ).scalar_one()
+        )
+    else:
+        xmin = NO_HORIZON
+    max_id = await session.scalar(select(func.max(Change.id))) or 0
+    return Snapshot(
+        settings["epoch"], xmin, int(max_id), int(settings.get("oldest_kept_change", 0))
+    )
+
+
+def _fresh(snapshot: Snapshot, scope: str) -> Cursor:
+    if snapshot.xmin == NO_HORIZON:
+        start = Position(0, snapshot.max_change_id)
+    else:
+        start = Position(snapshot.xmin - 1, NO_HORIZON)
+    return Cursor(snapshot.epoch, scope, "initial", 0, "", start)
+
+
+def _unservable(cursor: Cursor, snapshot: Snapshot, scope: str) -> bool:
+    """True when this cursor cannot be continued from here: start again instead."""
+    if cursor.epoch != snapshot.epoch or cursor.scope != scope:
+        return True
+    position = cursor.position
+    if snapshot.xmin == NO_HORIZON and position.change_id > snapshot.max_change_id:
+        return True  # the database is older than the cursor: restored from a backup
+    if snapshot.xmin != NO_HORIZON and position.txid >= snapshot.xmin and cursor.phase == "changes":
+        return True
+    return position.change_id < snapshot.oldest_kept and position.change_id != NO_HORIZON
+
+
+async def _initial_page(
+    session: AsyncSession, actor: Actor, cursor: Cursor, limit: int
+) -> tuple[list[WireChange], Cursor]:
+    changes: list[WireChange] = []
+    while cursor.phase == "initial" and len(changes) < limit:
+        if cursor.type_index >= len(SYNCED_TYPES):
+            cursor = cursor.to_changes()
+            break
+        synced = SYNCED_TYPES[cursor.type_index]
+        model: Any = synced.model
+        want = limit - len(changes)
+        stmt = synced.scope(actor, select(model)).order_by(model.id).limit(want)
+        if cursor.after_id:
+            stmt = stmt.where(model.id > uuid.UUID(cursor.after_id))
+        rows = (await session.scalars(stmt)).all()
+        for entity_id, version, data in await serialise(session, synced, rows):
+            changes.append(WireChange(synced.name, entity_id, version, False, data))
+        if len(rows) < want:
+            cursor = Cursor(
+                cursor.epoch, cursor.scope, "initial", cursor.type_index + 1, "", cursor.position
+            )
+        else:
+            cursor = Cursor(
+                cursor.epoch,
+                cursor.scope,
+                "initial",
+                cursor.type_index,
+                str(rows[-1].id),
+                cursor.position,
+            )
+    return changes, cursor
+
+
+async def _in_scope(
+    session: AsyncSession, actor: Actor, synced: SyncedType, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, tuple[int, dict[str, Any]]]:
+    model: Any = synced.model
+    rows = (
+        await session.scalars(synced.scope(actor, select(model).where(model.id.in_(ids))))
+    ).all()
+    return {
+        entity_id: (version, data)
+        for entity_id, version, data in await serialise(session, synced, rows)
+    }
+
+
+async def _changes_page(
+    session: AsyncSession, actor: Actor, cursor: Cursor, snapshot: Snapshot, limit: int
+) -> tuple[list[WireChange], Cursor, bool]:
+    position = cursor.position
+    log = (
+        await session.execute(
+            select(
+                col(Change.id),
+                col(Change.txid),
+                col(Change.entity_type),
+                col(Change.entity_id),
+                col(Change.version),
+            )
+            .where(
+                tuple_(Change.txid, Change.id) > tuple_(position.txid, position.change_id),
+                col(Change.txid) < snapshot.xmin,
+            )
+            .order_by(col(Change.txid), col(Change.id))
+            .limit(limit)
+        )
+    ).all()
+    if not log:
+        return [], cursor, False
+    latest: dict[tuple[str, uuid.UUID], int] = {}
+    for row in log:
+        latest[(row.entity_type, row.entity_id)] = row.version
+    by_type: dict[str, list[uuid.UUID]] = {}
+    for entity_type, entity_id in latest:
+        by_type.setdefault(entity_type, []).append(entity_id)
+    visible: dict[tuple[str, uuid.UUID], tuple[int, dict[str, Any]]] = {}
+    for entity_type, ids in by_type.items():
+        synced = BY_NAME.get(entity_type)
+        if synced is not None:
+            for entity_id, current in (await _in_scope(session, actor, synced, ids)).items():
+                visible[(entity_type, entity_id)] = current
+    changes = []
+    for (entity_type, entity_id), logged_version in latest.items():
+        found = visible.get((entity_type, entity_id))
+        if found is None:
+            # Deleted, or no longer in this user's scope: the phone drops its copy.
+            changes.append(WireChange(entity_type, entity_id, logged_version, True, None))
+        else:
+            changes.append(WireChange(entity_type, entity_id, found[0], False, found[1]))
+    last = log[-1]
+    moved = Cursor(cursor.epoch, cursor.scope, "changes", 0, "", Position(last.txid, last.id))
+    return changes, moved, len(log) == limit
+
+
+async def _acked_seq(
+    session: AsyncSession, device_id: uuid.UUID, incarnation: uuid.UUID | None, bound: Any
+) -> int:
+    if incarnation is None:
+        incarnation = await session.scalar(
+            select(col(OpStream.incarnation))
+            .where(col(OpStream.device_id) == device_id)
+            .order_by(col(OpStream.updated_at).desc())
+            .limit(1)
+        )
+        if incarnation is None:
+            return 0
+    found = await session.scalar(
+        select(func.max(SyncOp.seq)).where(
+            col(SyncOp.device_id) == device_id, col(SyncOp.incarnation) == incarnation, bound
+        )
+    )
+    return int(found or 0)
+
+
+def _ack_bound(cursor: Cursor, snapshot: Snapshot, more: bool) -> Any:
+    """Ops whose effects are all in what this pull has delivered so far."""
+    if cursor.phase == "changes" and not more:
+        return col(SyncOp.txid) < snapshot.xmin
+    position = cursor.position
+    return or_(
+        col(SyncOp.txid) < position.txid,
+        and_(col(SyncOp.txid) == position.txid, col(SyncOp.last_change_id) <= position.change_id),
+    )
+
+
+async def pull(
+    session: AsyncSession,
+    actor: Actor,
+    device_id: uuid.UUID,
+    cursor_text: str | None,
+    limit: int,
+    incarnation: uuid.UUID | None = None,
+) -> PullResponse:
+    """One page. Run it in one REPEATABLE READ transaction so data and acks agree."""
+    snapshot = await _snapshot(session)
+    scope = scope_fingerprint(actor)
+    reset = False
+    try:
+        cursor = decode(cursor_text) if cursor_text else _fresh(snapshot, scope)
+    except CursorError:
+        cursor, reset = _fresh(snapshot, scope), True
+    if _unservable(cursor, snapshot, scope):
+        cursor, reset = _fresh(snapshot, scope), True
+    if cursor.phase == "initial":
+        changes, cursor = await _initial_page(session, actor, cursor, limit)
+        more = True
+        if cursor.phase == "changes" and len(changes) < limit:
+            extra, cursor, more = await _changes_page(
+                session, actor, cursor, snapshot, limit - len(changes)
+            )
+            changes.extend(extra)
+            more = more or len(changes) >= limit
+    else:
+        changes, cursor, more = await _changes_page(session, actor, cursor, snapshot, limit)
+    acks = await _acked_seq(session, device_id, incarnation, _ack_bound(cursor, snapshot, more))
+    return PullResponse(changes, encode(cursor), more, Acks(acks), reset)
