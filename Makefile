@@ -62,3 +62,17 @@ clean:
 
 docs: deps
 	$(BIN)/python -m server.docs > docs/errors.md
+
+# Sync throughput as ratios against baselines measured in the same run, on SQLite and
+# PostgreSQL, plus pouchdb-server as a peer (pinned in bench/package-lock.json). Prints a
+# summary and keeps it in bench/last-run.txt; never fails on the figures.
+# BENCH_ARGS=--quick for a smoke run.
+BENCH_ARGS ?=
+
+.PHONY: bench
+
+bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
+	npm ci --prefix bench --no-audit --no-fund || echo "bench: npm ci failed; the pouchdb-server peer will be skipped"
+
+bench: test-deps services bench/node_modules/.package-lock.json
+	$(BIN)/python -m bench.run $(BENCH_ARGS)

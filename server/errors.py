@@ -115,6 +115,62 @@ class DeviceRequired(RoundsError):
     title = "Sync needs a device-bound token"
 
 
+class BlobHashMismatch(RoundsError):
+    status = 422
+    code = "hash_mismatch"
+    title = "The uploaded bytes do not match their SHA-256"
+
+
+class EmptyBlob(RoundsError):
+    status = 422
+    code = "empty_blob"
+    title = "An upload needs at least one byte"
+
+
+class BlobTooLarge(RoundsError):
+    status = 413
+    code = "blob_too_large"
+    title = "The file is larger than the server accepts"
+
+
+class UnsupportedMedia(RoundsError):
+    status = 422
+    code = "image_rejected"
+    title = "The image could not be decoded safely"
+
+
+class UploadOffsetMismatch(RoundsError):
+    """The client resumed from another offset than the bytes the server holds (`offset`)."""
+
+    status = 409
+    code = "offset_mismatch"
+    title = "Resume the upload from the offset the server holds"
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message, offset=offset)
+        self.offset = offset
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Upload-Offset": str(self.offset)}
+
+
+class UploadLengthMismatch(RoundsError):
+    status = 409
+    code = "length_mismatch"
+    title = "Upload-Length differs from the length of the upload being resumed"
+
+
+class UploadInProgress(RoundsError):
+    status = 409
+    code = "upload_in_progress"
+    title = "Another upload of this file is still running"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": "5"}
+
+
 class DatabaseUnavailable(RoundsError):
     status = 503
     code = "database_unavailable"
@@ -123,6 +179,15 @@ class DatabaseUnavailable(RoundsError):
     @property
     def headers(self) -> dict[str, str]:
         return {"Retry-After": "5"}
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    code = "database_busy"
+    title = "Database busy, try again"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": "1"}
 
 
 # Codes for refusals raised by the framework itself (routing, body parsing, limits).

@@ -17,6 +17,8 @@ from pathlib import Path
 from server.domain.push_keys import ensure_vapid_keys
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# A phone photo is 2-6 MiB; a signed PDF far less. Larger uploads are refused (413).
+DEFAULT_BLOB_MAX_BYTES = 15 * 1024 * 1024
 
 
 Environ = Mapping[str, str]
@@ -85,9 +87,11 @@ class PushSettings:
 class Settings:
     """ROUNDS_STATE_DIR (`var/`): where the SQLite file, generated keys and blobs live.
 
-    ROUNDS_BLOB_DIR (`<state>/blobs`), ROUNDS_REDIS_URL (unset: in-memory channels and
-    jobs; set it when running several workers), ROUNDS_PUBLIC_URL (the base printed in
-    asset QR tags, default http://127.0.0.1:8000), ROUNDS_DEBUG (false).
+    ROUNDS_BLOB_DIR (`<state>/blobs`), ROUNDS_BLOB_MAX_BYTES (15 MiB: the largest photo or
+    signature accepted; larger is refused with 413 `blob_too_large`), ROUNDS_REDIS_URL
+    (unset: in-memory channels and jobs; set it when running several workers),
+    ROUNDS_PUBLIC_URL (the base printed in asset QR tags, default http://127.0.0.1:8000),
+    ROUNDS_DEBUG (false).
     """
 
     state_dir: Path
@@ -99,6 +103,7 @@ class Settings:
     auth: AuthSettings
     push: PushSettings
     pwa_dir: Path = field(default=REPO_ROOT / "pwa")
+    blob_max_bytes: int = DEFAULT_BLOB_MAX_BYTES
 
 
 def _read_or_create_secret(path: Path) -> str:
@@ -141,6 +146,7 @@ def load_settings(env: Environ | None = None) -> Settings:
     return Settings(
         state_dir=state_dir,
         blob_dir=Path(_env(env, "ROUNDS_BLOB_DIR", str(state_dir / "blobs"))),
+        blob_max_bytes=_env_int(env, "ROUNDS_BLOB_MAX_BYTES", DEFAULT_BLOB_MAX_BYTES),
         public_url=_env(env, "ROUNDS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         redis_url=env.get("ROUNDS_REDIS_URL") or None,
         debug=_env_bool(env, "ROUNDS_DEBUG", False),

@@ -4,6 +4,7 @@ from litestar import Router
 
 from server.api.assets import AssetController
 from server.api.auth import AuthController
+from server.api.blobs import BlobController
 from server.api.patrol import PatrolController
 from server.api.people import PeopleController
 from server.api.reference import ReferenceController
@@ -24,5 +25,6 @@ def api_router() -> Router:
             PatrolController,
             WorkOrderController,
             SyncController,
+            BlobController,
         ],
     )

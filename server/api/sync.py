@@ -9,6 +9,7 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
 from litestar.params import FromQuery, QueryParameter
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.types import utcnow
@@ -20,6 +21,7 @@ from server.domain.sync.pull import pull
 from server.domain.sync.push import begin_push, push
 from server.errors import BatchTooLarge, DeviceMismatch, DeviceRequired, InvalidRequest
 from server.web.deps import CurrentActor, DbSession
+from server.web.errors import is_transient
 from server.web.security import requires
 from server.web.state import runtime
 from sync.wire import (
@@ -34,6 +36,7 @@ from sync.wire import (
 
 # 500 ops with long notes fit; a photo never travels in a push (blobs are separate).
 MAX_PUSH_BYTES = 8 * 1024 * 1024
+PUSH_ATTEMPTS = 3
 
 
 def _device_of(actor: Actor) -> uuid.UUID:
@@ -70,10 +73,18 @@ class SyncController(Controller):
                 limit=MAX_OPS_PER_PUSH,
             )
         load_ops()
-        async with runtime(state).session_factory() as session:
-            await begin_push(session)
-            result = await push(session, actor, device_id, data.ops)
-            await session.commit()
+        for attempt in range(1, PUSH_ATTEMPTS + 1):
+            try:
+                async with runtime(state).session_factory() as session:
+                    await begin_push(session)
+                    result = await push(session, actor, device_id, data.ops)
+                    await session.commit()
+                    break
+            except DBAPIError as exc:
+                # Deadlocks between batches touching the same rows: the batch rolled back
+                # whole, so running it again is safe.
+                if attempt == PUSH_ATTEMPTS or not is_transient(exc):
+                    raise
         return PushResponse(result.results, result.last_seq, utcnow().isoformat())
 
     @get("/pull")

@@ -2,17 +2,25 @@
 
 from litestar import Router
 
+from server.console.assets import AssetConsoleController
 from server.console.auth import ConsoleAuthController
 from server.console.home import HomeController
+from server.console.people import PeopleConsoleController
+from server.console.public_card import PublicCardController
 
 
 def console_router() -> Router:
     return Router(
         path="/desk",
-        route_handlers=[ConsoleAuthController, HomeController],
+        route_handlers=[
+            ConsoleAuthController,
+            HomeController,
+            AssetConsoleController,
+            PeopleConsoleController,
+        ],
         include_in_schema=False,
     )
 
 
 def public_router() -> Router:
-    return Router(path="/", route_handlers=[], include_in_schema=False)
+    return Router(path="/", route_handlers=[PublicCardController], include_in_schema=False)

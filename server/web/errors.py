@@ -12,7 +12,7 @@ from litestar.response import Redirect
 from litestar.types import ExceptionHandlersMap
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from server.errors import FRAMEWORK_CODES, DatabaseUnavailable, RoundsError
+from server.errors import FRAMEWORK_CODES, DatabaseBusy, DatabaseUnavailable, RoundsError
 
 log = logging.getLogger("rounds.errors")
 
@@ -72,7 +72,16 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     return _respond(request, status, code, title, str(detail), dict(exc.headers or {}), **extra)
 
 
+def is_transient(exc: BaseException) -> bool:
+    """A deadlock or serialisation failure: the same request will succeed if retried."""
+    state = getattr(getattr(exc, "orig", None), "sqlstate", None) or ""
+    return isinstance(exc, DBAPIError) and state.startswith("40")
+
+
 def _database_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if is_transient(exc):
+        busy = DatabaseBusy("The database was busy with a conflicting write. Try again.")
+        return _rounds_error(request, busy)
     if (
         isinstance(exc, DBAPIError)
         and not exc.connection_invalidated

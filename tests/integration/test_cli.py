@@ -6,63 +6,24 @@ shows that nothing it needs lives in one process's memory.
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
 from tests.databases import scratch_database
-
-# The console script installed with the package, as an operator runs it.
-ROUNDS = [str(Path(sys.executable).with_name("rounds"))]
+from tests.servers import ROUNDS, server_env, serving
 
 
 def _env(url: str, state: Path) -> dict[str, str]:
-    return {**os.environ, "ROUNDS_DATABASE_URL": url, "ROUNDS_STATE_DIR": str(state)}
+    return server_env(url, state)
 
 
 def _rounds(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*ROUNDS, *args], env=env, input=stdin, capture_output=True, text=True, timeout=300,
+        [ROUNDS, *args], env=env, input=stdin, capture_output=True, text=True, timeout=300,
         check=False,
     )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextmanager
-def _serving(env: dict[str, str], workers: int) -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [*ROUNDS, "serve", "--port", str(port), "--workers", str(workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise AssertionError("server did not come up")
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_operator_sets_up_a_hospital_and_serves_it(backend: str, tmp_path: Path) -> None:
@@ -96,7 +57,7 @@ def test_operator_sets_up_a_hospital_and_serves_it(backend: str, tmp_path: Path)
         assert duplicate.returncode == 2
         assert "already_exists" in duplicate.stderr
 
-        with _serving(env, workers=2) as base, httpx.Client(base_url=base) as http:
+        with serving(env, workers=2) as server, httpx.Client(base_url=server.base) as http:
             login = http.post(
                 "/api/v1/auth/login",
                 json={"employee_no": "E7001", "password": "a sturdy passphrase"},

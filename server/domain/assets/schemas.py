@@ -24,6 +24,7 @@ class AssetOut(msgspec.Struct):
     warranty_end: date | None
     next_inspection: date | None
     status: str
+    notes: str
 
 
 class AssetPage(msgspec.Struct):

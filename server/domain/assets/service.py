@@ -11,7 +11,16 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from server.db.models import OPEN_STATUSES, Asset, Contractor, Department, Location, Team, WorkOrder
+from server.db.models import (
+    OPEN_STATUSES,
+    Asset,
+    AssetStatus,
+    Contractor,
+    Department,
+    Location,
+    Team,
+    WorkOrder,
+)
 from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import scope_assets
 from server.domain.assets.schemas import AssetDetail, AssetOut, PublicCard
@@ -27,6 +36,15 @@ class AssetFilters:
     building_id: uuid.UUID | None = None
     category: str = ""
     team_id: uuid.UUID | None = None
+
+
+def card_url(public_url: str, asset: Asset) -> str:
+    """The public card's address, which the asset's QR label holds."""
+    return f"{public_url.rstrip('/')}/a/{asset.tag_code}"
+
+
+def inspection_overdue(next_inspection: date | None, today: date) -> bool:
+    return next_inspection is not None and next_inspection < today
 
 
 def asset_out(asset: Asset) -> AssetOut:
@@ -46,6 +64,7 @@ def asset_out(asset: Asset) -> AssetOut:
         warranty_end=asset.warranty_end,
         next_inspection=asset.next_inspection,
         status=asset.status,
+        notes=asset.notes,
     )
 
 
@@ -79,6 +98,18 @@ async def search_assets(
         stmt.order_by(col(Asset.name), col(Asset.tag_code)).limit(page.limit).offset(page.offset)
     )
     return rows.all(), total
+
+
+async def count_assets(session: AsyncSession, actor: Actor) -> int:
+    return await session.scalar(scope_assets(actor, select(func.count()).select_from(Asset))) or 0
+
+
+async def count_overdue_inspections(session: AsyncSession, actor: Actor, today: date) -> int:
+    """Assets in scope whose next inspection date has passed (retired ones are not due)."""
+    stmt = scope_assets(actor, select(func.count()).select_from(Asset)).where(
+        col(Asset.next_inspection) < today, col(Asset.status) != AssetStatus.RETIRED
+    )
+    return await session.scalar(stmt) or 0
 
 
 async def list_categories(session: AsyncSession, actor: Actor) -> list[str]:
@@ -125,7 +156,7 @@ async def asset_detail(
         team=await _name_of(session, Team, asset.team_id),
         contractor=await _name_of(session, Contractor, asset.contractor_id),
         open_work_orders=await count_open_work_orders(session, asset.id),
-        public_url=f"{public_url}/a/{asset.tag_code}",
+        public_url=card_url(public_url, asset),
     )
 
 
@@ -142,7 +173,7 @@ async def public_card(session: AsyncSession, tag_code: str, today: date) -> Publ
         category=asset.category,
         location_path=await location_path(session, asset.location_id),
         next_inspection=asset.next_inspection,
-        inspection_overdue=asset.next_inspection is not None and asset.next_inspection < today,
+        inspection_overdue=inspection_overdue(asset.next_inspection, today),
         maintained_by=maintained_by,
         open_faults=await count_open_work_orders(session, asset.id),
         status=asset.status,

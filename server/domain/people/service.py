@@ -47,17 +47,15 @@ async def _names(
     session: AsyncSession, model: type[Team] | type[Contractor] | type[Department]
 ) -> dict[uuid.UUID, str]:
     rows = await session.execute(select(col(model.id), col(model.name)))
-    return {row_id: name for row_id, name in rows.tuples()}
+    return {row_id: name for row_id, name in rows}
 
 
 async def _people_out(session: AsyncSession, users: list[User]) -> list[PersonOut]:
     roles: dict[uuid.UUID, list[str]] = defaultdict(list)
     ids = [user.id for user in users]
-    for user_id, role in (
-        await session.execute(
-            select(col(UserRole.user_id), col(UserRole.role)).where(col(UserRole.user_id).in_(ids))
-        )
-    ).tuples():
+    for user_id, role in await session.execute(
+        select(col(UserRole.user_id), col(UserRole.role)).where(col(UserRole.user_id).in_(ids))
+    ):
         roles[user_id].append(str(role))
     teams, contractors, departments = (
         await _names(session, Team),
@@ -77,3 +75,9 @@ async def _people_out(session: AsyncSession, users: list[User]) -> list[PersonOu
         )
         for user in users
     ]
+
+
+async def count_people(session: AsyncSession, actor: Actor) -> int:
+    """Active people the actor may see: a contractor manager's company, a team lead's team."""
+    stmt = scope_people(actor, select(func.count()).select_from(User)).where(col(User.active))
+    return await session.scalar(stmt) or 0

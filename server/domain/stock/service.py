@@ -37,7 +37,7 @@ async def search_items(
             col(ItemGtin.item_id).in_([item.id for item in items])
         )
     )
-    for item_id, code in rows.tuples():
+    for item_id, code in rows:
         gtins[item_id].append(code)
     return [
         ItemOut(
@@ -59,3 +59,8 @@ async def list_stores(session: AsyncSession, actor: Actor) -> Sequence[Store]:
     return (
         await session.scalars(scope_stores(actor, select(Store).order_by(col(Store.code))))
     ).all()
+
+
+async def count_items(session: AsyncSession) -> int:
+    """The size of the catalogue (the catalogue is not scoped: every store stocks from it)."""
+    return await session.scalar(select(func.count()).select_from(Item)) or 0

@@ -10,6 +10,7 @@ database failure aborts the whole batch, so nothing is recorded as failed.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from sync.sequencing import decide
 from sync.wire import Op, OpResult, Outcome
 
 log = logging.getLogger("rounds.sync.push")
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass
@@ -208,6 +210,7 @@ async def _push_one(
         status="rejected",
         txid=txid,
     )
+    refs: list[BlobRef] = []
     if decision == "seq_reused":
         record.code = "seq_reused"
         record.message = f"Seq {op.seq} was already used by another op of this phone."
@@ -216,10 +219,14 @@ async def _push_one(
         await _apply(OpContext(session, actor, device_id, op, received_at), record)
         stream.row.last_seq, stream.row.last_hash = op.seq, record.op_hash
         stream.row.updated_at = utcnow()
-        for sha in set(op.blobs):
-            session.add(BlobRef(sha256=sha, op_id=op.op_id))
+        # Only well-formed addresses: a malformed one must not fail the whole batch.
+        shas = {sha for sha in op.blobs if SHA256_HEX.fullmatch(sha)}
+        refs = [BlobRef(sha256=sha, op_id=op.op_id) for sha in sorted(shas)]
     session.add(record)
     await session.flush()
+    if refs:  # after the op's row, which they reference
+        session.add_all(refs)
+        await session.flush()
     return OpResult(
         op.op_id,
         record.status,  # type: ignore[arg-type]

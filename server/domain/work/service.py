@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import func, select
@@ -43,3 +44,19 @@ async def search_work_orders(
         stmt.order_by(col(WorkOrder.reported_at).desc()).limit(page.limit).offset(page.offset)
     )
     return rows.all(), total
+
+
+async def count_work_orders(session: AsyncSession, actor: Actor, *, open_only: bool = False) -> int:
+    stmt = scope_work_orders(actor, select(func.count()).select_from(WorkOrder))
+    if open_only:
+        stmt = stmt.where(col(WorkOrder.status).in_(OPEN_STATUSES))
+    return await session.scalar(stmt) or 0
+
+
+async def recent_for_asset(
+    session: AsyncSession, actor: Actor, asset_id: uuid.UUID, *, limit: int = 10
+) -> Sequence[WorkOrder]:
+    """The asset's latest work orders that the actor may see (a requester: their department's)."""
+    stmt = scope_work_orders(actor, select(WorkOrder).where(col(WorkOrder.asset_id) == asset_id))
+    rows = await session.scalars(stmt.order_by(col(WorkOrder.reported_at).desc()).limit(limit))
+    return rows.all()

@@ -1,0 +1,151 @@
+"""Blobs (photos, signatures) by SHA-256: probe, resumable upload, download, thumbnail.
+
+- `HEAD /api/v1/blobs/{sha256}`: 200 with `Upload-Length`, `Upload-Offset` and
+  `Blob-Complete`, or 404 when the server has none of it.
+- `PUT /api/v1/blobs/{sha256}`: the file, or with `Upload-Offset` the rest of it;
+  201 completed now, 200 already complete, 202 bytes held and more expected.
+- `GET /api/v1/blobs/{sha256}`: the cleaned file.
+- `GET /api/v1/blobs/{sha256}/thumbnail`: a photo's JPEG thumbnail (at most 320 px).
+"""
+
+from __future__ import annotations
+
+from contextlib import aclosing
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, head, put
+from litestar.datastructures import State
+from litestar.params import HeaderParameter, PathParameter
+from litestar.response import File
+
+from server.domain.accounts.policy import Permission
+from server.domain.blobs.images import is_image
+from server.domain.blobs.schemas import BlobOut
+from server.domain.blobs.service import (
+    BlobReceiver,
+    Outcome,
+    UploadHeaders,
+    blob_state,
+    servable,
+)
+from server.domain.blobs.store import BlobFiles
+from server.errors import NotFound
+from server.web.deps import AppSettings, CurrentActor, DbSession
+from server.web.security import requires
+from server.web.state import runtime
+
+Sha256 = Annotated[
+    str,
+    PathParameter(
+        pattern=r"^[0-9a-f]{64}$", description="Lower-case hex SHA-256 of the file's bytes."
+    ),
+]
+UploadOffset = Annotated[
+    int | None,
+    HeaderParameter(
+        name="upload-offset",
+        ge=0,
+        required=False,
+        description="Resume: the bytes the server holds (from HEAD). Absent: start at byte 0.",
+    ),
+]
+UploadLength = Annotated[
+    int | None,
+    HeaderParameter(
+        name="upload-length",
+        ge=0,
+        required=False,
+        description="Size of the whole file in bytes (default: Content-Length).",
+    ),
+]
+
+STATUS: dict[Outcome, int] = {"completed": 201, "already_complete": 200, "partial": 202}
+# The address is the content: a served file never changes.
+IMMUTABLE = "private, max-age=31536000, immutable"
+
+
+def progress_headers(blob: BlobOut) -> dict[str, str]:
+    return {
+        "Upload-Length": str(blob.size),
+        "Upload-Offset": str(blob.received),
+        "Blob-Complete": "true" if blob.complete else "false",
+        "Cache-Control": "no-store",
+    }
+
+
+class BlobController(Controller):
+    path = "/blobs"
+    tags = ["blobs"]
+    guards = requires(Permission.READ_REFERENCE)
+
+    @head("/{sha256:str}")
+    async def probe(
+        self, sha256: Sha256, db_session: DbSession, settings: AppSettings
+    ) -> Response[None]:
+        """Whether the server has this blob, and how many bytes of an upload it holds."""
+        blob = await blob_state(db_session, BlobFiles(settings.blob_dir), sha256)
+        if blob is None:
+            raise NotFound("The server has none of this file: upload it from the start.")
+        return Response(None, status_code=200, headers=progress_headers(blob))
+
+    @put("/{sha256:str}", request_max_body_size=None, status_code=200)
+    async def upload(
+        self,
+        request: Request[Any, Any, Any],
+        sha256: Sha256,
+        actor: CurrentActor,
+        settings: AppSettings,
+        state: State,
+        upload_offset: UploadOffset = None,
+        upload_length: UploadLength = None,
+    ) -> Response[BlobOut]:
+        """Upload the file, or resume it with `Upload-Offset` from what HEAD says is held.
+
+        The body is written to disk as it arrives, so a dropped connection keeps what got
+        through. The size limit (`ROUNDS_BLOB_MAX_BYTES`) is enforced on the stream.
+        """
+        receiver = BlobReceiver(
+            runtime(state).session_factory, BlobFiles(settings.blob_dir), settings.blob_max_bytes
+        )
+        headers = UploadHeaders(upload_offset, upload_length, request.content_length)
+        async with aclosing(request.stream()) as body:
+            result = await receiver.receive(actor, sha256, headers, body)
+        return Response(
+            result.blob,
+            status_code=STATUS[result.outcome],
+            headers=progress_headers(result.blob),
+        )
+
+    @get("/{sha256:str}")
+    async def download(
+        self, sha256: Sha256, db_session: DbSession, actor: CurrentActor, settings: AppSettings
+    ) -> File:
+        """The stored file: for a photo, the cleaned rendition (upright, no metadata)."""
+        return await _file(db_session, actor, settings, sha256, thumbnail=False)
+
+    @get("/{sha256:str}/thumbnail")
+    async def thumbnail(
+        self, sha256: Sha256, db_session: DbSession, actor: CurrentActor, settings: AppSettings
+    ) -> File:
+        """A photo's thumbnail: JPEG, at most 320 px a side."""
+        return await _file(db_session, actor, settings, sha256, thumbnail=True)
+
+
+async def _file(
+    db_session: DbSession,
+    actor: CurrentActor,
+    settings: AppSettings,
+    sha256: str,
+    *,
+    thumbnail: bool,
+) -> File:
+    path, media_type = await servable(
+        db_session, BlobFiles(settings.blob_dir), actor, sha256, thumbnail=thumbnail
+    )
+    inline = is_image(media_type) or media_type == "application/pdf"
+    return File(
+        path,
+        media_type=media_type,
+        content_disposition_type="inline" if inline else "attachment",
+        headers={"Cache-Control": IMMUTABLE, "X-Content-Type-Options": "nosniff"},
+    )

@@ -1,0 +1,330 @@
+"""Receiving blobs (resumable, verified, cleaned), serving them, and who references them.
+
+An upload never holds a database transaction while bytes stream in: one short
+transaction records the upload's start, the bytes go to the partial file as they
+arrive, and short transactions record progress and completion. The partial file's size
+is the truth about progress; `Blob.received` is kept near it for the console.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from anyio import to_thread
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
+
+from server.db.models import Blob, BlobRef, SyncOp
+from server.db.types import utcnow
+from server.domain.accounts.actor import Actor
+from server.domain.accounts.policy import Permission, can
+from server.domain.blobs.images import (
+    JPEG,
+    SNIFF_BYTES,
+    UNCLEANABLE,
+    Rendition,
+    clean_image,
+    is_image,
+    sniff,
+)
+from server.domain.blobs.schemas import BlobOut, BlobReference, BlobReferences
+from server.domain.blobs.store import BlobFiles, PartialFile, write_atomically
+from server.errors import (
+    BlobHashMismatch,
+    BlobTooLarge,
+    EmptyBlob,
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    RoundsError,
+    UnsupportedMedia,
+    UploadLengthMismatch,
+    UploadOffsetMismatch,
+)
+
+log = logging.getLogger("rounds.blobs")
+
+Outcome = Literal["completed", "already_complete", "partial"]
+
+
+@dataclass(frozen=True)
+class UploadHeaders:
+    """`Upload-Offset` (None: start from the first byte), `Upload-Length`, `Content-Length`."""
+
+    offset: int | None
+    length: int | None
+    content_length: int | None
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    blob: BlobOut
+    outcome: Outcome
+
+
+def _out(row: Blob, received: int) -> BlobOut:
+    return BlobOut(
+        row.sha256, row.size, received, row.complete, row.content_type, row.width, row.height
+    )
+
+
+def _declared_size(headers: UploadHeaders, row: Blob | None) -> int:
+    if headers.length is not None:
+        return headers.length
+    if headers.offset is not None and row is not None:
+        return row.size
+    if headers.content_length is not None:
+        return (headers.offset or 0) + headers.content_length
+    raise InvalidRequest("Send Upload-Length: the size of the whole file in bytes.")
+
+
+class BlobReceiver:
+    """Takes one PUT of a blob: checks, streams to disk, and finishes it when complete."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], files: BlobFiles, max_bytes: int
+    ) -> None:
+        self.sessions = sessions
+        self.files = files
+        self.max_bytes = max_bytes
+
+    async def receive(
+        self, actor: Actor, sha256: str, headers: UploadHeaders, body: AsyncIterator[bytes]
+    ) -> UploadResult:
+        async with self.sessions() as session:
+            row = await session.get(Blob, sha256)
+        if row is not None and row.complete:
+            return UploadResult(_out(row, row.size), "already_complete")
+        size = _declared_size(headers, row)
+        if size <= 0:
+            raise EmptyBlob("This upload has no bytes: a photo or signature cannot be empty.")
+        if size > self.max_bytes:
+            raise self._too_large(size)
+        with self.files.open_partial(sha256) as partial:
+            started = await self._start(actor, sha256, size, headers.offset, partial)
+            if isinstance(started, BlobOut):
+                return UploadResult(started, "already_complete")
+            held = await self._stream(sha256, size, partial, body)
+            if held < size:
+                async with self.sessions() as session:
+                    row = await session.get(Blob, sha256)
+                    assert row is not None
+                    return UploadResult(_out(row, held), "partial")
+            return UploadResult(await self._finish(sha256, size, partial), "completed")
+
+    def _too_large(self, size: int) -> BlobTooLarge:
+        return BlobTooLarge(
+            f"This file is {size} bytes; the server accepts at most {self.max_bytes}.",
+            limit=self.max_bytes,
+        )
+
+    async def _start(
+        self, actor: Actor, sha256: str, size: int, offset: int | None, partial: PartialFile
+    ) -> int | BlobOut:
+        """Under the file lock: check the offset, create or adjust the row; bytes held."""
+        async with self.sessions() as session:
+            row = await session.get(Blob, sha256)
+            if row is not None and row.complete:  # finished by another request meanwhile
+                return _out(row, row.size)
+            held = partial.held
+            if offset is None:  # a request without Upload-Offset sends the file from byte 0
+                if held:
+                    partial.restart()
+                held = 0
+            elif offset != held:
+                raise UploadOffsetMismatch(
+                    f"The server holds {held} bytes of this file; resume from there.",
+                    offset=held,
+                )
+            if row is None:
+                row = Blob(sha256=sha256, size=size, uploaded_by_id=actor.user_id)
+                session.add(row)
+            elif row.size != size:
+                if held:
+                    raise UploadLengthMismatch(
+                        f"This upload was started with Upload-Length {row.size}, not {size}."
+                        " Resume with the same length, or send the file again without"
+                        " Upload-Offset.",
+                        size=row.size,
+                    )
+                row.size = size
+            row.received = held
+            await session.commit()
+        return held
+
+    async def _stream(
+        self, sha256: str, size: int, partial: PartialFile, body: AsyncIterator[bytes]
+    ) -> int:
+        """Append the body as it arrives; what arrived is kept even if the connection drops."""
+        held = partial.held
+        refusal: RoundsError | None = None
+        try:
+            async for chunk in body:
+                if held + len(chunk) > size:
+                    refusal = (
+                        self._too_large(held + len(chunk))
+                        if held + len(chunk) > self.max_bytes
+                        else InvalidRequest(
+                            f"The body runs past Upload-Length ({size} bytes); nothing was kept."
+                        )
+                    )
+                    break
+                partial.append(chunk)
+                held += len(chunk)
+        finally:
+            if refusal is None:
+                partial.sync()
+                await self._record_progress(sha256, held)
+        if refusal is not None:
+            await self._discard(sha256, partial)
+            raise refusal
+        return held
+
+    async def _record_progress(self, sha256: str, held: int) -> None:
+        try:
+            async with self.sessions() as session:
+                await session.execute(
+                    update(Blob)
+                    .where(col(Blob.sha256) == sha256, col(Blob.complete).is_(False))
+                    .values(received=held)
+                )
+                await session.commit()
+        except Exception:  # the file is the truth; the row is only a hint
+            log.warning("could not record the progress of blob %s", sha256, exc_info=True)
+
+    async def _discard(self, sha256: str, partial: PartialFile) -> None:
+        """Nothing of a refused upload is kept: neither its bytes nor its row."""
+        partial.discard()
+        async with self.sessions() as session:
+            await session.execute(
+                delete(Blob).where(col(Blob.sha256) == sha256, col(Blob.complete).is_(False))
+            )
+            await session.commit()
+
+    async def _finish(self, sha256: str, size: int, partial: PartialFile) -> BlobOut:
+        digest = await to_thread.run_sync(partial.sha256)
+        if digest != sha256:
+            await self._discard(sha256, partial)
+            raise BlobHashMismatch(
+                f"The bytes received hash to {digest}, not to the address {sha256};"
+                " nothing was kept. Upload the file again from the start.",
+                actual=digest,
+            )
+        content_type = sniff(partial.head(SNIFF_BYTES))
+        width: int | None = None
+        height: int | None = None
+        try:
+            if content_type in UNCLEANABLE:
+                raise UnsupportedMedia(
+                    f"Photos in {content_type} cannot be cleaned of their location data here;"
+                    " send them as JPEG, PNG or WebP."
+                )
+            if is_image(content_type):
+                rendition = await to_thread.run_sync(clean_image, partial.path, content_type)
+                await to_thread.run_sync(self._install, sha256, rendition)
+                width, height = rendition.width, rendition.height
+            else:
+                await to_thread.run_sync(partial.move_to, self.files.blob_path(sha256))
+        except UnsupportedMedia:
+            await self._discard(sha256, partial)
+            raise
+        async with self.sessions() as session:
+            row = await session.get(Blob, sha256)
+            assert row is not None  # only this request, holding the lock, deletes it
+            row.complete, row.received, row.completed_at = True, size, utcnow()
+            row.content_type, row.width, row.height = content_type, width, height
+            await session.commit()
+            out = _out(row, size)
+        partial.discard()
+        return out
+
+    def _install(self, sha256: str, rendition: Rendition) -> None:
+        write_atomically(self.files.thumbnail_path(sha256), rendition.thumbnail)
+        write_atomically(self.files.blob_path(sha256), rendition.data)
+
+
+async def blob_state(session: AsyncSession, files: BlobFiles, sha256: str) -> BlobOut | None:
+    """What HEAD answers: None when the server has never heard of the blob."""
+    row = await session.get(Blob, sha256)
+    if row is None:
+        return None
+    return _out(row, row.size if row.complete else min(files.held(sha256), row.size))
+
+
+def may_view(actor: Actor, row: Blob) -> bool:
+    """Anyone who may read work orders or assets (where photos hang), and the uploader."""
+    return (
+        can(actor, Permission.READ_WORK_ORDERS)
+        or can(actor, Permission.READ_ASSETS)
+        or row.uploaded_by_id == actor.user_id
+    )
+
+
+async def servable(
+    session: AsyncSession, files: BlobFiles, actor: Actor, sha256: str, *, thumbnail: bool
+) -> tuple[Path, str]:
+    """The file to send for a finished blob (or its thumbnail) and its content type."""
+    row = await session.get(Blob, sha256)
+    if row is None or not row.complete:
+        raise NotFound("The server does not have this file (yet).")
+    if not may_view(actor, row):
+        raise Forbidden("Your role may not see this file.")
+    if thumbnail and not is_image(row.content_type):
+        raise NotFound("Only photos have thumbnails.")
+    path = files.thumbnail_path(sha256) if thumbnail else files.blob_path(sha256)
+    if not path.is_file():
+        log.error("blob %s is complete but %s is missing", sha256, path)
+        raise NotFound("The server does not have this file (yet).")
+    return path, JPEG if thumbnail else row.content_type
+
+
+async def references(session: AsyncSession, sha256: str) -> BlobReferences:
+    """The ops that name this blob (oldest first) and whether the blob is complete."""
+    row = await session.get(Blob, sha256)
+    result = await session.execute(
+        select(BlobRef, SyncOp)
+        .join(SyncOp, col(SyncOp.op_id) == col(BlobRef.op_id))
+        .where(col(BlobRef.sha256) == sha256)
+        .order_by(col(SyncOp.received_at), col(SyncOp.op_id))
+    )
+    ops = [
+        BlobReference(
+            op_id=op.op_id,
+            name=op.name,
+            status=op.status,
+            user_id=op.user_id,
+            device_id=op.device_id,
+            received_at=op.received_at,
+            entity_type=ref.entity_type,
+            entity_id=ref.entity_id,
+        )
+        for ref, op in result.all()
+    ]
+    complete = row is not None and row.complete
+    return BlobReferences(
+        sha256=sha256,
+        known=row is not None,
+        complete=complete,
+        size=row.size if row is not None else None,
+        received=row.received if row is not None else 0,
+        ops=ops,
+        resolved=complete and bool(ops),
+    )
+
+
+async def awaited_blobs(session: AsyncSession, limit: int = 100) -> list[str]:
+    """Blobs that ops reference but that have not (completely) arrived, for the console."""
+    stmt = (
+        select(col(BlobRef.sha256))
+        .outerjoin(Blob, col(Blob.sha256) == col(BlobRef.sha256))
+        .where((col(Blob.sha256).is_(None)) | (col(Blob.complete).is_(False)))
+        .group_by(col(BlobRef.sha256))
+        .order_by(col(BlobRef.sha256))
+        .limit(limit)
+    )
+    return list((await session.scalars(stmt)).all())
