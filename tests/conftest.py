@@ -84,7 +84,9 @@ def client(demo_app: Litestar) -> Iterator[TestClient[Litestar]]:
         yield test_client
 
 
-def api_login(client: TestClient[Litestar], employee_no: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
+def api_login(
+    client: TestClient[Litestar], employee_no: str, password: str = DEMO_PASSWORD
+) -> dict[str, str]:
     """Sign in through the API and return the Authorization header for the session."""
     response = client.post(
         "/api/v1/auth/login", json={"employee_no": employee_no, "password": password}

@@ -39,8 +39,12 @@ class Phone:
     def sign_in(self, password: str = DEMO_PASSWORD) -> None:
         response = self.http.post(
             "/api/v1/auth/login",
-            json={"employee_no": self.employee_no, "password": password,
-                  "device_id": str(self.device_id), "device_name": "test phone"},
+            json={
+                "employee_no": self.employee_no,
+                "password": password,
+                "device_id": str(self.device_id),
+                "device_name": "test phone",
+            },
         )
         assert response.status_code == 200, response.text
         self.token = response.json()["access_token"]
@@ -57,23 +61,37 @@ class Phone:
         self.versions.clear()
         self.cursor = None
 
-    def op(self, name: str, args: dict[str, Any], *, v: int = 1, blobs: list[str] | None = None,
-           hlc: str | None = None) -> dict[str, Any]:
+    def op(
+        self,
+        name: str,
+        args: dict[str, Any],
+        *,
+        v: int = 1,
+        blobs: list[str] | None = None,
+        hlc: str | None = None,
+    ) -> dict[str, Any]:
         """Record an op locally: the next seq, chained to the previous op."""
         self.seq += 1
         stamp = hlc if hlc is not None else str(self.clock.tick(int(time.time() * 1000)))
         body = {
-            "op_id": str(uuid.uuid4()), "incarnation": str(self.incarnation), "seq": self.seq,
-            "name": name, "v": v, "args": args,
+            "op_id": str(uuid.uuid4()),
+            "incarnation": str(self.incarnation),
+            "seq": self.seq,
+            "name": name,
+            "v": v,
+            "args": args,
             "client_time": datetime.now(UTC).isoformat(timespec="milliseconds"),
-            "hlc": stamp, "blobs": blobs or [], "prev_hash": self.last_hash,
+            "hlc": stamp,
+            "blobs": blobs or [],
+            "prev_hash": self.last_hash,
         }
         self.last_hash = op_hash(body)
         return body
 
     def push(self, ops: list[dict[str, Any]], device_id: uuid.UUID | None = None) -> httpx.Response:
         return self.http.post(
-            "/api/v1/sync/push", headers=self.headers,
+            "/api/v1/sync/push",
+            headers=self.headers,
             json={"device_id": str(device_id or self.device_id), "ops": ops},
         )
 

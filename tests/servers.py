@@ -50,7 +50,9 @@ class Server:
     def start(self) -> None:
         self.process = subprocess.Popen(
             [ROUNDS, "serve", "--port", str(self.port), "--workers", str(self.workers)],
-            env=self.env, stdout=subprocess.DEVNULL, stderr=self._log(),
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=self._log(),
             start_new_session=True,
         )
         wait_healthy(self.base)
@@ -59,7 +61,9 @@ class Server:
         """The server's log goes to a file in its state directory, for a failing test to read."""
         state = Path(self.env.get("ROUNDS_STATE_DIR", "."))
         state.mkdir(parents=True, exist_ok=True)
-        return os.open(state / f"server-{self.port}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        return os.open(
+            state / f"server-{self.port}.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600
+        )
 
     def kill(self) -> None:
         """SIGKILL the whole process group: no shutdown, no chance to finish a request."""

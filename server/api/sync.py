@@ -33,7 +33,6 @@ from sync.wire import (
     PushResponse,
 )
 
-
 # 500 ops with long notes fit; a photo never travels in a push (blobs are separate).
 MAX_PUSH_BYTES = 8 * 1024 * 1024
 PUSH_ATTEMPTS = 3
@@ -99,9 +98,12 @@ class SyncController(Controller):
         """Changes in your scope after `cursor` (all of your scope without one)."""
         device_id = _device_of(actor)
         engine = runtime(state).engine
-        async with engine.connect() as connection:
+        # One snapshot for the data and the acks: REPEATABLE READ on PostgreSQL; a SQLite
+        # read transaction is a snapshot already.
+        async with engine.connect() as plain:
+            connection = plain
             if engine.dialect.name == "postgresql":
-                connection = await connection.execution_options(isolation_level="REPEATABLE READ")
+                connection = await plain.execution_options(isolation_level="REPEATABLE READ")
             async with AsyncSession(bind=connection) as session, session.begin():
                 return await pull(session, actor, device_id, cursor, limit, incarnation)
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import uuid
-
-import httpx
 from datetime import timedelta
 
+import httpx
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -36,8 +35,13 @@ def _new_user(client: Client, *, password: str = "correct horse battery") -> str
     response = client.post(
         "/api/v1/people",
         headers=api_login(client, "A0001"),
-        json={"employee_no": employee_no, "name": "Temp Worker", "password": password,
-              "roles": ["technician"], "team_code": "ELEC"},
+        json={
+            "employee_no": employee_no,
+            "name": "Temp Worker",
+            "password": password,
+            "roles": ["technician"],
+            "team_code": "ELEC",
+        },
     )
     assert response.status_code == 201, response.text
     return employee_no
@@ -51,7 +55,8 @@ def test_login_registers_the_device_and_returns_the_user(client: Client) -> None
     assert body["device_id"] == str(device_id)
     assert body["user"]["employee_no"] == "T0001"
     assert body["user"]["roles"] == ["technician"]
-    assert body["refresh_token"] and body["access_token"]
+    assert body["refresh_token"]
+    assert body["access_token"]
     me = client.get("/api/v1/auth/me", headers=_bearer(body["access_token"]))
     assert me.status_code == 200
     assert me.json()["employee_no"] == "T0001"
@@ -72,7 +77,9 @@ def test_refresh_rotates_and_a_reused_token_revokes_the_family(client: Client) -
     rotated = second.json()
     assert rotated["refresh_token"] != first["refresh_token"]
     assert rotated["device_id"] == first["device_id"]
-    assert client.get("/api/v1/auth/me", headers=_bearer(rotated["access_token"])).status_code == 200
+    assert (
+        client.get("/api/v1/auth/me", headers=_bearer(rotated["access_token"])).status_code == 200
+    )
 
     replay = client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
     assert replay.status_code == 401
@@ -175,18 +182,21 @@ def test_passwords_are_stored_as_argon2_hashes(client: Client, demo_settings: Se
 def test_short_passwords_and_unknown_roles_are_refused(client: Client) -> None:
     headers = api_login(client, "A0001")
     short = client.post(
-        "/api/v1/people", headers=headers,
+        "/api/v1/people",
+        headers=headers,
         json={"employee_no": "Z1", "name": "Z", "password": "short", "roles": ["technician"]},
     )
     assert short.status_code == 422
     assert short.json()["code"] == "invalid_input"
     unknown = client.post(
-        "/api/v1/people", headers=headers,
+        "/api/v1/people",
+        headers=headers,
         json={"employee_no": "Z2", "name": "Z", "password": "long enough", "roles": ["wizard"]},
     )
     assert unknown.status_code == 422
     duplicate = client.post(
-        "/api/v1/people", headers=headers,
+        "/api/v1/people",
+        headers=headers,
         json={"employee_no": "T0001", "name": "Z", "password": "long enough", "roles": ["desk"]},
     )
     assert duplicate.status_code == 409

@@ -21,7 +21,12 @@ def _env(url: str, state: Path) -> dict[str, str]:
 
 def _rounds(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [ROUNDS, *args], env=env, input=stdin, capture_output=True, text=True, timeout=300,
+        [ROUNDS, *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
         check=False,
     )
 
@@ -45,14 +50,33 @@ def test_operator_sets_up_a_hospital_and_serves_it(backend: str, tmp_path: Path)
         assert refused.returncode == 1
 
         created = _rounds(
-            env, "user", "create", "--employee-no", "E7001", "--name", "Li Na",
-            "--role", "technician", "--team", "ELEC", "--site", "EAST",
+            env,
+            "user",
+            "create",
+            "--employee-no",
+            "E7001",
+            "--name",
+            "Li Na",
+            "--role",
+            "technician",
+            "--team",
+            "ELEC",
+            "--site",
+            "EAST",
             stdin="a sturdy passphrase\n",
         )
         assert created.returncode == 0, created.stderr
         duplicate = _rounds(
-            env, "user", "create", "--employee-no", "E7001", "--name", "Li Na",
-            "--role", "technician", stdin="a sturdy passphrase\n",
+            env,
+            "user",
+            "create",
+            "--employee-no",
+            "E7001",
+            "--name",
+            "Li Na",
+            "--role",
+            "technician",
+            stdin="a sturdy passphrase\n",
         )
         assert duplicate.returncode == 2
         assert "already_exists" in duplicate.stderr

@@ -13,8 +13,24 @@ def test_documented_commands_parse() -> None:
     assert (serve.host, serve.port, serve.workers) == ("0.0.0.0", 9000, 4)
     assert parser.parse_args(["demo", "load", "--size", "large"]).size == "large"
     user = parser.parse_args(
-        ["user", "create", "--employee-no", "1", "--name", "N", "--role", "desk", "--role", "admin",
-         "--team", "T", "--contractor", "C", "--site", "EAST"]
+        [
+            "user",
+            "create",
+            "--employee-no",
+            "1",
+            "--name",
+            "N",
+            "--role",
+            "desk",
+            "--role",
+            "admin",
+            "--team",
+            "T",
+            "--contractor",
+            "C",
+            "--site",
+            "EAST",
+        ]
     )
     assert user.role == ["desk", "admin"]
     assert user.site == ["EAST"]

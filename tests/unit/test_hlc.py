@@ -28,7 +28,9 @@ def test_garbage_is_refused() -> None:
         Timestamp.parse("12:3:x")
 
 
-@given(st.lists(st.tuples(st.booleans(), st.integers(0, 10**6), st.integers(0, 10**6)), max_size=60))
+@given(
+    st.lists(st.tuples(st.booleans(), st.integers(0, 10**6), st.integers(0, 10**6)), max_size=60)
+)
 def test_timestamps_only_move_forward(events: list[tuple[bool, int, int]]) -> None:
     """Whatever the local clock says, and whatever arrives, each stamp is after the last."""
     clock = HybridClock("phone")

@@ -32,7 +32,9 @@ def test_every_path_in_the_layout_exists() -> None:
 def test_every_make_target_named_exists() -> None:
     makefile = (ROOT / "Makefile").read_text()
     targets = set(re.findall(r"^([a-z][\w-]*):", makefile, re.M))
-    named = set(re.findall(r"`make (\w+)`", README)) | set(re.findall(r"^make (\w+)$", README, re.M))
+    named = set(re.findall(r"`make (\w+)`", README)) | set(
+        re.findall(r"^make (\w+)$", README, re.M)
+    )
     assert {"run", "test"} <= named
     assert named <= targets
 
@@ -44,8 +46,8 @@ def test_ci_runs_make_test() -> None:
 def _documented_commands() -> list[list[str]]:
     block = _fenced_after("## Command line").replace("\\\n", " ")
     commands = []
-    for line in block.splitlines():
-        line = re.sub(r"^echo \S+ \|\s*", "", line.strip())
+    for raw in block.splitlines():
+        line = re.sub(r"^echo \S+ \|\s*", "", raw.strip())
         if line.startswith("rounds "):
             words = re.sub(r"\[([^\]]*)\]", lambda m: m.group(1).split("|")[0], line)
             commands.append(shlex.split(words)[1:])

@@ -44,6 +44,7 @@ class Permission(StrEnum):
     READ_RATE_CARD = "read_rate_card"
     READ_WORK_ORDERS = "read_work_orders"
     USE_CONSOLE = "use_console"
+    RESOLVE_CONFLICTS = "resolve_conflicts"  # the desk's queue of conflicting and rejected ops
 
 
 EVERYONE = frozenset(Role)
@@ -78,6 +79,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
         {R.REQUESTER, R.DESK, R.TEAM_LEAD, R.TECHNICIAN, R.SUPERVISOR, R.ADMIN}
     ),
     Permission.USE_CONSOLE: EVERYONE,
+    Permission.RESOLVE_CONFLICTS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN}),
 }
 
 # Roles that see every row of a kind (subject only to their sites, if they have any).

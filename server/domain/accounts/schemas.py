@@ -34,7 +34,7 @@ class TokenPair(msgspec.Struct):
     refresh_token: str
     device_id: uuid.UUID
     user: UserOut
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_in: int = 0
 
 

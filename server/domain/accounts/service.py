@@ -105,10 +105,11 @@ async def _check_throttle(
         count, oldest = (await session.execute(recent.where(clause))).one()
         if count >= limit and oldest is not None:
             wait = oldest + timedelta(minutes=auth.login_window_minutes) - utcnow()
+            seconds = max(1, int(wait.total_seconds()) + 1)
             raise TooManyAttempts(
-                f"Too many failed sign-ins. Try again in {max(1, int(wait.total_seconds()) // 60 + 1)}"
-                " minutes, or ask the service desk to reset your password.",
-                retry_after_seconds=max(1, int(wait.total_seconds()) + 1),
+                f"Too many failed sign-ins. Try again in {seconds // 60 + 1} minutes,"
+                " or ask the service desk to reset your password.",
+                retry_after_seconds=seconds,
             )
 
 

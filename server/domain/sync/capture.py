@@ -121,8 +121,9 @@ def _refuse_bulk_writes(state: ORMExecuteState) -> None:
     for mapper in state.all_mappers:
         if mapper.class_ in BY_MODEL or mapper.class_ in CHILDREN:
             raise RuntimeError(
-                f"bulk {('update' if state.is_update else 'delete')} of synced {mapper.class_.__name__}"
-                " rows would bypass change capture; change them through the unit of work"
+                f"bulk {'update' if state.is_update else 'delete'} of synced"
+                f" {mapper.class_.__name__} rows would bypass change capture;"
+                " change them through the unit of work"
             )
 
 

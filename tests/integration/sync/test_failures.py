@@ -56,12 +56,16 @@ async def _count_ops(url: str, device_id: uuid.UUID) -> int:
 def _notes_batch(phone: Phone, http: Any, size: int) -> list[dict[str, Any]]:
     assets = http.get("/api/v1/assets", headers=phone.headers, params={"limit": 50}).json()["items"]
     return [
-        phone.op("asset.add_note", {"asset_id": assets[i % len(assets)]["id"], "text": f"kill-test {i}"})
+        phone.op(
+            "asset.add_note", {"asset_id": assets[i % len(assets)]["id"], "text": f"kill-test {i}"}
+        )
         for i in range(size)
     ]
 
 
-def test_a_server_killed_mid_batch_loses_nothing_and_applies_once(backend: str, tmp_path: Path) -> None:
+def test_a_server_killed_mid_batch_loses_nothing_and_applies_once(
+    backend: str, tmp_path: Path
+) -> None:
     with scratch_database(backend, tmp_path) as url:
         asyncio.run(_load(url))
         server = Server(server_env(url, tmp_path / "state"), workers=1)
@@ -134,7 +138,9 @@ def test_database_down_during_push_is_a_503_and_nothing_is_lost(
     assert [r["status"] for r in results] == ["applied"] * 5
 
 
-def test_an_expired_token_keeps_the_queue_until_refreshed(client: Client, demo_settings: Settings) -> None:
+def test_an_expired_token_keeps_the_queue_until_refreshed(
+    client: Client, demo_settings: Settings
+) -> None:
     phone = Phone(client, "T0002")
     me = client.get("/api/v1/auth/me", headers=phone.headers).json()
     batch = _notes_batch(phone, client, 3)

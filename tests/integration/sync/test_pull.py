@@ -16,7 +16,9 @@ def _all_pages(client: Client, phone: Phone, path: str, **params: Any) -> list[d
     items: list[dict[str, Any]] = []
     offset = 0
     while True:
-        page = client.get(path, headers=phone.headers, params={**params, "limit": 200, "offset": offset}).json()
+        page = client.get(
+            path, headers=phone.headers, params={**params, "limit": 200, "offset": offset}
+        ).json()
         items.extend(page["items"])
         offset += 200
         if offset >= page["total"]:
@@ -34,7 +36,7 @@ def test_first_sync_in_small_pages_is_exactly_the_scope(client: Client) -> None:
         s["id"] for s in client.get("/api/v1/sites", headers=phone.headers).json()
     }
     locations = phone.of_type("location")
-    assert set(locations) == {l["id"] for l in _all_pages(client, phone, "/api/v1/locations")}
+    assert set(locations) == {loc["id"] for loc in _all_pages(client, phone, "/api/v1/locations")}
     assert phone.of_type("route") == {}  # not a patrol role
     assert phone.of_type("item")  # technicians carry the stock catalogue
 
@@ -68,14 +70,18 @@ def test_changes_arrive_after_the_cursor_and_acks_follow_them(client: Client) ->
     assert technician.acked == technician.seq
 
 
-def test_an_asset_moved_to_another_campus_leaves_the_phone_that_may_not_see_it(client: Client) -> None:
+def test_an_asset_moved_to_another_campus_leaves_the_phone_that_may_not_see_it(
+    client: Client,
+) -> None:
     east_tech = Phone(client, "T0001")
     west_tech = Phone(client, "T0003")
     desk = Phone(client, "D0001")
     east_tech.pull_all()
     west_tech.pull_all()
     sites = {s["code"]: s["id"] for s in client.get("/api/v1/sites", headers=desk.headers).json()}
-    asset_id = next(a for a, data in east_tech.of_type("asset").items() if data["site_id"] == sites["EAST"])
+    asset_id = next(
+        a for a, data in east_tech.of_type("asset").items() if data["site_id"] == sites["EAST"]
+    )
     west_room = client.get(
         "/api/v1/locations", headers=desk.headers, params={"site_id": sites["WEST"], "limit": 1}
     ).json()["items"][0]["id"]

@@ -56,11 +56,14 @@ def _travel(client: Client, box: Outbox, batch: list[dict[str, Any]], fate: str)
 
 schedule = st.lists(
     st.tuples(st.integers(0, 2), st.integers(1, 4), st.integers(0, 2), st.sampled_from(FATES)),
-    min_size=1, max_size=12,
+    min_size=1,
+    max_size=12,
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(ops_per_phone=st.lists(st.integers(1, 6), min_size=2, max_size=3), plan=schedule)
 def test_each_op_takes_effect_exactly_once_in_device_order(
     client: Client, ops_per_phone: list[int], plan: list[tuple[int, int, int, str]]

@@ -32,7 +32,9 @@ def test_hash_chain_vectors() -> None:
 
 def test_push_sequence_vectors_through_the_server(client: Client) -> None:
     phone = Phone(client, "T0001")
-    asset_id = client.get("/api/v1/assets", headers=phone.headers, params={"limit": 1}).json()["items"][0]["id"]
+    asset_id = client.get("/api/v1/assets", headers=phone.headers, params={"limit": 1}).json()[
+        "items"
+    ][0]["id"]
     made: dict[str, dict[str, Any]] = {}
 
     def op_for(spec: dict[str, Any]) -> dict[str, Any]:
