@@ -5,6 +5,9 @@ Each applied note writes, on the server as in the baseline: the asset's notes, v
 updated_at (UPDATE asset), its field history (INSERT field_history), the op log record
 (INSERT sync_op), the change record (INSERT sync_change) and the stream's position
 (UPDATE sync_stream). The baseline writes them as five executemany statements.
+
+A push answered 503 (the database was busy: nothing was applied) is sent again after its
+Retry-After, as the phone does; the time spent waiting counts, and the line says how often.
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ from sync.hlc import HybridClock
 
 AIM = 0.25
 OP_NAME = "asset.add_note"
+MAX_SENDS = 10  # per batch, counting resends after a 503
+MAX_RETRY_AFTER_S = 10.0
 
 Op = dict[str, Any]
 
@@ -108,27 +113,54 @@ def _bodies(outbox: Outbox) -> list[bytes]:
     return [msgspec.json.encode({"device_id": device_id, "ops": ops}) for ops in outbox.batches]
 
 
-def _push_bodies(base: str, token: str, bodies: list[bytes]) -> Counter[str]:
+@dataclass
+class Tally:
+    statuses: Counter[str] = field(default_factory=Counter)
+    resent: int = 0  # pushes answered 503 (database busy) and sent again, as a phone does
+
+    def add(self, other: Tally) -> None:
+        self.statuses.update(other.statuses)
+        self.resent += other.resent
+
+
+def _retry_after(response: httpx.Response) -> float:
+    try:
+        return min(float(response.headers.get("Retry-After", "1")), MAX_RETRY_AFTER_S)
+    except ValueError:
+        return 1.0
+
+
+def _send(http: httpx.Client, body: bytes, headers: dict[str, str], tally: Tally) -> None:
+    """One batch; a 503 is transient (nothing was applied), so wait and send it again."""
+    for attempt in range(1, MAX_SENDS + 1):
+        response = http.post("/api/v1/sync/push", content=body, headers=headers)
+        if response.status_code != 503 or attempt == MAX_SENDS:
+            break
+        tally.resent += 1
+        time.sleep(_retry_after(response))
+    tally.statuses.update(result["status"] for result in expect_ok(response).json()["results"])
+
+
+def _push_bodies(base: str, token: str, bodies: list[bytes]) -> Tally:
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    statuses: Counter[str] = Counter()
+    tally = Tally()
     with httpx.Client(base_url=base, timeout=HTTP_TIMEOUT) as http:
         for body in bodies:
-            response = expect_ok(http.post("/api/v1/sync/push", content=body, headers=headers))
-            statuses.update(result["status"] for result in response.json()["results"])
-    return statuses
+            _send(http, body, headers, tally)
+    return tally
 
 
-def push_through_server(base: str, outboxes: list[Outbox]) -> tuple[Counter[str], float]:
+def push_through_server(base: str, outboxes: list[Outbox]) -> tuple[Tally, float]:
     """Every phone pushes its batches one after the other, all phones at the same time."""
     work = [(outbox.device.token, _bodies(outbox)) for outbox in outboxes]
     watch = Stopwatch()
-    statuses: Counter[str] = Counter()
+    tally = Tally()
     with ThreadPoolExecutor(max_workers=len(work)) as pool:
         watch.start()
         for counted in pool.map(lambda job: _push_bodies(base, *job), work):
-            statuses.update(counted)
+            tally.add(counted)
         seconds = watch.stop()
-    return statuses, seconds
+    return tally, seconds
 
 
 def sign_in_devices(base: str, count: int) -> list[Device]:
@@ -318,18 +350,20 @@ def core_baseline(url: str, outboxes: list[Outbox], versions: dict[str, int]) ->
     return asyncio.run(_core_baseline(url, outboxes, versions))
 
 
-def describe(
-    backend: str, sizes: Sizes, statuses: Counter[str], server_s: float, core_s: float
-) -> Line:
-    applied = statuses["applied"]
+def describe(backend: str, sizes: Sizes, tally: Tally, server_s: float, core_s: float) -> Line:
+    applied = tally.statuses["applied"]
     through_http = per_second(applied, server_s)
     by_core = per_second(sizes.push_ops, core_s)
     ratio = through_http / by_core
-    others = {status: n for status, n in statuses.items() if status != "applied"}
-    shape = f"{sizes.devices} devices x {sizes.batches} batches of {sizes.batch_ops}"
+    others = {status: n for status, n in tally.statuses.items() if status != "applied"}
+    notes = [f"{sizes.devices} devices x {sizes.batches} batches of {sizes.batch_ops}"]
+    if others:
+        notes.append(f"not applied: {others}")
+    if tally.resent:
+        notes.append(f"pushes answered 503 and sent again: {tally.resent}")
     text = (
-        f"push ({backend}): {applied:,} notes applied ({shape}"
-        f"{f'; not applied: {others}' if others else ''}): {number(through_http)} ops/s "
+        f"push ({backend}): {applied:,} notes applied ({'; '.join(notes)}): "
+        f"{number(through_http)} ops/s "
         f"through HTTP vs {number(by_core)} ops/s of the same row writes by SQLAlchemy Core "
         f"in one transaction = {ratio:.2f} (aim >= {AIM})"
     )
@@ -351,9 +385,9 @@ def run(backend: str, base: str, url: str, sizes: Sizes, assets: list[dict[str, 
     ids = [str(asset["id"]) for asset in assets]
     versions = {str(asset["id"]): int(asset["version"]) for asset in assets}
     devices = sign_in_devices(base, sizes.devices)
-    statuses, server_s = push_through_server(base, _outboxes(devices, ids, sizes))
+    tally, server_s = push_through_server(base, _outboxes(devices, ids, sizes))
     twins = [Device(device.device_id) for device in devices]  # same phones, new incarnations
     core_s = core_baseline(url, _outboxes(twins, ids[sizes.push_ops :], sizes), versions)
-    line = describe(backend, sizes, statuses, server_s, core_s)
+    line = describe(backend, sizes, tally, server_s, core_s)
     print(line.text, flush=True)
     return line

@@ -65,20 +65,21 @@ def _skipped_backend(backend: str, reason: str) -> list[Line]:
     return lines
 
 
-def _title(sizes: Sizes, quick: bool, workers: int, seconds: float) -> str:
+def _title(sizes: Sizes, quick: bool, workers: int, seconds: float, load: float) -> str:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
-        f"Rounds benchmarks, {'quick' if quick else 'full'} run, {stamp}, {os.cpu_count()} cores, "
-        f"{workers} server worker(s), {seconds:.0f} s; demo {sizes.demo}, push "
-        f"{sizes.devices} devices x {sizes.batches} batches of {sizes.batch_ops} ops, "
-        f"pull pages of {sizes.page_limit}"
+        f"Rounds benchmarks, {'quick' if quick else 'full'} run, {stamp}, {seconds:.0f} s\n"
+        f"machine: {os.cpu_count()} cores, load average {load:.1f} at the start; "
+        f"{workers} server worker(s)\n"
+        f"sizes: demo {sizes.demo}; push {sizes.devices} devices x {sizes.batches} batches "
+        f"of {sizes.batch_ops} ops; pull pages of {sizes.page_limit}"
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     sizes = QUICK if args.quick else FULL
-    started = time.monotonic()
+    started, load = time.monotonic(), os.getloadavg()[0]  # other work skews every figure
     lines: list[Line] = []
     syncs: dict[str, FirstSync] = {}
     with tempfile.TemporaryDirectory(prefix="rounds-bench-") as scratch:
@@ -93,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             lines += done
         lines += pouch.run(Path(scratch, "pouchdb"), syncs, sizes.pouch_chunk)
     text = report.summary(
-        _title(sizes, args.quick, args.workers, time.monotonic() - started), lines
+        _title(sizes, args.quick, args.workers, time.monotonic() - started, load), lines
     )
     print(f"\n{text}", end="", flush=True)
     report.write(text)

@@ -66,7 +66,10 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 def running(
     command: Sequence[str], *, cwd: Path, env: dict[str, str], health_url: str, log: Path
 ) -> Iterator[None]:
-    """Start `command`, wait until `health_url` answers 200, and stop it however we leave."""
+    """Start `command`, wait until `health_url` answers 200, and stop it however we leave.
+
+    When the work done with it fails, the end of the server's log goes to stderr.
+    """
     with log.open("wb") as log_file:
         process = subprocess.Popen(  # noqa: S603 - our own servers, arguments built here
             list(command), cwd=cwd, env=env, stdout=log_file, stderr=subprocess.STDOUT
@@ -74,6 +77,9 @@ def running(
         try:
             _wait_until_up(process, health_url, log)
             yield
+        except Exception:
+            print(f"{command[0]} log, last lines:\n{_log_tail(log, 40)}", file=sys.stderr)
+            raise
         finally:
             _stop(process)
 

@@ -83,6 +83,12 @@ class AlreadyExists(RoundsError):
     title = "Already exists"
 
 
+class AlreadyResolved(RoundsError):
+    status = 409
+    code = "already_resolved"
+    title = "Already resolved by the desk"
+
+
 class TooManyAttempts(RoundsError):
     status = 429
     code = "too_many_attempts"

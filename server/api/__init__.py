@@ -5,6 +5,7 @@ from litestar import Router
 from server.api.assets import AssetController
 from server.api.auth import AuthController
 from server.api.blobs import BlobController
+from server.api.conflicts import ConflictController
 from server.api.patrol import PatrolController
 from server.api.people import PeopleController
 from server.api.reference import ReferenceController
@@ -26,5 +27,6 @@ def api_router() -> Router:
             WorkOrderController,
             SyncController,
             BlobController,
+            ConflictController,
         ],
     )

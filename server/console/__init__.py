@@ -4,6 +4,7 @@ from litestar import Router
 
 from server.console.assets import AssetConsoleController
 from server.console.auth import ConsoleAuthController
+from server.console.conflicts import ConflictConsoleController
 from server.console.home import HomeController
 from server.console.people import PeopleConsoleController
 from server.console.public_card import PublicCardController
@@ -17,6 +18,7 @@ def console_router() -> Router:
             HomeController,
             AssetConsoleController,
             PeopleConsoleController,
+            ConflictConsoleController,
         ],
         include_in_schema=False,
     )

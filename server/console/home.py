@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.console.pages import render
 from server.db.models import Contractor, Role, Store, WorkOrder
 from server.domain.accounts.actor import Actor
-from server.domain.accounts.policy import OVERSEERS, Permission
+from server.domain.accounts.policy import OVERSEERS, Permission, can
 from server.domain.assets import service as assets
 from server.domain.paging import PageRequest
 from server.domain.patrol import service as patrol
@@ -27,6 +27,7 @@ from server.domain.patrol.schemas import RouteOut
 from server.domain.people import service as people
 from server.domain.sites import service as sites
 from server.domain.stock import service as stock
+from server.domain.sync import resolution
 from server.domain.work import service as work
 from server.web.deps import CurrentActor, DbSession
 from server.web.security import requires
@@ -106,6 +107,8 @@ async def home_panels(session: AsyncSession, actor: Actor) -> dict[str, Any]:
     panels: dict[str, Any] = {}
     if actor.has(*OVERSEERS):
         panels["overview"] = await _overview(session, actor)
+    if can(actor, Permission.RESOLVE_CONFLICTS):
+        panels["conflicts"] = await resolution.count_open(session, actor)
     if actor.has(Role.TEAM_LEAD, Role.TECHNICIAN):
         panels["team_orders"] = await _team_orders(session, actor)
     if actor.has(Role.REQUESTER):

@@ -28,8 +28,13 @@ DEMO_USER_BY_ROLE = {
 }
 
 REFERENCE = {
-    "/api/v1/auth/me", "/api/v1/sites", "/api/v1/buildings", "/api/v1/locations",
-    "/api/v1/departments", "/api/v1/teams", "/api/v1/contractors",
+    "/api/v1/auth/me",
+    "/api/v1/sites",
+    "/api/v1/buildings",
+    "/api/v1/locations",
+    "/api/v1/departments",
+    "/api/v1/teams",
+    "/api/v1/contractors",
 }
 ASSETS = "/api/v1/assets"
 PEOPLE = "/api/v1/people"
@@ -71,8 +76,12 @@ def test_only_admin_creates_accounts(client: Client, role: str) -> None:
     response = client.post(
         "/api/v1/people",
         headers=headers,
-        json={"employee_no": f"N-{role}", "name": "New Person", "password": "long enough",
-              "roles": ["requester"]},
+        json={
+            "employee_no": f"N-{role}",
+            "name": "New Person",
+            "password": "long enough",
+            "roles": ["requester"],
+        },
     )
     assert response.status_code == (201 if role == "admin" else 403)
 
@@ -90,7 +99,11 @@ def test_every_route_names_a_permission_or_is_public(demo_app: Litestar) -> None
         for handler in getattr(route, "route_handlers", []):
             methods = set(getattr(handler, "http_methods", ()))
             # The OpenAPI description is public on purpose; OPTIONS answers CORS preflights.
-            if handler.opt.get("public") or methods == {"OPTIONS"} or route.path.startswith("/schema"):
+            if (
+                handler.opt.get("public")
+                or methods == {"OPTIONS"}
+                or route.path.startswith("/schema")
+            ):
                 continue
             if not handler.resolve_guards():
                 unguarded.append(f"{route.path} {sorted(getattr(handler, 'http_methods', []))}")

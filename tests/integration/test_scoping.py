@@ -27,7 +27,9 @@ def _by_code(client: Client, path: str) -> dict[str, dict[str, Any]]:
 
 
 def test_a_guard_never_sees_another_contractors_routes_or_checkpoints(client: Client) -> None:
-    contractors = {row["service"]: row["id"] for row in _get(client, "A0001", "/api/v1/contractors")}
+    contractors = {
+        row["service"]: row["id"] for row in _get(client, "A0001", "/api/v1/contractors")
+    }
     all_routes = _get(client, "A0001", "/api/v1/routes")
     cleaning_routes = [r for r in all_routes if r["contractor_id"] == contractors["cleaning"]]
     assert cleaning_routes, "the demo has a cleaning round"
@@ -64,9 +66,7 @@ def test_a_site_bound_technician_sees_only_that_campus(client: Client) -> None:
     assert {loc["site_id"] for loc in locations["items"]} == {west}
 
     east_asset = _get(client, "A0001", "/api/v1/assets", site_id=east, limit=1)["items"][0]
-    response = client.get(
-        f"/api/v1/assets/{east_asset['id']}", headers=api_login(client, "T0003")
-    )
+    response = client.get(f"/api/v1/assets/{east_asset['id']}", headers=api_login(client, "T0003"))
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
     # Asking for the other campus by filter gives nothing rather than widening the scope.

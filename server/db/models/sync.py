@@ -88,7 +88,11 @@ class Change(SQLModel, table=True):
     """
 
     __tablename__ = "sync_change"
-    __table_args__ = (Index("ix_sync_change_position", "txid", "id"),)
+    # AUTOINCREMENT on SQLite: ids of purged changes are never handed out again.
+    __table_args__ = (
+        Index("ix_sync_change_position", "txid", "id"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: int | None = Field(
         default=None, sa_column=Column(BigSerial, primary_key=True, autoincrement=True)

@@ -1,4 +1,5 @@
-"""Ops phones send about assets: move one (per-field merge by clock) and add a note (appended)."""
+"""Ops phones send about assets: move one or change its status (per-field merge by clock),
+and add a note (appended)."""
 
 from __future__ import annotations
 
@@ -90,6 +91,50 @@ async def set_location(ctx: OpContext, args: SetLocation) -> Applied:
     return Applied({f"asset:{asset.id}": asset.version})
 
 
+async def set_status(ctx: OpContext, args: SetStatus) -> Applied | Conflicted:
+    """Take an asset out of service or back. Retiring is the server's decision: an op that
+    meets a retired asset is a conflict for the desk, never a silent un-retirement."""
+    asset = await _asset(ctx, args.asset_id)
+    versions = {f"asset:{asset.id}": asset.version}
+    if asset.status == AssetStatus.RETIRED:
+        return Conflicted(
+            message="This asset was retired on the server; the desk decides about this change.",
+            entity_type="asset",
+            entity_id=asset.id,
+            server_side={"status": asset.status.value, "reason": "", "version": asset.version},
+            device_side={"status": args.status, "reason": args.reason},
+            entity_versions=versions,
+        )
+    stamp = _stamp(ctx)
+    key = ("asset", asset.id, "status")
+    clock = await ctx.session.get(FieldClock, key)
+    superseded = clock is not None and Timestamp.parse(clock.hlc) >= stamp
+    ctx.session.add(
+        FieldHistory(
+            entity_type="asset",
+            entity_id=asset.id,
+            field_name="status",
+            old_value=asset.status.value,
+            new_value=args.status,
+            hlc=str(stamp),
+            superseded=superseded,
+            user_id=ctx.actor.user_id,
+            op_id=ctx.op.op_id,
+        )
+    )
+    if superseded:
+        return Applied(versions)
+    asset.status = AssetStatus(args.status)
+    if clock is None:
+        ctx.session.add(
+            FieldClock(entity_type=key[0], entity_id=key[1], field_name=key[2], hlc=str(stamp))
+        )
+    else:
+        clock.hlc = str(stamp)
+    await ctx.session.flush()
+    return Applied({f"asset:{asset.id}": asset.version})
+
+
 async def add_note(ctx: OpContext, args: AddNote) -> Applied:
     """Notes are appended with who and when; nobody's note is ever replaced."""
     asset = await _asset(ctx, args.asset_id)
@@ -120,6 +165,16 @@ OPS.register(
         EDITORS,
         set_location,
         "Record that an asset now stands in another location.",
+    )
+)
+OPS.register(
+    OpSpec(
+        "asset.set_status",
+        1,
+        SetStatus,
+        EDITORS,
+        set_status,
+        "Take an asset out of service or put it back (a retired asset is a conflict).",
     )
 )
 OPS.register(

@@ -47,7 +47,7 @@ async def _names(
     session: AsyncSession, model: type[Team] | type[Contractor] | type[Department]
 ) -> dict[uuid.UUID, str]:
     rows = await session.execute(select(col(model.id), col(model.name)))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 async def _people_out(session: AsyncSession, users: list[User]) -> list[PersonOut]:

@@ -26,6 +26,7 @@ from sqlmodel import col
 
 from server.db.models import Change, OpStream, SyncOp, SyncSetting
 from server.domain.accounts.actor import Actor
+from server.domain.sync.maintenance import PURGED_THROUGH
 from server.domain.sync.synced import BY_NAME, SYNCED_TYPES, SyncedType, serialise
 from sync.cursor import Cursor, CursorError, Position, decode, encode
 from sync.wire import Acks, PullResponse
@@ -39,7 +40,7 @@ class Snapshot:
     epoch: str
     xmin: int
     max_change_id: int
-    oldest_kept: int
+    purged_through: Position  # the last change deleted from the log
 
 
 def scope_fingerprint(actor: Actor) -> str:
@@ -68,8 +69,9 @@ async def _snapshot(session: AsyncSession) -> Snapshot:
     else:
         xmin = NO_HORIZON
     max_id = await session.scalar(select(func.max(Change.id))) or 0
+    purged = _position(settings.get(PURGED_THROUGH, "0:0"))
     return Snapshot(
-        settings["epoch"], xmin, int(max_id), int(settings.get("oldest_kept_change", 0))
+        settings["epoch"], xmin, max(int(max_id), purged.change_id), purged
     )
 
 
@@ -90,7 +92,14 @@ def _unservable(cursor: Cursor, snapshot: Snapshot, scope: str) -> bool:
         return True  # the database is older than the cursor: restored from a backup
     if snapshot.xmin != NO_HORIZON and position.txid >= snapshot.xmin and cursor.phase == "changes":
         return True
-    return position.change_id < snapshot.oldest_kept and position.change_id != NO_HORIZON
+    # Part of the log this cursor still needed has been purged.
+    purged = snapshot.purged_through
+    return (position.txid, position.change_id) < (purged.txid, purged.change_id)
+
+
+def _position(text: str) -> Position:
+    txid, change_id = text.split(":")
+    return Position(int(txid), int(change_id))
 
 
 async def _initial_page(
@@ -229,13 +238,14 @@ async def pull(
     """One page. Run it in one REPEATABLE READ transaction so data and acks agree."""
     snapshot = await _snapshot(session)
     scope = scope_fingerprint(actor)
-    reset = False
-    try:
-        cursor = decode(cursor_text) if cursor_text else _fresh(snapshot, scope)
-    except CursorError:
-        cursor, reset = _fresh(snapshot, scope), True
-    if _unservable(cursor, snapshot, scope):
-        cursor, reset = _fresh(snapshot, scope), True
+    cursor, reset = _fresh(snapshot, scope), False
+    if cursor_text:
+        try:
+            cursor = decode(cursor_text)
+            if _unservable(cursor, snapshot, scope):
+                cursor, reset = _fresh(snapshot, scope), True
+        except CursorError:
+            cursor, reset = _fresh(snapshot, scope), True
     if cursor.phase == "initial":
         changes, cursor = await _initial_page(session, actor, cursor, limit)
         more = True

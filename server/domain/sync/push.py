@@ -50,10 +50,14 @@ class PushResult:
     last_seq: int = 0
 
 
-async def _lock_stream(
+async def lock_stream(
     session: AsyncSession, device_id: uuid.UUID, incarnation: uuid.UUID
 ) -> OpStream:
-    """Create the stream if new (racing pushes both succeed) and lock it for this batch."""
+    """Create the stream if new (racing pushes both succeed) and lock it for this transaction.
+
+    Its `last_seq` and `last_hash` say where the stream's next op goes: the desk reads them
+    to build a re-submitted op for the console's own stream.
+    """
     dialect = session.get_bind().dialect.name
     upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     await session.execute(
@@ -94,8 +98,11 @@ def _parse(raw: msgspec.Raw) -> tuple[Op | None, str]:
         return None, str(exc)
 
 
-async def _apply(ctx: OpContext, record: SyncOp) -> None:
-    """Run the handler in a savepoint and fill in the record's outcome."""
+async def _apply(ctx: OpContext, record: SyncOp) -> Conflict | None:
+    """Run the handler in a savepoint and fill in the record's outcome.
+
+    A conflict is returned, not added: it references the op's row, which goes in first.
+    """
     spec = OPS.get(ctx.op.name, ctx.op.v)
     session = ctx.session
     session.info.pop(LAST_POSITION, None)
@@ -110,14 +117,14 @@ async def _apply(ctx: OpContext, record: SyncOp) -> None:
             await session.flush()
     except Rejected as refusal:
         record.status, record.code, record.message = "rejected", refusal.code, refusal.message
-        return
+        return None
     except DBAPIError:
         raise
     except Exception:  # a bug in one handler must not block the device's queue
         log.exception("op %s (%s) failed", ctx.op.op_id, ctx.op.name)
         record.status, record.code = "rejected", "server_error"
         record.message = "The server could not apply this action; the desk can re-submit it."
-        return
+        return None
     record.entity_versions = result.entity_versions or None
     record.txid, record.last_change_id = session.info.pop(LAST_POSITION, (record.txid, 0))
     if isinstance(result, Conflicted):
@@ -129,11 +136,11 @@ async def _apply(ctx: OpContext, record: SyncOp) -> None:
             server_side=result.server_side,
             device_side=result.device_side,
         )
-        session.add(conflict)
         record.status, record.code, record.message = "conflict", "conflict", result.message
         record.conflict_id = conflict.id
-    else:
-        record.status = "applied"
+        return conflict
+    record.status = "applied"
+    return None
 
 
 async def begin_push(session: AsyncSession) -> None:
@@ -161,24 +168,38 @@ async def push(
         stream = streams.get(op.incarnation)
         if stream is None:
             stream = streams[op.incarnation] = _Stream(
-                await _lock_stream(session, device_id, op.incarnation)
+                await lock_stream(session, device_id, op.incarnation)
             )
-        result = await _push_one(session, actor, device_id, op, raw, stream, received_at, txid)
+        result = await apply_op(
+            session, actor, device_id, op, raw, stream=stream, received_at=received_at, txid=txid
+        )
         outcome.results.append(result)
         outcome.last_seq = stream.row.last_seq
     return outcome
 
 
-async def _push_one(
+async def apply_op(
     session: AsyncSession,
     actor: Actor,
     device_id: uuid.UUID,
     op: Op,
     raw: msgspec.Raw,
-    stream: _Stream,
-    received_at: datetime,
-    txid: int,
+    *,
+    stream: _Stream | None = None,
+    received_at: datetime | None = None,
+    txid: int | None = None,
 ) -> OpResult:
+    """Record one op of a device's stream and apply it: exactly once, in seq order.
+
+    The one path every op takes: `push` runs it for each op of a phone's batch (passing
+    the batch's locked stream, receive time and txid), and the desk's re-submission runs
+    it alone for an op of the console's own stream, which it locks here.
+    """
+    if stream is None:
+        stream = _Stream(await lock_stream(session, device_id, op.incarnation))
+    if txid is None:
+        txid = await session.run_sync(current_txid)
+    received_at = received_at or utcnow()
     known = await session.get(SyncOp, op.op_id)
     decision = decide(known=known is not None, seq=op.seq, last_seq=stream.row.last_seq)
     if known is not None:
@@ -210,22 +231,23 @@ async def _push_one(
         status="rejected",
         txid=txid,
     )
-    refs: list[BlobRef] = []
+    later: list[BlobRef | Conflict] = []  # rows that reference the op's row
     if decision == "seq_reused":
         record.code = "seq_reused"
         record.message = f"Seq {op.seq} was already used by another op of this phone."
     else:
         record.chain_ok = op.prev_hash == stream.row.last_hash
-        await _apply(OpContext(session, actor, device_id, op, received_at), record)
+        conflict = await _apply(OpContext(session, actor, device_id, op, received_at), record)
+        later.extend([conflict] if conflict is not None else [])
         stream.row.last_seq, stream.row.last_hash = op.seq, record.op_hash
         stream.row.updated_at = utcnow()
         # Only well-formed addresses: a malformed one must not fail the whole batch.
         shas = {sha for sha in op.blobs if SHA256_HEX.fullmatch(sha)}
-        refs = [BlobRef(sha256=sha, op_id=op.op_id) for sha in sorted(shas)]
+        later.extend(BlobRef(sha256=sha, op_id=op.op_id) for sha in sorted(shas))
     session.add(record)
     await session.flush()
-    if refs:  # after the op's row, which they reference
-        session.add_all(refs)
+    if later:  # after the op's row, which they reference
+        session.add_all(later)
         await session.flush()
     return OpResult(
         op.op_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from litestar import Litestar
@@ -109,3 +110,35 @@ def test_a_garbled_cursor_resets_instead_of_failing(client: Client) -> None:
 def test_pull_needs_a_device_bound_token(client: Client) -> None:
     response = client.get("/api/v1/sync/pull")
     assert response.status_code == 401
+
+
+def test_a_cursor_older_than_the_purged_log_is_reset(client: Client, demo_settings: Any) -> None:
+    from datetime import timedelta
+
+    from server.db.engine import make_engine, make_session_factory
+    from server.db.types import utcnow
+    from server.domain.sync.maintenance import purge_changes
+
+    stale, current = Phone(client, "T0001"), Phone(client, "T0001")
+    stale.pull_all()
+    asset_id = next(iter(stale.of_type("asset")))
+    note = current.op("asset.add_note", {"asset_id": asset_id, "text": "purged soon"})
+    assert current.results([note])[0]["status"] == "applied"
+
+    async def purge() -> int:
+        engine = make_engine(demo_settings.database)
+        try:
+            async with make_session_factory(engine)() as session:
+                removed = await purge_changes(session, utcnow() + timedelta(seconds=1))
+                await session.commit()
+                return removed
+        finally:
+            await engine.dispose()
+
+    assert asyncio.run(purge()) > 0
+    page = stale.pull_page()
+    assert page["reset"] is True
+    stale.pull_all()
+    assert "purged soon" in stale.of_type("asset")[asset_id]["notes"]
+    current.pull_all()  # a phone starting afresh after the purge is served normally
+    assert current.pull_page()["reset"] is False

@@ -49,6 +49,7 @@ def upgrade() -> None:
         sa.Column("deleted", sa.Boolean(), nullable=False),
         sa.Column("changed_at", server.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_change")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("sync_change", schema=None) as batch_op:
         batch_op.create_index("ix_sync_change_position", ["txid", "id"], unique=False)
