@@ -22,6 +22,7 @@ from server.domain.sync.synced import BY_MODEL, CHILDREN
 
 PENDING = "sync_pending_changes"
 LAST_POSITION = "sync_last_position"
+TXID = "sync_txid"
 
 
 @dataclass
@@ -37,9 +38,15 @@ def current_txid(session: Session) -> int:
     """PostgreSQL's id for this transaction; 0 on SQLite, whose writers are serialised."""
     if session.get_bind().dialect.name != "postgresql":
         return 0
-    return int(
+    transaction = session.get_transaction()
+    cached = session.info.get(TXID)
+    if cached is not None and cached[0] is transaction:
+        return int(cached[1])
+    txid = int(
         session.connection().execute(text("SELECT pg_current_xact_id()::text::bigint")).scalar_one()
     )
+    session.info[TXID] = (transaction, txid)  # asked once per transaction, not per flush
+    return txid
 
 
 def _touch_parent(

@@ -27,7 +27,7 @@ from sqlmodel import col
 from server.db.models import Change, OpStream, SyncOp, SyncSetting
 from server.domain.accounts.actor import Actor
 from server.domain.sync.maintenance import PURGED_THROUGH
-from server.domain.sync.synced import BY_NAME, SYNCED_TYPES, SyncedType, serialise
+from server.domain.sync.synced import BY_NAME, SYNCED_TYPES, SyncedType, columns_of, serialise
 from sync.cursor import Cursor, CursorError, Position, decode, encode
 from sync.wire import Acks, PullResponse
 from sync.wire import Change as WireChange
@@ -70,9 +70,7 @@ async def _snapshot(session: AsyncSession) -> Snapshot:
         xmin = NO_HORIZON
     max_id = await session.scalar(select(func.max(Change.id))) or 0
     purged = _position(settings.get(PURGED_THROUGH, "0:0"))
-    return Snapshot(
-        settings["epoch"], xmin, max(int(max_id), purged.change_id), purged
-    )
+    return Snapshot(settings["epoch"], xmin, max(int(max_id), purged.change_id), purged)
 
 
 def _fresh(snapshot: Snapshot, scope: str) -> Cursor:
@@ -113,10 +111,10 @@ async def _initial_page(
         synced = SYNCED_TYPES[cursor.type_index]
         model: Any = synced.model
         want = limit - len(changes)
-        stmt = synced.scope(actor, select(model)).order_by(model.id).limit(want)
+        stmt = synced.scope(actor, columns_of(synced)).order_by(model.id).limit(want)
         if cursor.after_id:
             stmt = stmt.where(model.id > uuid.UUID(cursor.after_id))
-        rows = (await session.scalars(stmt)).all()
+        rows = (await session.execute(stmt)).all()
         for entity_id, version, data in await serialise(session, synced, rows):
             changes.append(WireChange(synced.name, entity_id, version, False, data))
         if len(rows) < want:
@@ -140,7 +138,7 @@ async def _in_scope(
 ) -> dict[uuid.UUID, tuple[int, dict[str, Any]]]:
     model: Any = synced.model
     rows = (
-        await session.scalars(synced.scope(actor, select(model).where(model.id.in_(ids))))
+        await session.execute(synced.scope(actor, columns_of(synced).where(model.id.in_(ids))))
     ).all()
     return {
         entity_id: (version, data)

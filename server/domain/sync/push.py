@@ -43,6 +43,43 @@ class _Stream:
     row: OpStream
     blocked_at: int | None = None  # a seq gap stops the rest of this stream's batch
 
+    def __post_init__(self) -> None:
+        # Advanced in memory and written once when the batch ends.
+        self.last_seq, self.last_hash = self.row.last_seq, self.row.last_hash
+
+
+@dataclass
+class _Batch:
+    """What one push writes at its end: op records, then the rows that reference them.
+
+    Writing them together keeps per-op work to the op's own effects; the whole batch is
+    one transaction, so each op's effects and its record still commit together.
+    """
+
+    txid: int
+    received_at: datetime
+    known: dict[uuid.UUID, SyncOp]
+    streams: list[_Stream] = field(default_factory=list)
+    records: list[SyncOp] = field(default_factory=list)
+    referencing: list[BlobRef | Conflict] = field(default_factory=list)
+
+    async def finish(self, session: AsyncSession) -> None:
+        for stream in self.streams:
+            if (stream.row.last_seq, stream.row.last_hash) != (stream.last_seq, stream.last_hash):
+                stream.row.last_seq, stream.row.last_hash = stream.last_seq, stream.last_hash
+                stream.row.updated_at = utcnow()
+        session.add_all(self.records)
+        await session.flush()
+        if self.referencing:
+            session.add_all(self.referencing)
+            await session.flush()
+        self.records, self.referencing = [], []
+
+
+async def _known_ops(session: AsyncSession, op_ids: list[uuid.UUID]) -> dict[uuid.UUID, SyncOp]:
+    found = await session.scalars(select(SyncOp).where(col(SyncOp.op_id).in_(op_ids)))
+    return {record.op_id: record for record in found}
+
 
 @dataclass
 class PushResult:
@@ -156,57 +193,58 @@ async def push(
     session: AsyncSession, actor: Actor, device_id: uuid.UUID, raw_ops: Sequence[msgspec.Raw]
 ) -> PushResult:
     """Apply a batch. The session must be fresh: see `begin_push` for SQLite's write lock."""
-    txid = await session.run_sync(current_txid)
-    received_at = utcnow()
+    parsed = [(raw, *_parse(raw)) for raw in raw_ops]
     streams: dict[uuid.UUID, _Stream] = {}
+    for _, op, _ in parsed:
+        if op is not None and op.incarnation not in streams:
+            streams[op.incarnation] = _Stream(await lock_stream(session, device_id, op.incarnation))
+    # Read after the locks: ops committed by a racing push of the same batch are seen.
+    known = await _known_ops(session, [op.op_id for _, op, _ in parsed if op is not None])
+    batch = _Batch(await session.run_sync(current_txid), utcnow(), known, list(streams.values()))
     outcome = PushResult()
-    for raw in raw_ops:
-        op, error = _parse(raw)
+    for raw, op, error in parsed:
         if op is None:
             outcome.results.append(await _store_unreadable(session, actor, device_id, raw, error))
             continue
-        stream = streams.get(op.incarnation)
-        if stream is None:
-            stream = streams[op.incarnation] = _Stream(
-                await lock_stream(session, device_id, op.incarnation)
-            )
-        result = await apply_op(
-            session, actor, device_id, op, raw, stream=stream, received_at=received_at, txid=txid
+        stream = streams[op.incarnation]
+        outcome.results.append(
+            await _apply_in_batch(session, actor, device_id, op, raw, stream, batch)
         )
-        outcome.results.append(result)
-        outcome.last_seq = stream.row.last_seq
+        outcome.last_seq = stream.last_seq
+    await batch.finish(session)
     return outcome
 
 
 async def apply_op(
+    session: AsyncSession, actor: Actor, device_id: uuid.UUID, op: Op, raw: msgspec.Raw
+) -> OpResult:
+    """Record one op of a device's stream and apply it, alone: the desk's re-submission
+    takes this path with the console's own stream, so it meets the same rules as a push."""
+    stream = _Stream(await lock_stream(session, device_id, op.incarnation))
+    known = await _known_ops(session, [op.op_id])
+    batch = _Batch(await session.run_sync(current_txid), utcnow(), known, [stream])
+    result = await _apply_in_batch(session, actor, device_id, op, raw, stream, batch)
+    await batch.finish(session)
+    return result
+
+
+async def _apply_in_batch(
     session: AsyncSession,
     actor: Actor,
     device_id: uuid.UUID,
     op: Op,
     raw: msgspec.Raw,
-    *,
-    stream: _Stream | None = None,
-    received_at: datetime | None = None,
-    txid: int | None = None,
+    stream: _Stream,
+    batch: _Batch,
 ) -> OpResult:
-    """Record one op of a device's stream and apply it: exactly once, in seq order.
-
-    The one path every op takes: `push` runs it for each op of a phone's batch (passing
-    the batch's locked stream, receive time and txid), and the desk's re-submission runs
-    it alone for an op of the console's own stream, which it locks here.
-    """
-    if stream is None:
-        stream = _Stream(await lock_stream(session, device_id, op.incarnation))
-    if txid is None:
-        txid = await session.run_sync(current_txid)
-    received_at = received_at or utcnow()
-    known = await session.get(SyncOp, op.op_id)
-    decision = decide(known=known is not None, seq=op.seq, last_seq=stream.row.last_seq)
+    """Exactly once, in seq order: decide, apply in a savepoint, keep the record for the end."""
+    known = batch.known.get(op.op_id)
+    decision = decide(known=known is not None, seq=op.seq, last_seq=stream.last_seq)
     if known is not None:
         return OpResult(op.op_id, "duplicate", outcome=_outcome(known))
     if stream.blocked_at is not None or decision == "seq_gap":
         stream.blocked_at = stream.blocked_at or op.seq
-        expected = stream.row.last_seq + 1
+        expected = stream.last_seq + 1
         return OpResult(
             op.op_id,
             "seq_gap",
@@ -214,8 +252,6 @@ async def apply_op(
             expected_seq=expected,
             message=f"Expected seq {expected} next; resend from there.",
         )
-    raw_text = bytes(raw).decode()
-    as_dict = msgspec.json.decode(raw)
     record = SyncOp(
         op_id=op.op_id,
         device_id=device_id,
@@ -224,31 +260,28 @@ async def apply_op(
         user_id=actor.user_id,
         name=op.name[:64],
         v=op.v,
-        raw=raw_text,
-        op_hash=op_hash(as_dict),
+        raw=bytes(raw).decode(),
+        op_hash=op_hash(msgspec.json.decode(raw)),
         client_time=op.client_time[:64],
-        received_at=received_at,
+        received_at=batch.received_at,
         status="rejected",
-        txid=txid,
+        txid=batch.txid,
     )
-    later: list[BlobRef | Conflict] = []  # rows that reference the op's row
     if decision == "seq_reused":
         record.code = "seq_reused"
         record.message = f"Seq {op.seq} was already used by another op of this phone."
     else:
-        record.chain_ok = op.prev_hash == stream.row.last_hash
-        conflict = await _apply(OpContext(session, actor, device_id, op, received_at), record)
-        later.extend([conflict] if conflict is not None else [])
-        stream.row.last_seq, stream.row.last_hash = op.seq, record.op_hash
-        stream.row.updated_at = utcnow()
+        record.chain_ok = op.prev_hash == stream.last_hash
+        context = OpContext(session, actor, device_id, op, batch.received_at)
+        conflict = await _apply(context, record)
+        if conflict is not None:
+            batch.referencing.append(conflict)
+        stream.last_seq, stream.last_hash = op.seq, record.op_hash
         # Only well-formed addresses: a malformed one must not fail the whole batch.
         shas = {sha for sha in op.blobs if SHA256_HEX.fullmatch(sha)}
-        later.extend(BlobRef(sha256=sha, op_id=op.op_id) for sha in sorted(shas))
-    session.add(record)
-    await session.flush()
-    if later:  # after the op's row, which they reference
-        session.add_all(later)
-        await session.flush()
+        batch.referencing.extend(BlobRef(sha256=sha, op_id=op.op_id) for sha in sorted(shas))
+    batch.records.append(record)
+    batch.known[op.op_id] = record
     return OpResult(
         op.op_id,
         record.status,  # type: ignore[arg-type]
