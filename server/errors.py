@@ -77,6 +77,30 @@ class Forbidden(RoundsError):
     title = "Not allowed for your role"
 
 
+class InvalidTransition(RoundsError):
+    status = 409
+    code = "invalid_transition"
+    title = "Not possible in the order's current state"
+
+
+class NotAssignee(RoundsError):
+    status = 403
+    code = "not_assignee"
+    title = "The order is assigned to someone else"
+
+
+class NotRequestingDepartment(RoundsError):
+    status = 403
+    code = "not_requesting_department"
+    title = "Only the requesting department may do this"
+
+
+class InvalidConfirmation(RoundsError):
+    status = 422
+    code = "invalid_confirmation"
+    title = "The confirmation could not be checked"
+
+
 class AlreadyExists(RoundsError):
     status = 409
     code = "already_exists"
@@ -119,6 +143,11 @@ class DeviceRequired(RoundsError):
     status = 400
     code = "device_required"
     title = "Sync needs a device-bound token"
+
+
+class InvalidSubscription(InvalidInput):
+    code = "invalid_push_subscription"
+    title = "Not a usable Web Push subscription"
 
 
 class BlobHashMismatch(RoundsError):

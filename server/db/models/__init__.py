@@ -4,22 +4,32 @@ from server.db.models.assets import Asset, AssetStatus
 from server.db.models.auth import ConsoleSession, LoginFailure, RefreshToken
 from server.db.models.base import Entity, metadata, new_id
 from server.db.models.history import FieldClock, FieldHistory
+from server.db.models.jobs import JobLease
+from server.db.models.lines import Attachment, Callback, LabourLine, Note, Notification, PartLine
 from server.db.models.org import Building, Department, Floor, Location, LocationKind, Site
 from server.db.models.patrol import Checkpoint, Route, RouteCheckpoint, RouteWindow
 from server.db.models.people import Contractor, Device, Role, Team, User, UserRole, UserSite
 from server.db.models.rates import RateCard, RateCardLine
 from server.db.models.stock import Bin, Item, ItemGtin, Store
 from server.db.models.sync import Blob, BlobRef, Change, Conflict, OpStream, SyncOp, SyncSetting
-from server.db.models.work import OPEN_STATUSES, WorkOrder, WorkOrderKind, WorkOrderStatus
+from server.db.models.work import (
+    OPEN_STATUSES,
+    WorkOrder,
+    WorkOrderEvent,
+    WorkOrderKind,
+    WorkOrderStatus,
+)
 
 __all__ = [
     "OPEN_STATUSES",
     "Asset",
     "AssetStatus",
+    "Attachment",
     "Bin",
     "Blob",
     "BlobRef",
     "Building",
+    "Callback",
     "Change",
     "Checkpoint",
     "Conflict",
@@ -33,10 +43,15 @@ __all__ = [
     "Floor",
     "Item",
     "ItemGtin",
+    "JobLease",
+    "LabourLine",
     "Location",
     "LocationKind",
     "LoginFailure",
+    "Note",
+    "Notification",
     "OpStream",
+    "PartLine",
     "RateCard",
     "RateCardLine",
     "RefreshToken",
@@ -53,6 +68,7 @@ __all__ = [
     "UserRole",
     "UserSite",
     "WorkOrder",
+    "WorkOrderEvent",
     "WorkOrderKind",
     "WorkOrderStatus",
     "metadata",

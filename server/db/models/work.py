@@ -1,7 +1,4 @@
-"""Work orders, as far as the register needs them: the public card counts open faults.
-
-The work-order issue adds the state machine, events, labour and parts.
-"""
+"""Work orders: the repair loop from report to confirmation, rating and cost."""
 
 from __future__ import annotations
 
@@ -60,3 +57,43 @@ class WorkOrder(Entity, table=True):
     description: str = ""
     reported_by_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
     reported_at: datetime = Field(sa_type=UTCDateTime)
+    category: str = Field(default="", max_length=60, sa_column_kwargs={"server_default": ""})
+    # Desk-owned: who does it and by when.
+    assignee_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id", index=True)
+    response_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolution_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Technician-owned: what happened and when, as claimed by the phone.
+    dispatched_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    arrived_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolution: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    hold_reason: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    # The requester's confirmation and rating.
+    confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    confirmed_by_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
+    signature_sha256: str | None = Field(default=None, max_length=64)
+    rating: int | None = None
+    rating_comment: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    fixed: bool | None = None
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    response_breached: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    resolution_breached: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+
+
+class WorkOrderEvent(Entity, table=True):
+    """One node of the loop: who, from which device, the time the phone claims and the
+    time the server received it."""
+
+    __tablename__ = "work_order_event"
+
+    work_order_id: uuid.UUID = Field(foreign_key="work_order.id", index=True)
+    action: str = Field(max_length=24)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str | None = Field(default=None, max_length=20)
+    actor_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
+    device_id: uuid.UUID | None = None
+    op_id: uuid.UUID | None = None
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    received_at: datetime = Field(sa_type=UTCDateTime)
+    detail: str = ""
+    late: bool = False
