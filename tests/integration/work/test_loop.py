@@ -51,7 +51,9 @@ def test_the_full_loop_records_every_node_and_charges_the_department(client: Cli
     assert all(e["actor"] and e["received_at"] and e["claimed_at"] for e in detail["timeline"])
     assert all(e["device_id"] for e in detail["timeline"])
     electrical = next(
-        l for l in rate_card["lines"] if l["trade"] == "electrical" and l["grade"] == "technician"
+        line
+        for line in rate_card["lines"]
+        if line["trade"] == "electrical" and line["grade"] == "technician"
     )
     assert detail["labour_cents"] == round(electrical["hourly_rate_cents"] * 90 / 60)
     assert detail["parts_cents"] == 2 * item["unit_cost_cents"]
