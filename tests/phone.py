@@ -21,6 +21,7 @@ class Phone:
 
     http: Any  # a Litestar TestClient or an httpx.Client
     employee_no: str
+    password: str = DEMO_PASSWORD
     device_id: uuid.UUID = field(default_factory=uuid.uuid4)
     incarnation: uuid.UUID = field(default_factory=uuid.uuid4)
     seq: int = 0
@@ -36,12 +37,12 @@ class Phone:
         self.clock = HybridClock(str(self.device_id))
         self.sign_in()
 
-    def sign_in(self, password: str = DEMO_PASSWORD) -> None:
+    def sign_in(self) -> None:
         response = self.http.post(
             "/api/v1/auth/login",
             json={
                 "employee_no": self.employee_no,
-                "password": password,
+                "password": self.password,
                 "device_id": str(self.device_id),
                 "device_name": "test phone",
             },
