@@ -32,11 +32,16 @@ run: deps
 	$(BIN)/rounds demo load --size $(DEMO_SIZE) --if-empty
 	$(BIN)/rounds serve --host $(HOST) --port $(PORT)
 
-# PostgreSQL must be up for the tests; start the local cluster when it is installed but down.
+# PostgreSQL and Redis must be up for the tests; start them when installed but down.
 services:
 	@if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; then \
 	  if command -v pg_ctlcluster >/dev/null; then \
 	    pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -1) main start || true; \
+	  fi; \
+	fi
+	@if command -v redis-cli >/dev/null && ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then \
+	  if command -v redis-server >/dev/null; then \
+	    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no || true; \
 	  fi; \
 	fi
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -22,9 +23,14 @@ from sqlalchemy import text
 from server.api import api_router
 from server.console import console_router, public_router
 from server.db.engine import make_engine, make_session_factory
+from server.domain.notify import push_loop
+from server.domain.preventive.generation import pm_loop
+from server.domain.scheduling import worker_name
 from server.domain.sync import capture
 from server.domain.sync.catalogue import load_ops
+from server.domain.work.sla import sla_loop
 from server.settings import Settings, load_settings
+from server.web import live
 from server.web.db import provide_db_session, provide_settings
 from server.web.errors import EXCEPTION_HANDLERS
 from server.web.security import PUBLIC, SESSION_COOKIE, provide_actor
@@ -54,12 +60,37 @@ def create_app(settings: Settings | None = None) -> Litestar:
     load_ops()
     engine = make_engine(settings.database)
     rt = Runtime(settings=settings, engine=engine, session_factory=make_session_factory(engine))
+    live.install()
+    channels = live.make_channels(settings.redis_url)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+        previous_channels = live.attach(channels)
+        pusher = None
+        if settings.push.interval_seconds > 0:
+            pusher = asyncio.create_task(
+                push_loop(rt.session_factory, settings, worker_name()), name="push-delivery"
+            )
+        checker = None
+        if settings.sla_interval_seconds > 0:
+            checker = asyncio.create_task(
+                sla_loop(rt.session_factory, settings.sla_interval_seconds, worker_name()),
+                name="sla-check",
+            )
+        planner = None
+        if settings.pm_interval_seconds > 0:
+            planner = asyncio.create_task(
+                pm_loop(rt.session_factory, settings.pm_interval_seconds, worker_name()),
+                name="pm-generation",
+            )
         try:
             yield
         finally:
+            for task in (pusher, checker, planner):
+                if task is not None:
+                    task.cancel()
+                    await asyncio.wait([task])
+            live.attach(previous_channels)
             await engine.dispose()
 
     return Litestar(
@@ -88,7 +119,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "actor": Provide(provide_actor),
         },
         exception_handlers=EXCEPTION_HANDLERS,
-        plugins=[HTMXPlugin()],
+        plugins=[HTMXPlugin(), channels],
         template_config=TemplateConfig(
             directory=HERE / "console" / "templates", engine=JinjaTemplateEngine
         ),

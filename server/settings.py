@@ -33,6 +33,11 @@ def _env_int(env: Environ, name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _env_float(env: Environ, name: str, default: float) -> float:
+    raw = env.get(name)
+    return float(raw) if raw else default
+
+
 def _env_bool(env: Environ, name: str, default: bool) -> bool:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -76,11 +81,14 @@ class PushSettings:
 
     ROUNDS_VAPID_PRIVATE_KEY_FILE, ROUNDS_VAPID_SUBJECT (mailto: or https: contact).
     Generated under the state directory on first start when unset.
+    ROUNDS_PUSH_INTERVAL_SECONDS (10): how often pending notifications are pushed; 0 turns
+    the background delivery off.
     """
 
     private_key_file: Path
     public_key: str
     subject: str
+    interval_seconds: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -91,7 +99,8 @@ class Settings:
     signature accepted; larger is refused with 413 `blob_too_large`), ROUNDS_REDIS_URL
     (unset: in-memory channels and jobs; set it when running several workers),
     ROUNDS_PUBLIC_URL (the base printed in asset QR tags, default http://127.0.0.1:8000),
-    ROUNDS_DEBUG (false).
+    ROUNDS_DEBUG (false), ROUNDS_PM_INTERVAL_SECONDS (3600: how often a worker looks for
+    due maintenance plans and opens their work orders; 0 disables it).
     """
 
     state_dir: Path
@@ -103,7 +112,10 @@ class Settings:
     auth: AuthSettings
     push: PushSettings
     pwa_dir: Path = field(default=REPO_ROOT / "pwa")
+    # ROUNDS_SLA_INTERVAL_SECONDS (60): how often service levels are checked; 0 turns it off.
+    sla_interval_seconds: float = 60.0
     blob_max_bytes: int = DEFAULT_BLOB_MAX_BYTES
+    pm_interval_seconds: int = 3600
 
 
 def _read_or_create_secret(path: Path) -> str:
@@ -150,6 +162,7 @@ def load_settings(env: Environ | None = None) -> Settings:
         public_url=_env(env, "ROUNDS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         redis_url=env.get("ROUNDS_REDIS_URL") or None,
         debug=_env_bool(env, "ROUNDS_DEBUG", False),
+        pm_interval_seconds=_env_int(env, "ROUNDS_PM_INTERVAL_SECONDS", 3600),
         database=DatabaseSettings(
             url=database_url, echo=_env_bool(env, "ROUNDS_DATABASE_ECHO", False)
         ),
@@ -166,5 +179,7 @@ def load_settings(env: Environ | None = None) -> Settings:
             private_key_file=key_file,
             public_key=public_key,
             subject=_env(env, "ROUNDS_VAPID_SUBJECT", "mailto:facilities@example.org"),
+            interval_seconds=_env_float(env, "ROUNDS_PUSH_INTERVAL_SECONDS", 10.0),
         ),
+        sla_interval_seconds=_env_float(env, "ROUNDS_SLA_INTERVAL_SECONDS", 60.0),
     )

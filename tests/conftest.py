@@ -62,6 +62,11 @@ def settings_for(url: str, state_dir: Path, **overrides: str) -> Settings:
         "ROUNDS_DATABASE_URL": url,
         "ROUNDS_STATE_DIR": str(state_dir),
         "ROUNDS_PUBLIC_URL": "https://rounds.example.org",
+        # Tests deliver Web Push themselves; a background run would race them.
+        "ROUNDS_PUSH_INTERVAL_SECONDS": "0",
+        # Tests run planned-maintenance generation themselves.
+        "ROUNDS_PM_INTERVAL_SECONDS": "0",
+        "ROUNDS_SLA_INTERVAL_SECONDS": "0",  # tests run the check themselves, at chosen times
         **overrides,
     }
     return load_settings(env)

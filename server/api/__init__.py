@@ -6,9 +6,12 @@ from server.api.assets import AssetController
 from server.api.auth import AuthController
 from server.api.blobs import BlobController
 from server.api.conflicts import ConflictController
+from server.api.notifications import NotificationController
 from server.api.patrol import PatrolController
 from server.api.people import PeopleController
+from server.api.preventive import PmPlanController
 from server.api.reference import ReferenceController
+from server.api.reports import ReportController
 from server.api.stock import StockController
 from server.api.sync import SyncController
 from server.api.work import WorkOrderController
@@ -28,5 +31,8 @@ def api_router() -> Router:
             SyncController,
             BlobController,
             ConflictController,
+            PmPlanController,
+            NotificationController,
+            ReportController,
         ],
     )

@@ -4,10 +4,14 @@ from litestar import Router
 
 from server.console.assets import AssetConsoleController
 from server.console.auth import ConsoleAuthController
+from server.console.board import BoardController
+from server.console.callbacks import CallbackConsoleController
 from server.console.conflicts import ConflictConsoleController
 from server.console.home import HomeController
+from server.console.orders import OrderConsoleController
 from server.console.people import PeopleConsoleController
 from server.console.public_card import PublicCardController
+from server.console.reports import ReportConsoleController
 
 
 def console_router() -> Router:
@@ -19,6 +23,10 @@ def console_router() -> Router:
             AssetConsoleController,
             PeopleConsoleController,
             ConflictConsoleController,
+            BoardController,
+            OrderConsoleController,
+            CallbackConsoleController,
+            ReportConsoleController,
         ],
         include_in_schema=False,
     )

@@ -19,7 +19,7 @@ from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import Permission
 from server.domain.assets import service as assets
 from server.domain.sites import service as sites
-from server.domain.work import service as work
+from server.domain.work import board
 from server.web.deps import AppSettings, CurrentActor, DbSession
 from server.web.security import requires
 
@@ -94,7 +94,7 @@ class AssetConsoleController(Controller):
     ) -> Template:
         # Out of scope raises NotFound, which the error mapper renders as the 404 page.
         detail = await assets.asset_detail(db_session, actor, asset_id, settings.public_url)
-        recent = await work.recent_for_asset(db_session, actor, asset_id)
+        recent, repeats = await board.asset_history(db_session, actor, asset_id)
         return render(
             request,
             "assets/detail.html",
@@ -102,6 +102,7 @@ class AssetConsoleController(Controller):
             asset=detail.asset,
             qr=qr_svg(detail.public_url, scale=6),
             recent_orders=recent,
+            repeats=repeats,
             overdue=assets.inspection_overdue(detail.asset.next_inspection, date.today()),
         )
 

@@ -10,6 +10,9 @@ from typing import Any
 
 from litestar.connection import ASGIConnection
 
+from server.console.messages_board import BOARD_CATALOGUE
+from server.console.messages_reports import REPORT_CATALOGUE
+
 LANG_COOKIE = "rounds_lang"
 LANGUAGES = ("en", "zh")
 DEFAULT_LANGUAGE = "en"
@@ -240,6 +243,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
                           "请联系后勤服务中心，并告知标签所在位置。"),
 }
 # fmt: on
+_CATALOGUE |= REPORT_CATALOGUE
+_CATALOGUE |= BOARD_CATALOGUE
 
 MESSAGES: dict[str, dict[str, str]] = {
     key: {"en": english, "zh": chinese} for key, (english, chinese) in _CATALOGUE.items()

@@ -14,6 +14,7 @@ from server.db.demo.assets import build_assets
 from server.db.demo.campus import build_campus
 from server.db.demo.patrols import build_patrols
 from server.db.demo.people import DEMO_PASSWORD, build_workforce
+from server.db.demo.preventive import build_preventive
 from server.db.demo.rows import DemoRows, table_of
 from server.db.demo.sizes import PROFILES, DemoSize
 from server.db.demo.stores import build_stores
@@ -70,6 +71,7 @@ def build_demo_rows(size: DemoSize) -> DemoRows:
     build_patrols(rows, profile, rng, campus, workforce)
     build_rate_card(rows)
     build_work_orders(rows, profile, rng, assets, workforce)
+    build_preventive(rows, campus, workforce)
     return rows
 
 

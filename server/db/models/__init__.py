@@ -9,6 +9,15 @@ from server.db.models.lines import Attachment, Callback, LabourLine, Note, Notif
 from server.db.models.org import Building, Department, Floor, Location, LocationKind, Site
 from server.db.models.patrol import Checkpoint, Route, RouteCheckpoint, RouteWindow
 from server.db.models.people import Contractor, Device, Role, Team, User, UserRole, UserSite
+from server.db.models.preventive import (
+    Checklist,
+    ChecklistItem,
+    ChecklistItemKind,
+    InspectionOutcome,
+    InspectionResult,
+    PmPlan,
+    PmPlanOrder,
+)
 from server.db.models.rates import RateCard, RateCardLine
 from server.db.models.stock import Bin, Item, ItemGtin, Store
 from server.db.models.sync import Blob, BlobRef, Change, Conflict, OpStream, SyncOp, SyncSetting
@@ -31,6 +40,9 @@ __all__ = [
     "Building",
     "Callback",
     "Change",
+    "Checklist",
+    "ChecklistItem",
+    "ChecklistItemKind",
     "Checkpoint",
     "Conflict",
     "ConsoleSession",
@@ -41,6 +53,8 @@ __all__ = [
     "FieldClock",
     "FieldHistory",
     "Floor",
+    "InspectionOutcome",
+    "InspectionResult",
     "Item",
     "ItemGtin",
     "JobLease",
@@ -52,6 +66,8 @@ __all__ = [
     "Notification",
     "OpStream",
     "PartLine",
+    "PmPlan",
+    "PmPlanOrder",
     "RateCard",
     "RateCardLine",
     "RefreshToken",

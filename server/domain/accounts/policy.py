@@ -45,6 +45,9 @@ class Permission(StrEnum):
     READ_WORK_ORDERS = "read_work_orders"
     USE_CONSOLE = "use_console"
     RESOLVE_CONFLICTS = "resolve_conflicts"  # the desk's queue of conflicting and rejected ops
+    READ_PM_PLANS = "read_pm_plans"  # planned maintenance plans and when they are next due
+    DISPATCH = "dispatch"  # the dispatch board, order actions, callbacks (assign: see workflow)
+    READ_REPORTS = "read_reports"  # monthly reports; figures scoped like the work orders
 
 
 EVERYONE = frozenset(Role)
@@ -80,6 +83,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     ),
     Permission.USE_CONSOLE: EVERYONE,
     Permission.RESOLVE_CONFLICTS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN}),
+    Permission.READ_PM_PLANS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.TEAM_LEAD}),
+    Permission.DISPATCH: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN}),
+    Permission.READ_REPORTS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.TEAM_LEAD}),
 }
 
 # Roles that see every row of a kind (subject only to their sites, if they have any).

@@ -7,7 +7,11 @@ import importlib
 from server.domain.sync.context import OPS, OpContext
 from sync.registry import Registry
 
-OP_MODULES = ("server.domain.assets.ops", "server.domain.work.ops")
+OP_MODULES = (
+    "server.domain.assets.ops",
+    "server.domain.work.ops",
+    "server.domain.preventive.ops",
+)
 
 
 def load_ops() -> Registry[OpContext]:

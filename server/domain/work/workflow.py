@@ -33,7 +33,8 @@ from server.db.models import (
 from server.db.types import utcnow
 from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import scope_work_orders
-from server.domain.work.states import MOVES
+from server.domain.work.audience import tell, users_with_role
+from server.domain.work.states import MOVES, WORKING
 from server.errors import (
     Forbidden,
     InvalidConfirmation,
@@ -185,6 +186,45 @@ async def report(
     return order
 
 
+async def create_planned(
+    session: AsyncSession,
+    actor: Actor,
+    meta: Meta,
+    *,
+    asset: Asset,
+    kind: WorkOrderKind,
+    description: str,
+    priority: int,
+    team_id: uuid.UUID | None,
+) -> WorkOrder:
+    """A preventive or inspection order for `asset` from a maintenance plan: recorded as
+    scheduled (not reported by anyone), then dispatched to the plan's team if it has one."""
+    _require(actor, DESK, "schedule planned work")
+    order = WorkOrder(
+        number=await _next_number(session, meta.received_at),
+        kind=kind,
+        status=WorkOrderStatus.REPORTED,
+        priority=priority,
+        site_id=asset.site_id,
+        asset_id=asset.id,
+        location_id=asset.location_id,
+        department_id=asset.department_id,
+        team_id=None,
+        description=description.strip(),
+        reported_by_id=None,  # nobody reported it; the "schedule" event names the actor
+        reported_at=meta.when,
+        category=asset.category,
+    )
+    order.resolution_due_at = order.reported_at + timedelta(minutes=SLA_MINUTES[priority][1])
+    session.add(order)
+    await session.flush()
+    _event(session, order, actor, "schedule", meta, None, description)
+    team_id = team_id or asset.team_id
+    if team_id is not None:
+        await dispatch(session, actor, meta, order, team_id)
+    return order
+
+
 async def dispatch(
     session: AsyncSession, actor: Actor, meta: Meta, order: WorkOrder, team_id: uuid.UUID
 ) -> None:
@@ -198,6 +238,8 @@ async def dispatch(
     if reassigning:
         order.assignee_id = None
     order.response_due_at = meta.when + timedelta(minutes=SLA_MINUTES[order.priority][0])
+    leads = await users_with_role(session, Role.TEAM_LEAD, team_id)
+    await tell(session, leads, "dispatched", f"new job for {team.name}", order)
 
 
 async def assign(
@@ -211,6 +253,7 @@ async def assign(
         raise InvalidInput("No such technician.", field="technician_id")
     _move(session, order, actor, "assign", meta, f"to {technician.name}")
     order.assignee_id = technician.id
+    await tell(session, [technician.id], "assigned", "assigned to you", order)
 
 
 async def technician_step(
@@ -225,12 +268,38 @@ async def technician_step(
         order.hold_reason = detail[:200]
 
 
+def record_inspection(
+    session: AsyncSession, actor: Actor, meta: Meta, order: WorkOrder, detail: str
+) -> None:
+    """The assignee records checklist results on an order they are working on."""
+    _require_assignee(order, actor)
+    status = WorkOrderStatus(order.status)
+    if status not in WORKING:
+        state = status.value.replace("_", " ")
+        raise InvalidTransition(
+            f"Cannot record an inspection on a work order that is {state}.",
+            status=status.value,
+            action="inspect",
+        )
+    order.updated_at = meta.received_at
+    _event(session, order, actor, "inspect", meta, None, detail)
+
+
 async def complete(
     session: AsyncSession, actor: Actor, meta: Meta, order: WorkOrder, resolution: str
 ) -> None:
     _require_assignee(order, actor)
     _move(session, order, actor, "complete", meta, resolution)
     order.completed_at, order.resolution = meta.when, resolution.strip()
+    if order.reported_by_id is not None:
+        await tell(
+            session,
+            [order.reported_by_id],
+            "confirm_request",
+            "repair done: please confirm and rate",
+            order,
+            resolution,
+        )
 
 
 async def log_labour(
@@ -380,6 +449,8 @@ async def rate(
     reason = "not fixed" if not fixed else f"rated {score}/5"
     callback = Callback(work_order_id=order.id, reason=f"{reason}: {comment.strip()}"[:200])
     session.add(callback)
+    desk = await users_with_role(session, Role.DESK)
+    await tell(session, desk, "poor_rating", f"{reason}: call the department back", order, comment)
     return callback
 
 

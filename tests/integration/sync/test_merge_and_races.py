@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from server.db.engine import make_engine, make_session_factory
 from server.db.models import FieldHistory, Site, User, UserSite
 from server.domain.sync import capture
 from server.settings import DatabaseSettings, Settings
+from sync.hlc import Timestamp
 from tests.databases import scratch_database
 from tests.phone import Phone
 from tests.servers import server_env, serving
@@ -60,15 +62,17 @@ def test_location_edits_merge_by_clock_and_the_loser_is_kept(
     first, second = _locations(client, early, asset["site_id"])[:2]
     # The phone with the later clock reaches the server first; the earlier edit, arriving
     # after it, must not overwrite it.
+    # Both clocks in the recent past, so later tests editing the same asset win as usual.
+    now_ms = int(time.time() * 1000)
     newer = late.op(
         "asset.set_location",
         {"asset_id": asset["id"], "location_id": second},
-        hlc="1900000000000:0000:phone-late",
+        hlc=str(Timestamp(now_ms - 30_000, 0, "phone-late")),
     )
     older = early.op(
         "asset.set_location",
         {"asset_id": asset["id"], "location_id": first},
-        hlc="1800000000000:0000:phone-early",
+        hlc=str(Timestamp(now_ms - 60_000, 0, "phone-early")),
     )
     assert late.results([newer])[0]["status"] == "applied"
     assert early.results([older])[0]["status"] == "applied"

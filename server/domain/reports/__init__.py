@@ -1,0 +1,1 @@
+"""Monthly reports: workload, response and repair times, SLA, repeats, cost, satisfaction."""
