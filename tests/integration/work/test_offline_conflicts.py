@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -68,3 +70,28 @@ def test_a_note_is_appended_whatever_the_state(client: Client) -> None:
         == "applied"
     )
     assert [n["text"] for n in c.detail(order_id)["notes"]] == ["Thanks anyway"]
+
+
+def test_field_owners_the_phone_owns_actual_times_the_desk_owns_the_schedule(
+    client: Client,
+) -> None:
+    c = cast(client)
+    order_id = c.report(priority=3)
+    technician = client.get("/api/v1/auth/me", headers=c.technician.headers).json()
+    applied(c.desk, "dispatch", work_order_id=order_id, team_id=c.team_id("ELEC"))
+    applied(c.lead, "assign", work_order_id=order_id, technician_id=technician["id"])
+    due_before = c.detail(order_id)["extra"]["response_due_at"]
+    # On site with no signal: the phone records the arrival now, and sends it later.
+    arrived = datetime.now(UTC) - timedelta(minutes=25)
+    ops = [
+        c.technician.op("work_order.accept", {"work_order_id": order_id}),
+        c.technician.op("work_order.start", {"work_order_id": order_id}),
+    ]
+    for op in ops:
+        op["client_time"] = arrived.isoformat()
+    assert [r["status"] for r in c.technician.results(ops)] == ["applied", "applied"]
+    detail = c.detail(order_id)
+    assert datetime.fromisoformat(detail["extra"]["arrived_at"]) == arrived
+    assert detail["extra"]["response_due_at"] == due_before  # the desk's schedule stands
+    start = next(e for e in detail["timeline"] if e["action"] == "start")
+    assert start["claimed_at"] < start["received_at"]
