@@ -15,10 +15,9 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from server.app import create_app
-from server.db.demo import DEMO_PASSWORD, DemoSize, load_demo
-from server.db.engine import make_engine
-from server.settings import DatabaseSettings, Settings, load_settings
-from tests.databases import BACKENDS, in_ci, pg_reachable, scratch_database
+from server.db.demo import DEMO_PASSWORD
+from server.settings import Settings, load_settings
+from tests.databases import BACKENDS, in_ci, load_small_demo, pg_reachable, scratch_database
 
 BASE_URL = "https://testserver.local"
 
@@ -41,19 +40,11 @@ def empty_database_url(backend: str, tmp_path: Path) -> Iterator[str]:
         yield url
 
 
-async def _load_small(url: str) -> None:
-    engine = make_engine(DatabaseSettings(url=url))
-    try:
-        await load_demo(engine, DemoSize.SMALL)
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def demo_database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The small demo hospital, loaded once per backend; tests must not rely on changing it."""
     with scratch_database(backend, tmp_path_factory.mktemp(f"demo-{backend}")) as url:
-        asyncio.run(_load_small(url))
+        asyncio.run(load_small_demo(url))
         yield url
 
 

@@ -11,7 +11,10 @@ from pathlib import Path
 
 import asyncpg
 
+from server.db.demo import DemoSize, load_demo
+from server.db.engine import make_engine
 from server.db.migrate import upgrade
+from server.settings import DatabaseSettings
 
 BACKENDS = ("sqlite", "postgresql")
 PG_SERVER = os.environ.get("ROUNDS_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
@@ -57,3 +60,12 @@ def scratch_database(backend: str, directory: Path, *, migrate: bool = True) -> 
     finally:
         if backend == "postgresql":
             asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def load_small_demo(url: str) -> None:
+    """The small demo hospital into a migrated, empty database."""
+    engine = make_engine(DatabaseSettings(url=url))
+    try:
+        await load_demo(engine, DemoSize.SMALL)
+    finally:
+        await engine.dispose()

@@ -14,23 +14,12 @@ from typing import Any
 
 import httpx
 
-from server.db.demo import DemoSize, load_demo
-from server.db.engine import make_engine
-from server.settings import DatabaseSettings
-from tests.databases import scratch_database
+from tests.databases import load_small_demo, scratch_database
 from tests.phone import Phone
 from tests.servers import server_env, serving
 
 WRITERS = ("T0001", "T0002", "D0001", "L0001")
 ROUNDS_PER_WRITER = 12
-
-
-async def _load(url: str) -> None:
-    engine = make_engine(DatabaseSettings(url=url))
-    try:
-        await load_demo(engine, DemoSize.SMALL)
-    finally:
-        await engine.dispose()
 
 
 def _writer(base: str, employee_no: str, seed: int, errors: list[str]) -> None:
@@ -79,7 +68,7 @@ def test_pullers_following_concurrent_writers_end_with_the_full_state(
     backend: str, tmp_path: Path
 ) -> None:
     with scratch_database(backend, tmp_path) as url:
-        asyncio.run(_load(url))
+        asyncio.run(load_small_demo(url))
         with (
             serving(server_env(url, tmp_path / "state"), workers=3) as server,
             httpx.Client(base_url=server.base, timeout=60) as http,

@@ -18,27 +18,18 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from server.app import create_app
-from server.db.demo import DemoSize, load_demo
 from server.db.engine import make_engine
 from server.db.models import SyncOp
 from server.db.types import utcnow
 from server.domain.accounts.tokens import AccessClaims, issue_access_token
 from server.settings import DatabaseSettings, Settings
 from tests.conftest import BASE_URL, settings_for
-from tests.databases import PG_SERVER, scratch_database
+from tests.databases import PG_SERVER, load_small_demo, scratch_database
 from tests.phone import Phone
 from tests.servers import Server, server_env
 from tests.tcp_proxy import TcpProxy
 
 Client = TestClient[Litestar]
-
-
-async def _load(url: str) -> None:
-    engine = make_engine(DatabaseSettings(url=url))
-    try:
-        await load_demo(engine, DemoSize.SMALL)
-    finally:
-        await engine.dispose()
 
 
 async def _count_ops(url: str, device_id: uuid.UUID) -> int:
@@ -67,7 +58,7 @@ def test_a_server_killed_mid_batch_loses_nothing_and_applies_once(
     backend: str, tmp_path: Path
 ) -> None:
     with scratch_database(backend, tmp_path) as url:
-        asyncio.run(_load(url))
+        asyncio.run(load_small_demo(url))
         server = Server(server_env(url, tmp_path / "state"), workers=1)
         server.start()
         try:
@@ -107,7 +98,7 @@ def test_a_server_killed_mid_batch_loses_nothing_and_applies_once(
 def proxied_client(tmp_path: Path) -> Iterator[tuple[Client, TcpProxy]]:
     """A server whose only way to PostgreSQL is a proxy the test can cut."""
     with scratch_database("postgresql", tmp_path) as url:
-        asyncio.run(_load(url))
+        asyncio.run(load_small_demo(url))
         host_port = PG_SERVER.rsplit("@", 1)[-1]
         host, port = host_port.split(":")
         proxy = TcpProxy(host, int(port))

@@ -15,13 +15,12 @@ from litestar.testing import TestClient
 from sqlalchemy import select
 from sqlmodel import col
 
-from server.db.demo import DemoSize, load_demo
 from server.db.engine import make_engine, make_session_factory
 from server.db.models import FieldHistory, Site, User, UserSite
 from server.domain.sync import capture
-from server.settings import DatabaseSettings, Settings
+from server.settings import Settings
 from sync.hlc import Timestamp
-from tests.databases import scratch_database
+from tests.databases import load_small_demo, scratch_database
 from tests.phone import Phone
 from tests.servers import server_env, serving
 
@@ -86,7 +85,7 @@ def test_the_same_batch_pushed_on_two_connections_at_once_applies_once(
     backend: str, tmp_path: Path
 ) -> None:
     with scratch_database(backend, tmp_path) as url:
-        asyncio.run(_load(url))
+        asyncio.run(load_small_demo(url))
         with (
             serving(server_env(url, tmp_path / "state"), workers=2) as server,
             httpx.Client(base_url=server.base, timeout=60) as http,
@@ -124,14 +123,6 @@ def test_the_same_batch_pushed_on_two_connections_at_once_applies_once(
             lines = notes["asset"]["notes"].splitlines()
             for i in range(len(batch)):
                 assert sum(line.endswith(f"] twice {i}") for line in lines) == 1
-
-
-async def _load(url: str) -> None:
-    engine = make_engine(DatabaseSettings(url=url))
-    try:
-        await load_demo(engine, DemoSize.SMALL)
-    finally:
-        await engine.dispose()
 
 
 async def _widen_to_every_site(settings: Settings, employee_no: str) -> None:

@@ -10,10 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from server.db.demo import DemoSize, load_demo
-from server.db.engine import make_engine
-from server.settings import DatabaseSettings
-from tests.databases import scratch_database
+from tests.databases import load_small_demo, scratch_database
 from tests.integration.console_client import console_login
 from tests.integration.work.loop import cast
 from tests.servers import Server, server_env
@@ -21,17 +18,9 @@ from tests.servers import Server, server_env
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
-async def _load(url: str) -> None:
-    engine = make_engine(DatabaseSettings(url=url))
-    try:
-        await load_demo(engine, DemoSize.SMALL)
-    finally:
-        await engine.dispose()
-
-
 def test_a_report_on_one_process_reaches_the_board_on_another(backend: str, tmp_path: Path) -> None:
     with scratch_database(backend, tmp_path) as url:
-        asyncio.run(_load(url))
+        asyncio.run(load_small_demo(url))
         env = server_env(
             url, tmp_path / "state", ROUNDS_REDIS_URL=REDIS_URL, ROUNDS_COOKIE_SECURE="false"
         )
