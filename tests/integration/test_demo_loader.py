@@ -6,12 +6,14 @@ import asyncio
 import re
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlmodel import SQLModel
 
 from server.db.demo import (
     DEMO_LOGINS,
@@ -22,9 +24,23 @@ from server.db.demo import (
     demo_present,
     load_demo,
 )
-from server.db.demo.rows import DemoRows
+from server.db.demo.rows import DemoRows, table_of
 from server.db.engine import make_engine
-from server.db.models import OPEN_STATUSES, Role
+from server.db.models import (
+    OPEN_STATUSES,
+    Callback,
+    LabourLine,
+    PartLine,
+    RateCardLine,
+    Role,
+    User,
+    WorkOrder,
+    WorkOrderEvent,
+)
+from server.db.models import WorkOrderStatus as S
+from server.db.types import utcnow
+from server.domain.work.states import MOVES
+from server.domain.work.workflow import POOR_RATING, SLA_MINUTES
 from server.settings import DatabaseSettings
 
 T = TypeVar("T")
@@ -50,6 +66,19 @@ def _query(url: str, sql: str) -> list[tuple[Any, ...]]:
     async def fetch(engine: AsyncEngine) -> list[tuple[Any, ...]]:
         async with engine.connect() as conn:
             return [tuple(row) for row in await conn.execute(text(sql))]
+
+    return _with_engine(url, fetch)
+
+
+def _rows(url: str, *models: type[SQLModel]) -> list[list[dict[str, Any]]]:
+    """Every row of each model's table, with the columns' types applied (UTC datetimes)."""
+
+    async def fetch(engine: AsyncEngine) -> list[list[dict[str, Any]]]:
+        async with engine.connect() as conn:
+            return [
+                [dict(row) for row in (await conn.execute(select(table_of(m)))).mappings()]
+                for m in models
+            ]
 
     return _with_engine(url, fetch)
 
@@ -216,6 +245,146 @@ def test_hospital_demo_is_hospital_sized(empty_database_url: str) -> None:
     open_orders = sum(1 for (status,) in statuses if status in OPEN_STATUSES)
     assert 30 <= open_orders <= 50
 
+    tally = _check_history(empty_database_url)
+    assert tally["closed"] >= 100
+    assert 0 < tally["response_breached"] < tally["closed"] / 2, "mostly on time, some late"
+    assert tally["poor"] >= 3
+    assert tally["callbacks"] == tally["poor"]
+    assert tally["parts"] >= 30
+
+
+# The loop's times in order, and how deep along them each status is.
+LOOP_TIMES = ("dispatched_at", "arrived_at", "completed_at", "confirmed_at", "closed_at")
+DEPTH = {
+    S.REPORTED: 0,
+    S.DISPATCHED: 1,
+    S.ACCEPTED_BY_TEAM: 1,
+    S.ACCEPTED: 1,
+    S.IN_PROGRESS: 2,
+    S.ON_HOLD: 2,
+    S.COMPLETED: 3,
+    S.CONFIRMED: 4,
+    S.CLOSED: 5,
+}
+# The event that records each of the loop's times.
+TIME_OF_EVENT = {
+    "dispatch": "dispatched_at",
+    "start": "arrived_at",
+    "complete": "completed_at",
+    "confirm": "confirmed_at",
+    "rate": "closed_at",
+}
+
+
+def _check_history(url: str) -> dict[str, int]:  # noqa: PLR0912
+    """Every demo work order is one the workflow could have produced; returns tallies."""
+    orders, events, labour, parts, callbacks, rates, users = _rows(
+        url, WorkOrder, WorkOrderEvent, LabourLine, PartLine, Callback, RateCardLine, User
+    )
+    now = utcnow()
+    employee_no = {user["id"]: user["employee_no"] for user in users}
+    events_of: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for event in events:
+        events_of[event["work_order_id"]].append(event)
+    callbacks_of = {callback["work_order_id"] for callback in callbacks}
+    labour_of = {line["work_order_id"] for line in labour}
+    tally: dict[str, int] = defaultdict(int)
+    for order in orders:
+        number, status = order["number"], S(order["status"])
+        tally[status.value] += 1
+        times = [order["reported_at"]] + [order[name] for name in LOOP_TIMES]
+        present = [time for time in times if time is not None]
+        assert present == sorted(present), f"{number}: times out of loop order"
+        assert all(time <= now for time in present), f"{number}: a time in the future"
+        reached = [order[name] is not None for name in LOOP_TIMES]
+        depth = sum(reached)
+        assert reached == [True] * depth + [False] * (5 - depth), f"{number}: a node skipped"
+        if status is S.CANCELLED:
+            assert depth <= 1, f"{number}: cancelled after assignment"
+            assert order["assignee_id"] is None, number
+        else:
+            assert depth == DEPTH[status], f"{number}: {status} with {depth} of the loop's times"
+            assigned = status not in {S.REPORTED, S.DISPATCHED}
+            assert (order["assignee_id"] is not None) == assigned, number
+        respond, resolve = SLA_MINUTES[order["priority"]]
+        assert order["resolution_due_at"] == order["reported_at"] + timedelta(minutes=resolve)
+        if order["dispatched_at"] is None:
+            assert order["response_due_at"] is None, number
+        else:
+            due = order["dispatched_at"] + timedelta(minutes=respond)
+            assert order["response_due_at"] == due, number
+            arrived = order["arrived_at"]
+            if arrived is not None:
+                assert order["response_breached"] == (arrived > due), f"{number}: response flag"
+            elif status in OPEN_STATUSES:
+                assert order["response_breached"] == (due < now), f"{number}: response flag"
+        completed = order["completed_at"]
+        if completed is not None:
+            late = completed > order["resolution_due_at"]
+            assert order["resolution_breached"] == late, f"{number}: resolution flag"
+        elif status in OPEN_STATUSES and order["resolution_due_at"] < now:
+            assert order["resolution_breached"], f"{number}: overdue but not flagged"
+        tally["response_breached"] += order["response_breached"]
+        if status is S.CLOSED:
+            assert order["rating"] in range(1, 6), f"{number}: closed without a rating"
+            assert order["fixed"] is not None, number
+        else:
+            assert order["rating"] is None, number
+        if order["rating"] is not None and (order["rating"] <= POOR_RATING or not order["fixed"]):
+            assert order["id"] in callbacks_of, f"{number}: a poor rating with no callback"
+            tally["poor"] += 1
+        if depth >= 3:
+            assert order["resolution"], f"{number}: completed with no resolution"
+            assert order["id"] in labour_of, f"{number}: completed with no labour"
+        if order["confirmed_by_id"] is not None:
+            assert employee_no[order["confirmed_by_id"]] in {"R0001", "R0002"}, number
+        # Replaying the order's events through the state machine ends at its status.
+        history = sorted(
+            events_of[order["id"]],
+            key=lambda event: (event["received_at"], event["from_status"] is not None),
+        )
+        assert history[0]["action"] in {"report", "schedule"}, number
+        assert history[0]["received_at"] == order["reported_at"], number
+        replayed = S.REPORTED
+        for event in history:
+            assert event["claimed_at"] == event["received_at"] <= now, number
+            action = event["action"]
+            if action in TIME_OF_EVENT:
+                assert event["received_at"] == order[TIME_OF_EVENT[action]], f"{number}: {action}"
+            if action not in MOVES:
+                continue
+            move = MOVES[action]
+            assert replayed in move.allowed_from, f"{number}: {action} when {replayed}"
+            assert event["from_status"] == replayed.value, f"{number}: {action}"
+            replayed = move.to or replayed
+            assert event["to_status"] == replayed.value, f"{number}: {action}"
+            if action in {"accept", "start", "hold", "complete", "log_labour", "add_part"}:
+                assert event["actor_id"] == order["assignee_id"], f"{number}: {action} actor"
+        assert replayed is status, f"{number}: events end at {replayed}, order is {status}"
+    rate_of = {(line["trade"], line["grade"]): line["hourly_rate_cents"] for line in rates}
+    for line in labour:
+        rate = rate_of[(line["trade"], line["grade"])]
+        assert line["hourly_rate_cents"] == rate
+        assert line["cost_cents"] == round(rate * line["minutes"] / 60)
+        assert employee_no[line["technician_id"]] in {"T0001", "T0002", "T0003", "L0001", "L0002"}
+    for line in parts:
+        assert line["cost_cents"] == line["unit_cost_cents"] * line["quantity"]
+    for callback in callbacks:
+        assert callback["status"] in {"open", "done"}
+        assert (callback["status"] == "done") == (callback["called_at"] is not None)
+    tally.update(labour=len(labour), parts=len(parts), callbacks=len(callbacks))
+    return dict(tally)
+
+
+@pytest.mark.db
+def test_small_demo_history_is_one_the_workflow_could_have_made(empty_database_url: str) -> None:
+    _load(empty_database_url, DemoSize.SMALL)
+    tally = _check_history(empty_database_url)
+
+    assert tally["closed"] >= 5
+    assert tally["labour"] >= 10
+    assert tally["parts"] >= 1
+
 
 def test_a_size_always_builds_the_same_hospital_but_fresh_tag_codes() -> None:
     first, second = build_demo_rows(DemoSize.SMALL), build_demo_rows(DemoSize.SMALL)
@@ -226,4 +395,13 @@ def test_a_size_always_builds_the_same_hospital_but_fresh_tag_codes() -> None:
 
     for table, name in [("location", "name"), ("asset", "serial"), ("item", "name")]:
         assert column(first, table, name) == column(second, table, name)
+    for name in ["number", "status", "priority", "description", "resolution", "rating"]:
+        assert column(first, "work_order", name) == column(second, "work_order", name)
+    for name in ["reported_at", "arrived_at", "closed_at"]:  # the same, relative to the load
+        ages = [
+            [None if time is None else rows.now - time for time in column(rows, "work_order", name)]
+            for rows in (first, second)
+        ]
+        assert ages[0] == ages[1]
+    assert column(first, "labour_line", "cost_cents") == column(second, "labour_line", "cost_cents")
     assert column(first, "asset", "tag_code") != column(second, "asset", "tag_code")

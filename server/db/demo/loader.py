@@ -69,8 +69,8 @@ def build_demo_rows(size: DemoSize) -> DemoRows:
     assets = build_assets(rows, profile, rng, campus, workforce)
     build_stores(rows, profile, rng, campus)
     build_patrols(rows, profile, rng, campus, workforce)
-    build_rate_card(rows)
-    build_work_orders(rows, profile, rng, assets, workforce)
+    rates = build_rate_card(rows)
+    build_work_orders(rows, profile, rng, assets, workforce, campus, rates)
     build_preventive(rows, campus, workforce)
     return rows
 

@@ -1,19 +1,31 @@
-"""The labour rate card and three months of work orders."""
+"""The labour rate card and three months of work orders with their history."""
 
 from __future__ import annotations
 
 import random
+import uuid
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from server.db.demo.assets import PlacedAsset
-from server.db.demo.names import EAST, TEAMS
-from server.db.demo.people import Workforce
-from server.db.demo.rows import DemoRows
+from server.db.demo.campus import Campus
+from server.db.demo.history import (
+    PART_PREFIXES,
+    Cast,
+    History,
+    OrderPlan,
+    needs_assignee,
+    plan_times,
+    staffed,
+)
+from server.db.demo.names import EAST, TEAMS, WEST
+from server.db.demo.people import DEMO_LOGINS, Workforce
+from server.db.demo.rows import DemoRows, table_of
 from server.db.demo.sizes import SizeProfile
 from server.db.models import (
     OPEN_STATUSES,
     AssetStatus,
+    Item,
     RateCard,
     RateCardLine,
     WorkOrder,
@@ -51,8 +63,14 @@ _FINISHED_STATUS_WEIGHTS = {
 }
 
 
-def build_rate_card(rows: DemoRows) -> None:
-    year = rows.now.year
+# Work orders go back about three months; the rate card is in force for all of them.
+_HISTORY_DAYS = 91
+_HISTORY_MARGIN_DAYS = 30
+
+
+def build_rate_card(rows: DemoRows) -> dict[tuple[str, str], int]:
+    """The published rate card; returns the hourly rate in cents by (trade, grade)."""
+    year = (rows.now - timedelta(days=_HISTORY_DAYS + _HISTORY_MARGIN_DAYS)).year
     rate_card_id = rows.entity(
         RateCard,
         name=f"Estates labour rates {year}",
@@ -60,18 +78,21 @@ def build_rate_card(rows: DemoRows) -> None:
         effective_from=date(year, 1, 1),
         published_at=rows.now,
     )
+    rates: dict[tuple[str, str], int] = {}
     for team in TEAMS:
         base = _TECHNICIAN_RATE_CENTS[team.trade]
         for grade, factor in _GRADE_FACTORS.items():
-            hourly = round(base * factor, -2)
+            hourly = int(round(base * factor, -2))
+            rates[(team.trade, grade)] = hourly
             rows.entity(
                 RateCardLine,
                 rate_card_id=rate_card_id,
                 trade=team.trade,
                 grade=grade,
-                hourly_rate_cents=int(hourly),
+                hourly_rate_cents=hourly,
                 call_out_cents=int(round(hourly * 1.5, -2)),
             )
+    return rates
 
 
 def build_work_orders(
@@ -80,51 +101,96 @@ def build_work_orders(
     rng: random.Random,
     assets: list[PlacedAsset],
     workforce: Workforce,
+    campus: Campus,
+    rates: dict[tuple[str, str], int],
 ) -> None:
+    """The history of work orders; see `history.py` for how each one is filled in.
+
+    An order whose status needs an assignee (past dispatched, but not cancelled) is
+    raised on an asset of a trade and campus with a demo technician (`ASSIGNEES`).
+    """
     in_service = [asset for asset in assets if asset.status is not AssetStatus.RETIRED]
+    manned = [a for a in in_service if staffed(a.equipment.trade, a.place.site_code)]
     by_site: dict[str, list[PlacedAsset]] = {}
+    manned_by_site: dict[str, list[PlacedAsset]] = {}
     for asset in in_service:
         by_site.setdefault(asset.place.site_code, []).append(asset)
+    for asset in manned:
+        manned_by_site.setdefault(asset.place.site_code, []).append(asset)
     site_codes = sorted(by_site)
-    orders = []
+    plans: list[tuple[datetime, int, OrderPlan]] = []
     for number in range(profile.work_orders):
         is_open = number < profile.open_work_orders
         if is_open:
-            # Alternate campuses so that every campus has open work.
-            asset = rng.choice(by_site[site_codes[number % len(site_codes)]])
-            age = timedelta(days=rng.uniform(0, 14))
             status = _weighted(rng, _OPEN_STATUS_WEIGHTS)
+            # Alternate campuses so that every campus has open work.
+            site_code = site_codes[number % len(site_codes)]
+            pool = (manned_by_site if needs_assignee(status) else by_site).get(site_code, [])
         else:
-            asset = rng.choice(in_service)
-            age = timedelta(days=rng.uniform(3, 91))
             status = _weighted(rng, _FINISHED_STATUS_WEIGHTS)
-        orders.append((rows.now - age, asset, status))
-    orders.sort(key=lambda order: order[0])
-    sequence_by_year: Counter[int] = Counter()
-    for reported_at, asset, status in orders:
-        sequence_by_year[reported_at.year] += 1
+            pool = manned if needs_assignee(status) else in_service
+        if not pool:  # no demo technician could have taken it
+            status, pool = WorkOrderStatus.DISPATCHED, by_site.get(site_code, in_service)
+        asset = rng.choice(pool)
         kind = rng.choices(
             (WorkOrderKind.CORRECTIVE, WorkOrderKind.PREVENTIVE, WorkOrderKind.INSPECTION),
             weights=(75, 15, 10),
         )[0]
-        requester = "R0001" if asset.place.site_code == EAST else "R0002"
+        if status is WorkOrderStatus.REPORTED:
+            kind = WorkOrderKind.CORRECTIVE  # planned orders are dispatched as they are made
+        plan = OrderPlan(
+            status=status,
+            asset=asset,
+            priority=rng.choices((1, 2, 3, 4), weights=(5, 20, 55, 20))[0],
+            kind=kind,
+            is_open=is_open,
+            description=_description(rng, asset, kind),
+        )
+        plan_times(rng, plan)
+        plans.append((rows.now - timedelta(minutes=plan.age), number, plan))
+    plans.sort(key=lambda entry: (entry[0], entry[1]))
+    history = History(rows, rng, _cast(rows, workforce, campus, rates))
+    sequence_by_year: Counter[int] = Counter()
+    for reported_at, _, plan in plans:
+        sequence_by_year[reported_at.year] += 1
+        asset = plan.asset
+        values = history.order_values(plan, reported_at)
         rows.entity(
             WorkOrder,
-            created_at=reported_at,
-            updated_at=min(rows.now, reported_at + timedelta(hours=rng.uniform(0.5, 72))),
             number=f"WO-{reported_at.year}-{sequence_by_year[reported_at.year]:06d}",
-            kind=kind.value,
-            status=status.value,
-            priority=rng.choices((1, 2, 3, 4), weights=(5, 20, 55, 20))[0],
+            kind=plan.kind.value,
+            priority=plan.priority,
             site_id=asset.place.site_id,
             asset_id=asset.id,
             location_id=asset.place.id,
             department_id=asset.place.department_id,
             team_id=asset.team_id,
-            description=_description(rng, asset, kind),
-            reported_by_id=workforce.user_ids[requester],
-            reported_at=reported_at,
+            description=plan.description,
+            **values,
         )
+
+
+def _cast(
+    rows: DemoRows, workforce: Workforce, campus: Campus, rates: dict[tuple[str, str], int]
+) -> Cast:
+    items: dict[str, list[tuple[uuid.UUID, str, int]]] = {}
+    for row in rows.by_table.get(table_of(Item), []):
+        for trade, prefix in PART_PREFIXES.items():
+            if row["code"].startswith(prefix):
+                items.setdefault(trade, []).append((row["id"], row["name"], row["unit_cost_cents"]))
+    return Cast(
+        user_ids=workforce.user_ids,
+        names={login.employee_no: login.name for login in DEMO_LOGINS},
+        # Demo requesters of a department confirm and rate its orders; others by campus.
+        department_users={
+            campus.department_ids[code]: employee_no
+            for code, employee_no in (("ICU", "R0001"), ("RAD", "R0002"))
+            if code in campus.department_ids
+        },
+        site_requesters={EAST: "R0001", WEST: "R0002"},
+        rates=rates,
+        items=items,
+    )
 
 
 def _weighted(rng: random.Random, weights: dict[WorkOrderStatus, int]) -> WorkOrderStatus:
