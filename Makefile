@@ -15,7 +15,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint typecheck pytest deps test-deps services vendor clean docs
+.PHONY: run test lint typecheck pytest jstest deps test-deps services vendor clean docs
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -55,7 +55,13 @@ typecheck: test-deps
 pytest: test-deps services
 	$(BIN)/pytest
 
-test: lint typecheck pytest
+test: lint typecheck pytest jstest
+
+# The field app's pure modules, IndexedDB schema and outbox (pwa/tests, Node's own runner,
+# fake-indexeddb pinned in package-lock.json).
+jstest:
+	npm ci --no-audit --no-fund
+	node --test tests/pwa/
 
 # Copy the pinned browser libraries from npm into the repository (run after changing package.json).
 vendor:

@@ -1,0 +1,143 @@
+// The outbox: ops waiting for the server, in seq order (sync/PROTOCOL.md, "Ops", "Push").
+// An op's seq, its place in the hash chain and its stamp are taken in ONE transaction with
+// storing it, so seqs stay gapless however many enqueues race (IndexedDB runs read-write
+// transactions over the same stores one after another).
+import { opHashSync } from '../shared/canonical.js';
+import { HybridClock, Timestamp, compare } from '../shared/hlc.js';
+import { done, settle } from '../db/schema.js';
+
+/**
+ * @typedef {object} Op
+ * @property {string} op_id
+ * @property {string} incarnation
+ * @property {number} seq
+ * @property {string} name
+ * @property {number} v
+ * @property {Record<string, unknown>} args
+ * @property {string} client_time
+ * @property {string} hlc
+ * @property {string[]} blobs
+ * @property {string} prev_hash
+ */
+
+/**
+ * An ISO 8601 time with milliseconds and the local offset: 2026-11-23T03:12:09.512+08:00.
+ * @param {Date} date
+ * @returns {string}
+ */
+export function isoWithOffset(date) {
+  const offsetMin = -date.getTimezoneOffset();
+  const local = new Date(date.getTime() + offsetMin * 60_000);
+  const sign = offsetMin < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMin);
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+  const mm = String(abs % 60).padStart(2, '0');
+  return `${local.toISOString().slice(0, 23)}${sign}${hh}:${mm}`;
+}
+
+/**
+ * Store a new op and advance the stream, in one transaction.
+ * @param {IDBDatabase} db
+ * @param {{name: string, v: number, args: Record<string, unknown>, blobs?: string[]}} intent
+ * @param {{clock?: HybridClock, now?: () => Date}} [options] without a clock, one for the
+ *   stored device_id continues from the stamp kept in meta
+ * @returns {Promise<Op>}
+ */
+export async function enqueue(db, { name, v, args, blobs = [] }, { clock, now = () => new Date() } = {}) {
+  const tx = db.transaction(['meta', 'outbox'], 'readwrite');
+  const committed = done(tx);
+  const meta = tx.objectStore('meta');
+  try {
+    const [incarnation, nextSeq, lastHash, lastHlc, deviceId] = await Promise.all(
+      ['incarnation', 'next_seq', 'last_hash', 'last_hlc', 'device_id'].map((key) => settle(meta.get(key))),
+    );
+    const at = now();
+    const stored = lastHlc ? Timestamp.parse(lastHlc) : null;
+    let ticking = clock;
+    if (!ticking) {
+      if (!deviceId) throw new Error('no device_id in meta: sign in before queuing ops');
+      ticking = new HybridClock(deviceId, stored);
+    } else if (stored && stored.node === ticking.node && compare(stored, ticking.last) > 0) {
+      ticking.last = stored; // a fresh clock after a restart carries on from the stored stamp
+    }
+    /** @type {Op} */
+    const op = {
+      op_id: globalThis.crypto.randomUUID(),
+      incarnation,
+      seq: nextSeq,
+      name,
+      v,
+      args,
+      client_time: isoWithOffset(at),
+      hlc: ticking.tick(at.getTime()).toString(),
+      blobs,
+      prev_hash: lastHash,
+    };
+    const hash = opHashSync(/** @type {Record<string, unknown>} */ (/** @type {unknown} */ (op)));
+    tx.objectStore('outbox').add(op);
+    meta.put(nextSeq + 1, 'next_seq');
+    meta.put(hash, 'last_hash');
+    meta.put(op.hlc, 'last_hlc');
+    await committed;
+    return op;
+  } catch (error) {
+    try { tx.abort(); } catch { /* already finished */ }
+    await committed.catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * The ops not yet acknowledged, in seq order.
+ * @param {IDBDatabase} db
+ * @returns {Promise<Op[]>}
+ */
+export async function pending(db) {
+  const tx = db.transaction('outbox', 'readonly');
+  return settle(tx.objectStore('outbox').getAll());
+}
+
+/**
+ * Drop the ops whose seq is at most lastSeq (a pull's acks.last_seq).
+ * @param {IDBDatabase} db
+ * @param {number} lastSeq
+ * @returns {Promise<number>} how many ops were removed
+ */
+export async function acknowledge(db, lastSeq) {
+  const tx = db.transaction('outbox', 'readwrite');
+  const committed = done(tx);
+  let removed = 0;
+  const request = tx.objectStore('outbox').openCursor();
+  request.onsuccess = () => {
+    const cursor = request.result;
+    if (!cursor || /** @type {number} */ (cursor.key) > lastSeq) return;
+    cursor.delete();
+    removed += 1;
+    cursor.continue();
+  };
+  await committed;
+  return removed;
+}
+
+/**
+ * Read one meta value.
+ * @param {IDBDatabase} db
+ * @param {string} key
+ * @returns {Promise<unknown>}
+ */
+export async function readMeta(db, key) {
+  return settle(db.transaction('meta', 'readonly').objectStore('meta').get(key));
+}
+
+/**
+ * Write one meta value (device_id at login, cursor after a pull).
+ * @param {IDBDatabase} db
+ * @param {string} key
+ * @param {unknown} value
+ * @returns {Promise<void>}
+ */
+export async function writeMeta(db, key, value) {
+  const tx = db.transaction('meta', 'readwrite');
+  tx.objectStore('meta').put(value, key);
+  await done(tx);
+}
