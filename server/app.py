@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 from litestar import Litestar, get
@@ -23,12 +23,12 @@ from sqlalchemy import text
 from server.api import api_router
 from server.console import console_router, public_router
 from server.db.engine import make_engine, make_session_factory
-from server.domain.notify import push_loop
-from server.domain.preventive.generation import pm_loop
-from server.domain.scheduling import worker_name
+from server.domain.notify import deliver_pending
+from server.domain.preventive.generation import generate_now
+from server.domain.scheduling import Recurring, start_recurring, stop_recurring, worker_name
 from server.domain.sync import capture
 from server.domain.sync.catalogue import load_ops
-from server.domain.work.sla import sla_loop
+from server.domain.work.sla import check_now
 from server.settings import Settings, load_settings
 from server.web import live
 from server.web.db import provide_db_session, provide_settings
@@ -66,30 +66,26 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
         previous_channels = live.attach(channels)
-        pusher = None
-        if settings.push.interval_seconds > 0:
-            pusher = asyncio.create_task(
-                push_loop(rt.session_factory, settings, worker_name()), name="push-delivery"
-            )
-        checker = None
-        if settings.sla_interval_seconds > 0:
-            checker = asyncio.create_task(
-                sla_loop(rt.session_factory, settings.sla_interval_seconds, worker_name()),
-                name="sla-check",
-            )
-        planner = None
-        if settings.pm_interval_seconds > 0:
-            planner = asyncio.create_task(
-                pm_loop(rt.session_factory, settings.pm_interval_seconds, worker_name()),
-                name="pm-generation",
-            )
+        factory = rt.session_factory
+        jobs = start_recurring(
+            factory,
+            [
+                Recurring(
+                    "push-delivery",
+                    settings.push.interval_seconds,
+                    partial(deliver_pending, factory, settings),
+                ),
+                Recurring("sla-check", settings.sla_interval_seconds, partial(check_now, factory)),
+                Recurring(
+                    "pm-generation", settings.pm_interval_seconds, partial(generate_now, factory)
+                ),
+            ],
+            worker_name(),
+        )
         try:
             yield
         finally:
-            for task in (pusher, checker, planner):
-                if task is not None:
-                    task.cancel()
-                    await asyncio.wait([task])
+            await stop_recurring(jobs)
             live.attach(previous_channels)
             await engine.dispose()
 

@@ -9,10 +9,13 @@ The lease must outlast one run of the job, or a second worker could start beside
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import socket
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,6 +27,8 @@ from sqlmodel import col
 
 from server.db.models import JobLease
 from server.db.types import utcnow
+
+log = logging.getLogger("rounds.jobs")
 
 # A lease row made for a job that never ran: expired since the epoch, so anyone takes it.
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
@@ -86,3 +91,45 @@ async def run_exclusively(
         return False
     await job()
     return True
+
+
+@dataclass(frozen=True)
+class Recurring:
+    """A job every worker schedules; the lease makes one of them run it each time."""
+
+    name: str
+    interval_seconds: float
+    job: Callable[[], Awaitable[Any]]
+
+
+async def repeat(
+    session_factory: async_sessionmaker[AsyncSession], recurring: Recurring, holder: str
+) -> None:
+    """Run the job every interval under its lease, until cancelled. A failed run is
+    logged and the next one comes as usual."""
+    # A few minutes at least, so a slow run never overlaps a second worker's.
+    ttl = timedelta(seconds=max(180.0, recurring.interval_seconds * 2))
+    while True:
+        try:
+            await run_exclusively(session_factory, recurring.name, holder, ttl, recurring.job)
+        except Exception:
+            log.exception("%s failed; next run in %s s", recurring.name, recurring.interval_seconds)
+        await asyncio.sleep(recurring.interval_seconds)
+
+
+def start_recurring(
+    session_factory: async_sessionmaker[AsyncSession], jobs: Sequence[Recurring], holder: str
+) -> list[asyncio.Task[None]]:
+    """Start the jobs whose interval is set (0 turns one off)."""
+    return [
+        asyncio.create_task(repeat(session_factory, job, holder), name=job.name)
+        for job in jobs
+        if job.interval_seconds > 0
+    ]
+
+
+async def stop_recurring(tasks: Sequence[asyncio.Task[None]]) -> None:
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        await asyncio.wait(tasks)

@@ -53,6 +53,38 @@ def _stamp(ctx: OpContext) -> Timestamp:
         raise Rejected("invalid_hlc", "Field edits need the op's hybrid logical clock.") from exc
 
 
+async def _wins_clock(ctx: OpContext, asset: Asset, field_name: str, old: str, new: str) -> bool:
+    """Per-field last writer by hybrid logical clock. Every write, winning or not, goes
+    into the field's history; True when this op's clock is the latest and it applies."""
+    stamp = _stamp(ctx)
+    clock = await ctx.session.get(FieldClock, ("asset", asset.id, field_name))
+    superseded = clock is not None and Timestamp.parse(clock.hlc) >= stamp
+    ctx.session.add(
+        FieldHistory(
+            entity_type="asset",
+            entity_id=asset.id,
+            field_name=field_name,
+            old_value=old,
+            new_value=new,
+            hlc=str(stamp),
+            superseded=superseded,
+            user_id=ctx.actor.user_id,
+            op_id=ctx.op.op_id,
+        )
+    )
+    if superseded:
+        return False
+    if clock is None:
+        ctx.session.add(
+            FieldClock(
+                entity_type="asset", entity_id=asset.id, field_name=field_name, hlc=str(stamp)
+            )
+        )
+    else:
+        clock.hlc = str(stamp)
+    return True
+
+
 async def set_location(ctx: OpContext, args: SetLocation) -> Applied:
     """Last writer by clock wins; the losing value is kept in the field's history."""
     asset = await _asset(ctx, args.asset_id)
@@ -61,33 +93,9 @@ async def set_location(ctx: OpContext, args: SetLocation) -> Applied:
     )
     if location is None:
         raise Rejected("unknown_location", "This location does not exist or is outside your sites.")
-    stamp = _stamp(ctx)
-    key = ("asset", asset.id, "location_id")
-    clock = await ctx.session.get(FieldClock, key)
-    superseded = clock is not None and Timestamp.parse(clock.hlc) >= stamp
-    ctx.session.add(
-        FieldHistory(
-            entity_type="asset",
-            entity_id=asset.id,
-            field_name="location_id",
-            old_value=str(asset.location_id),
-            new_value=str(location.id),
-            hlc=str(stamp),
-            superseded=superseded,
-            user_id=ctx.actor.user_id,
-            op_id=ctx.op.op_id,
-        )
-    )
-    if superseded:
-        return Applied({f"asset:{asset.id}": asset.version})
-    asset.location_id, asset.site_id = location.id, location.site_id
-    if clock is None:
-        ctx.session.add(
-            FieldClock(entity_type=key[0], entity_id=key[1], field_name=key[2], hlc=str(stamp))
-        )
-    else:
-        clock.hlc = str(stamp)
-    await ctx.session.flush()
+    if await _wins_clock(ctx, asset, "location_id", str(asset.location_id), str(location.id)):
+        asset.location_id, asset.site_id = location.id, location.site_id
+        await ctx.session.flush()
     return Applied({f"asset:{asset.id}": asset.version})
 
 
@@ -95,7 +103,6 @@ async def set_status(ctx: OpContext, args: SetStatus) -> Applied | Conflicted:
     """Take an asset out of service or back. Retiring is the server's decision: an op that
     meets a retired asset is a conflict for the desk, never a silent un-retirement."""
     asset = await _asset(ctx, args.asset_id)
-    versions = {f"asset:{asset.id}": asset.version}
     if asset.status == AssetStatus.RETIRED:
         return Conflicted(
             message="This asset was retired on the server; the desk decides about this change.",
@@ -103,35 +110,11 @@ async def set_status(ctx: OpContext, args: SetStatus) -> Applied | Conflicted:
             entity_id=asset.id,
             server_side={"status": asset.status.value, "reason": "", "version": asset.version},
             device_side={"status": args.status, "reason": args.reason},
-            entity_versions=versions,
+            entity_versions={f"asset:{asset.id}": asset.version},
         )
-    stamp = _stamp(ctx)
-    key = ("asset", asset.id, "status")
-    clock = await ctx.session.get(FieldClock, key)
-    superseded = clock is not None and Timestamp.parse(clock.hlc) >= stamp
-    ctx.session.add(
-        FieldHistory(
-            entity_type="asset",
-            entity_id=asset.id,
-            field_name="status",
-            old_value=asset.status.value,
-            new_value=args.status,
-            hlc=str(stamp),
-            superseded=superseded,
-            user_id=ctx.actor.user_id,
-            op_id=ctx.op.op_id,
-        )
-    )
-    if superseded:
-        return Applied(versions)
-    asset.status = AssetStatus(args.status)
-    if clock is None:
-        ctx.session.add(
-            FieldClock(entity_type=key[0], entity_id=key[1], field_name=key[2], hlc=str(stamp))
-        )
-    else:
-        clock.hlc = str(stamp)
-    await ctx.session.flush()
+    if await _wins_clock(ctx, asset, "status", asset.status.value, args.status):
+        asset.status = AssetStatus(args.status)
+        await ctx.session.flush()
     return Applied({f"asset:{asset.id}": asset.version})
 
 

@@ -36,7 +36,6 @@ from sqlmodel import col
 
 from server.db.models import Device, Notification
 from server.db.types import utcnow
-from server.domain.scheduling import run_exclusively
 from server.settings import Settings
 
 log = logging.getLogger("rounds.notify")
@@ -240,23 +239,3 @@ async def deliver_pending(
         await _send(claimed, settings)
         await _record(session_factory, claimed, now, report)
     return report
-
-
-async def push_loop(
-    session_factory: async_sessionmaker[AsyncSession], settings: Settings, holder: str
-) -> None:
-    """Every `settings.push.interval_seconds`, deliver under the job lease. Runs until
-    cancelled; a failed run is logged and the next one comes as usual."""
-    interval = settings.push.interval_seconds
-    while True:
-        await anyio.sleep(interval)
-        try:
-            await run_exclusively(
-                session_factory,
-                PUSH_JOB,
-                holder,
-                PUSH_LEASE,
-                partial(deliver_pending, session_factory, settings),
-            )
-        except Exception:
-            log.exception("Web Push delivery failed; next try in %s s", interval)

@@ -13,7 +13,6 @@ several workers only one generates.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 from datetime import date, timedelta
@@ -37,7 +36,6 @@ from server.db.models import (
 from server.db.types import utcnow
 from server.domain.accounts.actor import Actor
 from server.domain.accounts.service import load_actor
-from server.domain.scheduling import run_exclusively
 from server.domain.work import workflow as wf
 
 log = logging.getLogger(__name__)
@@ -146,18 +144,3 @@ async def generate_now(
     if opened:
         log.info("Planned maintenance opened %d work orders.", len(opened))
     return opened
-
-
-async def pm_loop(
-    session_factory: async_sessionmaker[AsyncSession], interval_seconds: float, holder: str
-) -> None:
-    """Every interval, one worker (whoever holds the lease) opens the due planned work."""
-    ttl = timedelta(seconds=max(60.0, interval_seconds * 2))
-    while True:
-        try:
-            await run_exclusively(
-                session_factory, JOB_NAME, holder, ttl, lambda: generate_now(session_factory)
-            )
-        except Exception:  # a failed round must not stop the next one
-            log.exception("Planned maintenance generation failed")
-        await asyncio.sleep(interval_seconds)

@@ -9,7 +9,6 @@ out once when a quarter of the time is left.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,7 +19,6 @@ from sqlmodel import col
 
 from server.db.models import Notification, WorkOrder, WorkOrderEvent, WorkOrderStatus
 from server.db.types import utcnow
-from server.domain.scheduling import run_exclusively
 from server.domain.work.audience import tell_leads_and_desk
 from server.domain.work.states import OPEN
 from server.domain.work.workflow import SLA_MINUTES
@@ -104,18 +102,3 @@ async def check_now(
         report = await check_slas(session, now or utcnow())
         await session.commit()
         return report
-
-
-async def sla_loop(
-    session_factory: async_sessionmaker[AsyncSession], interval_seconds: float, holder: str
-) -> None:
-    """Every interval, one worker (whoever holds the lease) checks the service levels."""
-    ttl = timedelta(seconds=max(60.0, interval_seconds * 2))
-    while True:
-        try:
-            await run_exclusively(
-                session_factory, "sla-check", holder, ttl, lambda: check_now(session_factory)
-            )
-        except Exception:  # a failed round must not stop the next one
-            log.exception("SLA check failed")
-        await asyncio.sleep(interval_seconds)

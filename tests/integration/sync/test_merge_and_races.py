@@ -55,9 +55,10 @@ def test_location_edits_merge_by_clock_and_the_loser_is_kept(
     client: Client, demo_settings: Settings
 ) -> None:
     early, late = Phone(client, "T0001"), Phone(client, "T0002")
-    asset = client.get("/api/v1/assets", headers=early.headers, params={"limit": 1}).json()[
-        "items"
-    ][0]
+    # An asset no other test edits: the clocks below must be the only ones on its location.
+    asset = client.get(
+        "/api/v1/assets", headers=early.headers, params={"limit": 1, "offset": 17}
+    ).json()["items"][0]
     first, second = _locations(client, early, asset["site_id"])[:2]
     # The phone with the later clock reaches the server first; the earlier edit, arriving
     # after it, must not overwrite it.
