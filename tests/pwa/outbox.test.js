@@ -25,10 +25,13 @@ async function assertChain(ops) {
   }
 }
 
-test('a new database has the v1 stores and a fresh incarnation', async () => {
+test('a new database has every store and a fresh incarnation', async () => {
   const db = await freshDb();
-  assert.deepEqual([...db.objectStoreNames].sort(), ['entities', 'meta', 'outbox']);
-  assert.equal(db.version, 1);
+  assert.deepEqual(
+    [...db.objectStoreNames].sort(),
+    ['blob_chunks', 'blobs', 'cache', 'entities', 'inbox', 'meta', 'outbox', 'server'],
+  );
+  assert.equal(db.version, 2);
   assert.match(String(await readMeta(db, 'incarnation')), /^[0-9a-f-]{36}$/);
   assert.equal(await readMeta(db, 'next_seq'), 1);
   assert.equal(await readMeta(db, 'last_hash'), '');

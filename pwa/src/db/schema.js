@@ -2,7 +2,7 @@
 // order from the version a phone has; a step is never edited once released, only added.
 
 export const DB_NAME = 'rounds';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /**
  * @param {IDBDatabase} db
@@ -11,7 +11,8 @@ export const DB_VERSION = 1;
  */
 export function upgrade(db, tx, oldVersion) {
   if (oldVersion < 1) {
-    // meta: key-value (incarnation, device_id, next_seq, last_hash, last_hlc, cursor).
+    // meta: key-value (incarnation, device_id, next_seq, last_hash, last_hlc, cursor, and
+    // from sign-in: user, access_token, refresh_token).
     const meta = db.createObjectStore('meta');
     db.createObjectStore('outbox', { keyPath: 'seq' });
     db.createObjectStore('entities', { keyPath: ['type', 'id'] });
@@ -21,6 +22,22 @@ export function upgrade(db, tx, oldVersion) {
     meta.put('', 'last_hash');
     meta.put(null, 'last_hlc');
     meta.put(null, 'cursor');
+  }
+  if (oldVersion < 2) {
+    // server: rows as the last pull delivered them; entities: the view the screens read,
+    // server rows with the pending ops' optimistic effects on top (rebased after each pull).
+    const server = db.createObjectStore('server', { keyPath: ['type', 'id'] });
+    server.createIndex('type', 'type');
+    tx.objectStore('entities').createIndex('type', 'type');
+    // blobs: one row per photo or signature {sha256, mime, size, chunk_size, chunks,
+    // uploaded, created_at}; its bytes as ArrayBuffer chunks in blob_chunks until the server
+    // holds the blob and every op naming it is acked.
+    db.createObjectStore('blobs', { keyPath: 'sha256' });
+    db.createObjectStore('blob_chunks', { keyPath: ['sha256', 'index'] });
+    // inbox: this device's rejected and conflicting ops as the server last listed them.
+    db.createObjectStore('inbox', { keyPath: 'op_id' });
+    // cache: read-only extras fetched for offline use (an asset's history), by key.
+    db.createObjectStore('cache', { keyPath: 'key' });
   }
 }
 
