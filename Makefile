@@ -15,7 +15,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint typecheck pytest jstest deps test-deps services vendor clean docs
+.PHONY: run test lint typecheck pytest jstest deps test-deps services browser vendor clean docs
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -52,7 +52,15 @@ lint: test-deps
 typecheck: test-deps
 	$(BIN)/mypy
 
-pytest: test-deps services
+# The browser tests drive Debian's Chromium (never a browser downloaded by a test tool).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then APT=apt-get; else APT="sudo apt-get"; fi; \
+	  $$APT install -y -q chromium >/dev/null 2>&1 || \
+	  { $$APT update -q >/dev/null && $$APT install -y -q chromium >/dev/null; }; }
+	@command -v chromium >/dev/null
+
+pytest: test-deps services browser
 	$(BIN)/pytest
 
 test: lint typecheck pytest jstest
