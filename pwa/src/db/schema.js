@@ -29,6 +29,8 @@ export function upgrade(db, tx, oldVersion) {
     const server = db.createObjectStore('server', { keyPath: ['type', 'id'] });
     server.createIndex('type', 'type');
     tx.objectStore('entities').createIndex('type', 'type');
+    // Which queued ops name a blob: its chunks stay until none does (src/sync/blobs.js).
+    tx.objectStore('outbox').createIndex('blobs', 'blobs', { multiEntry: true });
     // blobs: one row per photo or signature {sha256, mime, size, chunk_size, chunks,
     // uploaded, created_at}; its bytes as ArrayBuffer chunks in blob_chunks until the server
     // holds the blob and every op naming it is acked.
@@ -84,9 +86,13 @@ export function settle(request) {
  * @returns {Promise<void>}
  */
 export function done(tx) {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
+  const finished = new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve(undefined);
     tx.onerror = () => reject(tx.error);
     tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
   });
+  // Taken early, awaited late: a transaction may abort while its writer still waits on a
+  // request, which must not count as an unhandled rejection. Awaiting it still throws.
+  finished.catch(() => {});
+  return /** @type {Promise<void>} */ (finished);
 }

@@ -1,10 +1,14 @@
 // The outbox: ops waiting for the server, in seq order (sync/PROTOCOL.md, "Ops", "Push").
-// An op's seq, its place in the hash chain and its stamp are taken in ONE transaction with
-// storing it, so seqs stay gapless however many enqueues race (IndexedDB runs read-write
-// transactions over the same stores one after another).
-import { opHashSync } from '../shared/canonical.js';
+// An op's seq, its place in the hash chain, its stamp and its optimistic effect on the
+// view are taken in ONE transaction with storing it, so seqs stay gapless however many
+// enqueues race (IndexedDB runs read-write transactions over the same stores one after
+// another) and the screens never see an op without its effect or an effect without its op.
+// An op leaves the outbox only when a pull acknowledges its seq (acknowledge); what a push
+// answered is kept on the op (`result`) meanwhile.
+import { CHAIN_FIELDS, opHashSync } from '../shared/canonical.js';
 import { HybridClock, Timestamp, compare } from '../shared/hlc.js';
 import { done, settle } from '../db/schema.js';
+import { applyNewOp } from './rebase.js';
 
 /**
  * @typedef {object} Op
@@ -18,6 +22,12 @@ import { done, settle } from '../db/schema.js';
  * @property {string} hlc
  * @property {string[]} blobs
  * @property {string} prev_hash
+ * @property {PushResult} [result] local only: what the last push answered
+ */
+/**
+ * @typedef {{status: 'applied'|'duplicate'|'conflict'|'rejected'|'seq_gap', op_id?: string | null,
+ *   code?: string, message?: string, conflict_id?: string, entity_versions?: Record<string, number>,
+ *   expected_seq?: number, outcome?: object, at?: string}} PushResult
  */
 
 /**
@@ -36,20 +46,23 @@ export function isoWithOffset(date) {
 }
 
 /**
- * Store a new op and advance the stream, in one transaction.
+ * Store a new op, advance the stream and apply the op's effect to `entities`, in one
+ * transaction.
  * @param {IDBDatabase} db
  * @param {{name: string, v: number, args: Record<string, unknown>, blobs?: string[]}} intent
- * @param {{clock?: HybridClock, now?: () => Date}} [options] without a clock, one for the
- *   stored device_id continues from the stamp kept in meta
+ * @param {{clock?: HybridClock, now?: () => Date, newId?: () => string,
+ *   onEffect?: (types: string[]) => void}} [options] without a clock, one for the stored
+ *   device_id continues from the stamp kept in meta; onEffect hears the types written
  * @returns {Promise<Op>}
  */
-export async function enqueue(db, { name, v, args, blobs = [] }, { clock, now = () => new Date() } = {}) {
-  const tx = db.transaction(['meta', 'outbox'], 'readwrite');
+export async function enqueue(db, { name, v, args, blobs = [] }, options = {}) {
+  const { clock, now = () => new Date(), newId = () => globalThis.crypto.randomUUID() } = options;
+  const tx = db.transaction(['meta', 'outbox', 'entities', ...(blobs.length ? ['blobs'] : [])], 'readwrite');
   const committed = done(tx);
   const meta = tx.objectStore('meta');
   try {
-    const [incarnation, nextSeq, lastHash, lastHlc, deviceId] = await Promise.all(
-      ['incarnation', 'next_seq', 'last_hash', 'last_hlc', 'device_id'].map((key) => settle(meta.get(key))),
+    const [incarnation, nextSeq, lastHash, lastHlc, deviceId, user] = await Promise.all(
+      ['incarnation', 'next_seq', 'last_hash', 'last_hlc', 'device_id', 'user'].map((key) => settle(meta.get(key))),
     );
     const at = now();
     const stored = lastHlc ? Timestamp.parse(lastHlc) : null;
@@ -62,7 +75,7 @@ export async function enqueue(db, { name, v, args, blobs = [] }, { clock, now = 
     }
     /** @type {Op} */
     const op = {
-      op_id: globalThis.crypto.randomUUID(),
+      op_id: newId(),
       incarnation,
       seq: nextSeq,
       name,
@@ -78,13 +91,77 @@ export async function enqueue(db, { name, v, args, blobs = [] }, { clock, now = 
     meta.put(nextSeq + 1, 'next_seq');
     meta.put(hash, 'last_hash');
     meta.put(op.hlc, 'last_hlc');
+    if (blobs.length) markNamed(tx.objectStore('blobs'), blobs);
+    let types = [];
+    try {
+      types = await applyNewOp(tx, op, user);
+    } catch (error) {
+      // A bug in an effect must not lose what the user did: the op is kept, and the next
+      // pull's rebase recomputes the view.
+      if (error instanceof DOMException) throw error;
+      console.warn('optimistic effect failed', name, error);
+    }
     await committed;
+    options.onEffect?.(types);
     return op;
   } catch (error) {
     try { tx.abort(); } catch { /* already finished */ }
     await committed.catch(() => {});
     throw error;
   }
+}
+
+/**
+ * Mark the blobs an op names, so they are uploaded even once the op is acknowledged.
+ * @param {IDBObjectStore} store
+ * @param {string[]} shas
+ */
+function markNamed(store, shas) {
+  for (const sha of shas) {
+    const request = store.get(sha);
+    request.onsuccess = () => {
+      if (request.result && !request.result.named) store.put({ ...request.result, named: true });
+    };
+  }
+}
+
+/**
+ * The op as it travels: exactly the protocol's fields, without local bookkeeping.
+ * @param {Op} op
+ * @returns {Record<string, unknown>}
+ */
+export function wireOp(op) {
+  return Object.fromEntries(CHAIN_FIELDS.map((key) => [key, /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (op))[key]]));
+}
+
+/**
+ * Keep each push result on its op; ops acknowledged meanwhile stay gone.
+ * @param {IDBDatabase} db
+ * @param {Array<[number, PushResult | undefined]>} results by seq (undefined: forget the result)
+ * @returns {Promise<void>}
+ */
+export async function storeResults(db, results) {
+  const tx = db.transaction('outbox', 'readwrite');
+  const committed = done(tx);
+  const store = tx.objectStore('outbox');
+  const rows = await Promise.all(results.map(([seq]) => settle(store.get(seq))));
+  results.forEach(([, result], i) => {
+    const row = rows[i];
+    if (!row) return;
+    if (result) row.result = result;
+    else delete row.result;
+    store.put(row);
+  });
+  await committed;
+}
+
+/**
+ * How many ops wait for an ack.
+ * @param {IDBDatabase} db
+ * @returns {Promise<number>}
+ */
+export async function countPending(db) {
+  return settle(db.transaction('outbox', 'readonly').objectStore('outbox').count());
 }
 
 /**

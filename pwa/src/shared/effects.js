@@ -1,0 +1,327 @@
+// Optimistic effects: what an op does to the rows the screens read, computed on the phone
+// the way the server's handler would (server/domain/work, server/domain/assets), so a
+// technician sees "in progress" the moment they tap Start, offline. Pure: no IndexedDB,
+// no clock, no randomness; the same op on the same rows always gives the same rows, which
+// is what lets a pull rebase pending ops on fresh server rows (src/sync/rebase.js).
+//
+// A row is the wire row flattened: {type, id, version, ...data}. What the server keeps
+// in other tables (notes, labour, parts, attachments, inspection results) is not part of
+// the synced row, so a pending op shows it in a local list the screens may display as
+// "waiting to sync": _notes, _labour, _parts, _attachments, _inspections. They vanish with
+// the op's ack; the order's detail (client.cached) then has the server's copy.
+//
+// When the server would refuse the op (an illegal move, not the assignee, a retired
+// asset), the effect leaves the row as it is: the refusal arrives in the inbox.
+
+/** @typedef {[string, string]} Key [type, id] */
+/** @typedef {Record<string, any>} Row */
+/** @typedef {{op_id: string, name: string, args: Record<string, any>, client_time: string, hlc?: string}} OpLike */
+/**
+ * @typedef {object} Context
+ * @property {{id: string, name?: string, roles?: string[]} | null | undefined} user the signed-in user
+ * @property {(type: string, id: string) => Row | undefined} get a row the effect may consult
+ */
+/**
+ * @typedef {object} Effect
+ * @property {(args: Record<string, any>) => Key[]} touches rows the op writes
+ * @property {(args: Record<string, any>, get: Context['get']) => Key[]} [needs] rows it reads
+ * @property {(op: OpLike, row: Row | undefined, ctx: Context) => Row | undefined} apply the
+ *   new row (undefined: none) from the current one
+ */
+
+/** Minutes to arrive after dispatch and to complete after the report, by priority (docs/work-orders.md). */
+export const SLA_MINUTES = Object.freeze({
+  1: [30, 240], 2: [60, 480], 3: [240, 1440], 4: [480, 4320], 5: [1440, 10080],
+});
+
+const OPEN = ['reported', 'dispatched', 'accepted_by_team', 'accepted', 'in_progress', 'on_hold'];
+const WORKING = ['accepted', 'in_progress', 'on_hold'];
+const FINISHED = ['completed', 'confirmed', 'closed'];
+const DESK_ROLES = ['desk', 'supervisor', 'admin'];
+
+/**
+ * @param {string} iso
+ * @param {number} minutes
+ */
+function plusMinutes(iso, minutes) {
+  const at = Date.parse(iso);
+  return Number.isNaN(at) ? null : new Date(at + minutes * 60_000).toISOString();
+}
+
+/** @param {Context['user']} user */
+const isDesk = (user) => Boolean(user?.roles?.some((role) => DESK_ROLES.includes(role)));
+
+/**
+ * Python's str.strip(), near enough for free text.
+ * @param {unknown} text
+ */
+const strip = (text) => String(text ?? '').trim();
+
+/**
+ * A copy of the row with one more entry in a local list.
+ * @param {Row} row
+ * @param {string} list
+ * @param {Record<string, unknown>} entry
+ */
+function append(row, list, entry) {
+  return { ...row, [list]: [...(row[list] ?? []), entry] };
+}
+
+/** @param {Record<string, any>} args @returns {Key[]} */
+const order = (args) => [['work_order', String(args.work_order_id)]];
+/** @param {Record<string, any>} args @returns {Key[]} */
+const asset = (args) => [['asset', String(args.asset_id)]];
+
+/**
+ * An effect on an existing work order, guarded like the server's workflow.
+ * @param {{from: string[] | null, to?: string, assignee?: boolean,
+ *   change?: (row: Row, op: OpLike, ctx: Context) => Row}} rule from: null = any state;
+ *   assignee: only the assignee (or the desk) may
+ * @returns {Effect}
+ */
+function orderEffect({ from, to, assignee = false, change }) {
+  return {
+    touches: order,
+    apply(op, row, ctx) {
+      if (!row) return row;
+      if (from && !from.includes(row.status)) return row;
+      if (assignee && row.assignee_id && row.assignee_id !== ctx.user?.id && !isDesk(ctx.user)) return row;
+      let next = to ? { ...row, status: to } : { ...row };
+      if (change) next = change(next, op, ctx);
+      return next;
+    },
+  };
+}
+
+/** @type {Record<string, Effect>} */
+const EFFECTS = {
+  'work_order.report': {
+    touches: order,
+    needs(args, get) {
+      /** @type {Key[]} */
+      const keys = [];
+      if (args.asset_id) keys.push(['asset', String(args.asset_id)]);
+      const assetRow = args.asset_id ? get('asset', String(args.asset_id)) : undefined;
+      const locationId = args.asset_id ? assetRow?.location_id : args.location_id;
+      if (locationId) keys.push(['location', String(locationId)]);
+      return keys;
+    },
+    apply(op, row, { user, get }) {
+      if (row) return row; // the server's row wins: reported before, or pulled ahead of the ack
+      const a = op.args;
+      const assetRow = a.asset_id ? get('asset', String(a.asset_id)) : undefined;
+      // As workflow.report: an asset's own location wins over the one named in args.
+      const locationId = a.asset_id ? assetRow?.location_id ?? a.location_id ?? null : a.location_id ?? null;
+      const location = locationId ? get('location', String(locationId)) : undefined;
+      const priority = a.priority ?? 3;
+      const at = op.client_time;
+      return {
+        type: 'work_order',
+        id: String(a.work_order_id),
+        version: 0,
+        number: '', // allocated by the server
+        kind: 'corrective',
+        status: 'reported',
+        priority,
+        site_id: location?.site_id ?? assetRow?.site_id ?? null,
+        asset_id: a.asset_id ?? null,
+        location_id: locationId,
+        department_id: location?.department_id || assetRow?.department_id || null,
+        team_id: assetRow?.team_id ?? null,
+        description: strip(a.description),
+        reported_by_id: user?.id ?? null,
+        reported_at: at,
+        category: a.category || assetRow?.category || '',
+        assignee_id: null,
+        response_due_at: null,
+        resolution_due_at: plusMinutes(at, (SLA_MINUTES[priority] ?? SLA_MINUTES[3])[1]),
+        dispatched_at: null,
+        arrived_at: null,
+        completed_at: null,
+        resolution: '',
+        hold_reason: '',
+        confirmed_at: null,
+        confirmed_by_id: null,
+        signature_sha256: null,
+        rating: null,
+        rating_comment: '',
+        fixed: null,
+        closed_at: null,
+        response_breached: false,
+        resolution_breached: false,
+        created_at: at,
+        updated_at: at,
+        _attachments: (a.photos ?? []).map((sha256) => ({ sha256, kind: 'photo', caption: '', op_id: op.op_id })),
+      };
+    },
+  },
+  'work_order.dispatch': orderEffect({
+    from: ['reported', 'dispatched', 'accepted_by_team'],
+    to: 'dispatched',
+    change: (row, op) => ({
+      ...row,
+      team_id: op.args.team_id,
+      assignee_id: row.team_id && row.team_id !== op.args.team_id ? null : row.assignee_id,
+      dispatched_at: op.client_time,
+      response_due_at: plusMinutes(op.client_time, (SLA_MINUTES[row.priority] ?? SLA_MINUTES[3])[0]),
+    }),
+  }),
+  'work_order.assign': orderEffect({
+    from: ['dispatched', 'accepted_by_team', ...WORKING],
+    to: 'accepted_by_team',
+    change: (row, op) => ({ ...row, assignee_id: op.args.technician_id }),
+  }),
+  'work_order.accept': orderEffect({ from: ['accepted_by_team'], to: 'accepted', assignee: true }),
+  'work_order.start': orderEffect({
+    from: ['accepted'],
+    to: 'in_progress',
+    assignee: true,
+    change: (row, op) => ({ ...row, arrived_at: row.arrived_at ?? op.client_time }),
+  }),
+  'work_order.hold': orderEffect({
+    from: ['in_progress'],
+    to: 'on_hold',
+    assignee: true,
+    change: (row, op) => ({ ...row, hold_reason: String(op.args.reason ?? '').slice(0, 200) }),
+  }),
+  'work_order.resume': orderEffect({ from: ['on_hold'], to: 'in_progress', assignee: true }),
+  'work_order.complete': orderEffect({
+    from: ['in_progress', 'on_hold'],
+    to: 'completed',
+    assignee: true,
+    change: (row, op) => ({ ...row, completed_at: op.client_time, resolution: strip(op.args.resolution) }),
+  }),
+  'work_order.confirm': orderEffect({
+    from: ['completed'],
+    to: 'confirmed',
+    // confirmed_by_id is the server's lookup of the employee number; keep what was typed.
+    change: (row, op) => append(
+      { ...row, confirmed_at: op.client_time, signature_sha256: op.args.signature_sha256, _confirmed_by_employee_no: strip(op.args.employee_no) },
+      '_attachments',
+      { sha256: op.args.signature_sha256, kind: 'signature', caption: '', op_id: op.op_id },
+    ),
+  }),
+  'work_order.rate': orderEffect({
+    from: ['confirmed'],
+    to: 'closed',
+    change: (row, op) => ({
+      ...row, rating: op.args.score, rating_comment: strip(op.args.comment), fixed: op.args.fixed, closed_at: op.client_time,
+    }),
+  }),
+  'work_order.cancel': orderEffect({ from: OPEN, to: 'cancelled' }),
+  'work_order.reopen': orderEffect({
+    from: FINISHED,
+    to: 'dispatched',
+    change: (row) => ({ ...row, completed_at: null, confirmed_at: null, closed_at: null, rating: null, fixed: null }),
+  }),
+  'work_order.log_labour': orderEffect({
+    from: [...WORKING, 'completed'],
+    assignee: true,
+    change: (row, op) => append(row, '_labour', {
+      minutes: op.args.minutes, grade: op.args.grade ?? 'technician', at: op.client_time, op_id: op.op_id,
+    }),
+  }),
+  'work_order.add_part': {
+    ...orderEffect({
+      from: [...WORKING, 'completed'],
+      assignee: true,
+      change: (row, op, { get }) => {
+        const item = get('item', String(op.args.item_id));
+        const unit = item?.unit_cost_cents ?? null;
+        return append(row, '_parts', {
+          item_id: op.args.item_id,
+          quantity: op.args.quantity,
+          unit_cost_cents: unit,
+          cost_cents: unit === null ? null : unit * op.args.quantity,
+          op_id: op.op_id,
+        });
+      },
+    }),
+    needs: (args) => [['item', String(args.item_id)]],
+  },
+  'work_order.attach': orderEffect({
+    from: [...OPEN, 'completed'],
+    change: (row, op) => append(row, '_attachments', {
+      sha256: op.args.sha256, kind: op.args.kind ?? 'photo', caption: op.args.caption ?? '', op_id: op.op_id,
+    }),
+  }),
+  'work_order.note': orderEffect({
+    from: null,
+    change: (row, op, { user }) => append(row, '_notes', {
+      text: strip(op.args.text), author_id: user?.id ?? null, author: user?.name ?? '', at: op.client_time, op_id: op.op_id,
+    }),
+  }),
+  'work_order.inspect': orderEffect({
+    from: WORKING,
+    assignee: true,
+    change: (row, op) => append(row, '_inspections', { results: op.args.results, at: op.client_time, op_id: op.op_id }),
+  }),
+  'asset.set_location': {
+    touches: asset,
+    needs: (args) => [['location', String(args.location_id)]],
+    apply(op, row, { get }) {
+      if (!row) return row;
+      const location = get('location', String(op.args.location_id));
+      // The server merges per field by clock; the phone's own newest edit is what it shows.
+      return { ...row, location_id: op.args.location_id, site_id: location?.site_id ?? row.site_id };
+    },
+  },
+  'asset.set_status': {
+    touches: asset,
+    apply(op, row) {
+      if (!row || row.status === 'retired') return row; // retiring is the server's call: a conflict
+      return { ...row, status: op.args.status };
+    },
+  },
+  'asset.add_note': {
+    touches: asset,
+    apply(op, row, { user }) {
+      if (!row) return row;
+      // The very line server/domain/assets/ops.py appends, so the rebase after the ack is seamless.
+      const line = `[${op.client_time} ${user?.name ?? ''}] ${strip(op.args.text)}`;
+      return { ...row, notes: row.notes ? `${row.notes}\n${line}` : line };
+    },
+  },
+};
+
+/** @param {string} type @param {string} id */
+export const keyOf = (type, id) => `${type}:${id}`;
+
+/**
+ * The rows an op writes; none for an op this app does not know.
+ * @param {{name: string, args: Record<string, any>}} op
+ * @returns {Key[]}
+ */
+export function touches(op) {
+  const effect = EFFECTS[op.name];
+  return effect ? effect.touches(op.args ?? {}) : [];
+}
+
+/**
+ * The rows an op consults besides those it writes. Called again with more rows known
+ * until it asks for nothing new (a report's location comes from its asset).
+ * @param {{name: string, args: Record<string, any>}} op
+ * @param {Context['get']} get
+ * @returns {Key[]}
+ */
+export function needs(op, get) {
+  const effect = EFFECTS[op.name];
+  return effect?.needs ? effect.needs(op.args ?? {}, get) : [];
+}
+
+/**
+ * The new value of one touched row (called once per key of `touches`; every op of
+ * protocol version 1 touches one row, the key is passed for those that will touch more).
+ * @param {OpLike} op
+ * @param {Key} key
+ * @param {Row | undefined} row the current row (undefined: none)
+ * @param {Context} ctx
+ * @returns {Row | undefined}
+ */
+export function applyEffect(op, key, row, ctx) {
+  const effect = EFFECTS[op.name];
+  return effect ? effect.apply(op, row, ctx) : row;
+}
+
+/** @param {string} name */
+export const hasEffect = (name) => Object.hasOwn(EFFECTS, name);

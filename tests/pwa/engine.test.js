@@ -1,0 +1,158 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MAX_DELAY_MS, backoffDelay, createEngine } from '../../pwa/src/sync/engine.js';
+import { enqueue, pending } from '../../pwa/src/sync/outbox.js';
+import { FakeServer } from './support/fake-server.js';
+import { ManualTimers } from './support/fakes.js';
+import { signedIn } from './support/setup.js';
+import { all } from './support/db.js';
+
+async function setup({ random = () => 1 } = {}) {
+  const server = new FakeServer();
+  server.upsert('asset', 'a1', { name: 'Chiller', status: 'in_service', notes: '' });
+  const { db, api } = await signedIn(server);
+  const timers = new ManualTimers();
+  const win = new EventTarget();
+  const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' });
+  const statuses = [];
+  const changes = [];
+  let waiters = [];
+  const engine = createEngine({
+    db,
+    api,
+    env: { window: win, document: doc, ...timers, random, now: () => new Date(timers.now) },
+    onStatus: (s) => {
+      statuses.push(s);
+      if (s.state !== 'syncing') { waiters.forEach((w) => w(s)); waiters = []; }
+    },
+    onChange: (types) => changes.push(types),
+  });
+  /** The end of the sync a trigger started. */
+  const settled = () => new Promise((resolve) => waiters.push(resolve));
+  const syncs = () => server.requests.filter((r) => r.path === '/api/v1/sync/pull' && !r.query.cursor).length;
+  return { server, db, api, timers, win, doc, engine, statuses, changes, settled, syncs };
+}
+
+test('backoff: 1 s doubling to 5 min, half of it random', () => {
+  assert.deepEqual([1, 2, 3, 4].map((n) => backoffDelay(n, () => 1)), [1000, 2000, 4000, 8000]);
+  assert.deepEqual([1, 2].map((n) => backoffDelay(n, () => 0)), [500, 1000]);
+  assert.equal(backoffDelay(30, () => 1), MAX_DELAY_MS);
+  assert.equal(backoffDelay(30, () => 0), MAX_DELAY_MS / 2);
+});
+
+test('one sync: push, pull, inbox; status syncing then idle', async () => {
+  const { db, engine, statuses, changes, server } = await setup();
+  await enqueue(db, { name: 'asset.add_note', v: 1, args: { asset_id: 'a1', text: 'x' } });
+  await enqueue(db, { name: 'test.poison', v: 1, args: {} });
+  const outcome = await engine.sync('manual');
+  assert.deepEqual([outcome.ok, outcome.pushed, outcome.acked], [true, 2, 2]);
+  assert.deepEqual(statuses.map((s) => [s.state, s.pending]), [['syncing', 2], ['idle', 0]]);
+  assert.ok(statuses.at(-1).lastSync);
+  assert.deepEqual(changes, [['asset'], ['outbox'], ['inbox']]);
+  const inbox = await all(db, 'inbox');
+  assert.deepEqual(inbox.map((e) => [e.name, e.code]), [['test.poison', 'invalid_args']]);
+  assert.deepEqual(server.requests.map((r) => r.path), ['/api/v1/auth/login', '/api/v1/sync/push', '/api/v1/sync/pull', '/api/v1/sync/inbox']);
+  db.close();
+});
+
+test('single flight: calls during a sync share one follow-up run', async () => {
+  const { engine, syncs, db, server } = await setup();
+  const first = engine.sync('manual');
+  const second = engine.sync('manual');
+  const third = engine.sync('online');
+  assert.equal(second, third, 'one follow-up for all who asked meanwhile');
+  await Promise.all([first, second, third]);
+  assert.equal(server.requests.filter((r) => r.path === '/api/v1/sync/inbox').length, 2);
+  assert.equal(syncs(), 1, 'the second run continues from the cursor');
+  db.close();
+});
+
+test('failures back off and retry; a 503 waits at least Retry-After', async () => {
+  const { server, engine, timers, statuses, settled, db } = await setup();
+  server.offline = true;
+  await engine.sync('launch');
+  assert.equal(statuses.at(-1).state, 'offline');
+  assert.deepEqual(timers.pending(), [1000]);
+  let done = settled();
+  timers.advance(1000);
+  await done;
+  assert.deepEqual(timers.pending(), [2000], 'doubled');
+  server.offline = false;
+  server.fail((m, path) => path === '/api/v1/sync/pull', 503, 'database_unavailable', 30);
+  done = settled();
+  timers.advance(2000);
+  await done;
+  assert.equal(statuses.at(-1).state, 'error');
+  assert.equal(statuses.at(-1).error.code, 'database_unavailable');
+  assert.deepEqual(timers.pending(), [30_000], 'Retry-After beats the 4 s backoff');
+  done = settled();
+  timers.advance(30_000);
+  await done;
+  assert.equal(statuses.at(-1).state, 'idle');
+  assert.deepEqual(timers.pending(), [], 'success clears the backoff');
+  db.close();
+});
+
+test('a new op waits for the backoff; coming online does not', async () => {
+  const { server, engine, win, statuses, settled, db } = await setup();
+  server.offline = true;
+  await engine.start();
+  const skipped = await engine.sync('change');
+  assert.equal(skipped.skipped, true);
+  server.offline = false;
+  const done = settled();
+  win.dispatchEvent(new Event('online'));
+  await done;
+  assert.equal(statuses.at(-1).state, 'idle');
+  await engine.stop();
+  db.close();
+});
+
+test('triggers: launch, online, visible, every minute while visible', async () => {
+  const { engine, win, doc, timers, syncs, settled, server, db } = await setup();
+  const inboxes = () => server.requests.filter((r) => r.path === '/api/v1/sync/inbox').length;
+  await engine.start();
+  assert.equal(inboxes(), 1, 'launch');
+  let done = settled();
+  win.dispatchEvent(new Event('online'));
+  await done;
+  assert.equal(inboxes(), 2, 'online');
+  doc.visibilityState = 'hidden';
+  doc.dispatchEvent(new Event('visibilitychange'));
+  timers.advance(60_000);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(inboxes(), 2, 'nothing while hidden');
+  done = settled();
+  doc.visibilityState = 'visible';
+  doc.dispatchEvent(new Event('visibilitychange'));
+  await done;
+  assert.equal(inboxes(), 3, 'visible again');
+  done = settled();
+  timers.advance(60_000);
+  await done;
+  assert.equal(inboxes(), 4, 'a minute later');
+  done = settled();
+  const background = engine.backgroundSync();
+  await done;
+  assert.equal((await background).reason, 'background');
+  await engine.stop();
+  win.dispatchEvent(new Event('online'));
+  timers.advance(120_000);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(inboxes(), 5, 'stopped: no more');
+  assert.equal(syncs(), 1);
+  db.close();
+});
+
+test('nothing is dropped whatever fails', async () => {
+  const { server, engine, db } = await setup();
+  await enqueue(db, { name: 'asset.add_note', v: 1, args: { asset_id: 'a1', text: 'x' } });
+  server.fail((m, path) => path === '/api/v1/sync/push', 503);
+  await engine.sync('manual');
+  assert.equal((await pending(db)).length, 1);
+  server.fail((m, path) => path === '/api/v1/sync/pull', 500, 'internal_error', 0);
+  await engine.sync('manual');
+  assert.equal((await pending(db)).length, 1, 'pushed, not yet acked');
+  await engine.stop();
+  db.close();
+});
