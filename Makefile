@@ -15,7 +15,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint typecheck pytest jstest deps test-deps services browser vendor clean docs
+.PHONY: run test lint typecheck pytest jstest deps test-deps services browser vendor clean docs pwa pwa-icons
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -75,12 +75,27 @@ jstest:
 vendor:
 	npm ci --no-audit --no-fund
 	cp node_modules/htmx.org/dist/htmx.min.js server/static/vendor/htmx.min.js
+	mkdir -p pwa/vendor/zxing-wasm/reader
+	cp node_modules/zxing-wasm/dist/es/share.js pwa/vendor/zxing-wasm/share.js
+	cp node_modules/zxing-wasm/dist/es/reader/index.js pwa/vendor/zxing-wasm/reader/index.js
+	cp node_modules/zxing-wasm/dist/reader/zxing_reader.wasm pwa/vendor/zxing-wasm/zxing_reader.wasm
+	cp node_modules/zxing-wasm/LICENSE pwa/vendor/zxing-wasm/LICENSE
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache
 
 docs: deps
 	$(BIN)/python -m server.docs > docs/errors.md
+
+# The field app's offline shell: pwa/src/sw/precache.js lists every file the service worker
+# caches, with a version hashed from them. Run after adding, changing or removing a file under
+# pwa/ (a test fails while it is stale). pwa-icons redraws pwa/icons/, then rebuilds the list.
+pwa: deps
+	$(BIN)/python -m server.field_app precache
+
+pwa-icons: deps
+	$(BIN)/python -m server.field_app icons
+	$(BIN)/python -m server.field_app precache
 
 # Sync throughput as ratios against baselines measured in the same run, on SQLite and
 # PostgreSQL, plus pouchdb-server as a peer (pinned in bench/package-lock.json). Prints a

@@ -29,6 +29,7 @@ from server.domain.scheduling import Recurring, start_recurring, stop_recurring,
 from server.domain.sync import capture
 from server.domain.sync.catalogue import load_ops
 from server.domain.work.sla import check_now
+from server.field_app.serving import field_app_router
 from server.settings import Settings, load_settings
 from server.web import live
 from server.web.db import provide_db_session, provide_settings
@@ -99,13 +100,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(
                 path="/static", directories=[HERE / "static"], opt=PUBLIC, include_in_schema=False
             ),
-            create_static_files_router(
-                path="/app",
-                directories=[settings.pwa_dir],
-                html_mode=True,
-                opt=PUBLIC,
-                include_in_schema=False,
-            ),
+            field_app_router(settings.pwa_dir),
         ],
         state=State({"runtime": rt}),
         lifespan=[lifespan],

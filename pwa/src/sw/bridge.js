@@ -1,0 +1,52 @@
+// Background Sync, answered by the page (service worker only; a classic script).
+// The sync engine lives in the window (IndexedDB, tokens, the Web Locks leader), so on a
+// 'rounds-sync' event the worker asks the app's windows to sync and waits for one of them
+// to say it did. No reply in time, or every window failing, rejects: the browser then
+// retries the sync later. With no window open there is nothing to do: the app syncs
+// whenever it opens. The window side is onSyncRequest() in src/app/sw-client.js.
+'use strict';
+
+self.RoundsBridge = (() => {
+  const TAG = 'rounds-sync';
+  const SYNC_REQUEST = 'SYNC_REQUEST'; // the same name in src/app/sw-client.js
+  const TIMEOUT_MS = 60_000;
+
+  /**
+   * @param {number} [timeoutMs]
+   * @returns {Promise<'synced' | 'no-window'>}
+   */
+  async function syncFromWindows(timeoutMs = TIMEOUT_MS) {
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    if (windows.length === 0) return 'no-window';
+    await Promise.any(windows.map((client) => ask(client, timeoutMs)));
+    return 'synced';
+  }
+
+  /**
+   * Post a sync request with a reply port; settle on the reply or the timeout.
+   * @param {Client} client
+   * @param {number} timeoutMs
+   */
+  function ask(client, timeoutMs) {
+    return new Promise((resolve, reject) => {
+      const channel = new MessageChannel();
+      const done = () => {
+        clearTimeout(timer);
+        channel.port1.close();
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`no answer from ${client.url} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      channel.port1.onmessage = (event) => {
+        done();
+        const reply = event.data ?? {};
+        if (reply.ok) resolve(reply);
+        else reject(new Error(reply.error || 'the window could not sync'));
+      };
+      client.postMessage({ type: SYNC_REQUEST, tag: TAG }, [channel.port2]);
+    });
+  }
+
+  return { TAG, syncFromWindows };
+})();
