@@ -1,0 +1,213 @@
+// Hash routes (#/orders, #/orders/<id>, #/report?asset=TAG ...): the server serves one
+// index.html at /app/ and never needs a fallback for deep links. Each screen is its own
+// module, imported the first time its route opens.
+
+/**
+ * @typedef {object} Route
+ * @property {string} name
+ * @property {RegExp} pattern
+ * @property {string[]} [params]
+ * @property {() => Promise<{default: View}>} load
+ * @property {boolean} [public] shown without a signed-in user
+ */
+
+/**
+ * @typedef {object} ViewContext
+ * @property {any} client
+ * @property {any} user
+ * @property {Record<string, string>} params
+ * @property {URLSearchParams} query
+ * @property {HTMLElement} outlet
+ * @property {(path: string, options?: {replace?: boolean}) => void} navigate
+ * @property {(fn: () => void) => void} onCleanup
+ * @property {(types: string[] | null, fn: () => void) => void} onChange re-run fn when
+ *   rows of these types change (null: any); dropped when the route changes
+ * @property {() => boolean} alive false once the user has left the route
+ * @property {(message: string) => void} toast
+ * @property {(user: any, next?: string | null) => void} signedIn after signing in or out
+ */
+
+/** @typedef {(ctx: ViewContext) => Promise<void> | void} View */
+
+/** @type {Route[]} */
+export const ROUTES = [
+  { name: 'signin', pattern: /^\/signin$/, load: () => import('./views/signin.js'), public: true },
+  { name: 'orders', pattern: /^\/orders$/, load: () => import('./views/orders.js') },
+  { name: 'order', pattern: /^\/orders\/([\w-]+)$/, params: ['id'], load: () => import('./views/order.js') },
+  { name: 'report', pattern: /^\/report$/, load: () => import('./views/report.js') },
+  { name: 'requests', pattern: /^\/requests$/, load: () => import('./views/requests.js') },
+  { name: 'inbox', pattern: /^\/inbox$/, load: () => import('./views/inbox.js') },
+  { name: 'settings', pattern: /^\/settings$/, load: () => import('./views/settings.js') },
+];
+
+const FIELD_ROLES = ['technician', 'team_lead', 'desk', 'supervisor', 'admin'];
+
+/** Does the user work orders in the field (technician and up)? */
+export function isField(/** @type {any} */ user) {
+  return Boolean(user?.roles?.some((/** @type {string} */ r) => FIELD_ROLES.includes(r)));
+}
+
+/** Is the user clinical staff who report and confirm? */
+export function isRequester(/** @type {any} */ user) {
+  return Boolean(user?.roles?.includes('requester'));
+}
+
+/** The screen a user lands on. */
+export function homeOf(/** @type {any} */ user) {
+  if (isField(user)) return '/orders';
+  if (isRequester(user)) return '/requests';
+  return '/report';
+}
+
+/**
+ * Split a hash into its path and query: "#/report?asset=X" -> {path: "/report", query}.
+ * @param {string} hash
+ */
+export function parseHash(hash) {
+  const raw = hash.replace(/^#/, '') || '/';
+  const at = raw.indexOf('?');
+  const path = (at >= 0 ? raw.slice(0, at) : raw) || '/';
+  const query = new URLSearchParams(at >= 0 ? raw.slice(at + 1) : '');
+  return { path: path.length > 1 ? path.replace(/\/+$/, '') : path, query };
+}
+
+/**
+ * @param {string} path
+ * @returns {{route: Route, params: Record<string, string>} | null}
+ */
+export function match(path) {
+  for (const route of ROUTES) {
+    const found = route.pattern.exec(path);
+    if (found) {
+      /** @type {Record<string, string>} */
+      const params = {};
+      (route.params || []).forEach((name, i) => {
+        params[name] = decodeURIComponent(found[i + 1]);
+      });
+      return { route, params };
+    }
+  }
+  return null;
+}
+
+/**
+ * @param {object} options
+ * @param {HTMLElement} options.outlet
+ * @param {() => any} options.getClient
+ * @param {(route: Route | null, path: string) => void} [options.onRoute] after each navigation
+ * @param {(message: string) => void} options.toast
+ * @param {(user: any, next?: string | null) => void} options.signedIn
+ * @param {(error: unknown) => void} options.onError
+ */
+export function createRouter({ outlet, getClient, onRoute, toast, signedIn, onError }) {
+  /** @type {(() => void)[]} */
+  let cleanups = [];
+  let generation = 0;
+
+  /** @param {string} path @param {{replace?: boolean}} [options] */
+  function navigate(path, { replace = false } = {}) {
+    const hash = `#${path}`;
+    if (location.hash === hash) {
+      render();
+    } else if (replace) {
+      history.replaceState(null, '', hash);
+      render();
+    } else {
+      location.hash = hash;
+    }
+  }
+
+  async function render() {
+    const mine = ++generation;
+    for (const fn of cleanups.splice(0)) {
+      try {
+        fn();
+      } catch (error) {
+        console.error(error);
+      }
+    }
+    const client = getClient();
+    const user = client?.user ?? null;
+    const { path, query } = parseHash(location.hash);
+    if (!user && path !== '/signin') {
+      const next = path !== '/' ? `?next=${encodeURIComponent(path + (query.size ? `?${query}` : ''))}` : '';
+      history.replaceState(null, '', `#/signin${next}`);
+      return render();
+    }
+    // A signed-in user sees the sign-in screen only to renew a sign-in the server ended.
+    if (user && (path === '/' || (path === '/signin' && !query.has('again')))) {
+      history.replaceState(null, '', `#${homeOf(user)}`);
+      return render();
+    }
+    const found = match(path);
+    if (!found) {
+      history.replaceState(null, '', `#${homeOf(user)}`);
+      return render();
+    }
+    /** @type {(() => void)[]} */
+    const mineCleanups = [];
+    cleanups = mineCleanups;
+    const alive = () => mine === generation;
+    /** @type {ViewContext} */
+    const ctx = {
+      client,
+      user,
+      params: found.params,
+      query,
+      outlet,
+      navigate,
+      toast,
+      signedIn,
+      alive,
+      onCleanup: (fn) => {
+        if (alive()) mineCleanups.push(fn);
+        else fn();
+      },
+      onChange: (types, fn) => {
+        if (!client?.on || !alive()) return;
+        let queued = false;
+        const off = client.on('change', (/** @type {{types?: string[]}} */ change) => {
+          if (types && change?.types && !change.types.some((x) => types.includes(x))) return;
+          if (queued) return;
+          queued = true;
+          // Batch a burst of changes (a pull writes many rows) into one re-render.
+          setTimeout(() => {
+            queued = false;
+            if (alive()) Promise.resolve(fn()).catch(onError);
+          }, 120);
+        });
+        mineCleanups.push(() => (typeof off === 'function' ? off() : client.off?.('change', fn)));
+      },
+    };
+    try {
+      const module = await found.route.load();
+      if (!alive()) return;
+      outlet.setAttribute('aria-busy', 'true');
+      await module.default(ctx);
+      if (!alive()) return;
+    } catch (error) {
+      if (alive()) onError(error);
+    } finally {
+      if (alive()) outlet.removeAttribute('aria-busy');
+    }
+    if (!alive()) return;
+    onRoute?.(found.route, path);
+    // A screen change is announced by moving focus to its heading, as a page load would.
+    const heading = outlet.querySelector('h1');
+    if (heading) {
+      heading.setAttribute('tabindex', '-1');
+      heading.focus({ preventScroll: true });
+      document.title = `${heading.textContent} · Rounds`;
+    }
+    window.scrollTo(0, 0);
+  }
+
+  return {
+    navigate,
+    render,
+    start() {
+      window.addEventListener('hashchange', () => render());
+      return render();
+    },
+  };
+}
