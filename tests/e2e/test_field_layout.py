@@ -1,0 +1,76 @@
+"""The field app at a cheap phone's size: nothing wider than 360 px, every control a
+thumb can hit (48 px), every field labelled, one heading per screen, in both languages."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from server.db.demo import DEMO_PASSWORD
+from tests.e2e.browser import FieldServer
+
+pytestmark = pytest.mark.slow
+
+# What a screen reader and a gloved thumb need, read off the rendered page.
+AUDIT = """() => {
+  const visible = (el) => {
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    return box.width > 0 && box.height > 0 && style.visibility !== 'hidden';
+  };
+  const small = [...document.querySelectorAll('button, a[href], input, select, textarea, [role=button]')]
+    .filter(visible)
+    .filter((el) => !(el.type === 'hidden'))
+    // A radio, checkbox or file input is hit through the label wrapped around it.
+    .map((el) => [el, (el.matches('input[type=radio], input[type=checkbox], input[type=file]')
+      && el.closest('label') || el).getBoundingClientRect()])
+    .filter(([el, box]) => box.height < 48 || (box.width < 48 && !el.matches('a:not([role=button])')))
+    .map(([el, box]) => `${el.tagName.toLowerCase()} "${(el.textContent || el.name || '').trim().slice(0, 30)}" ${Math.round(box.width)}x${Math.round(box.height)}`);
+  const unlabelled = [...document.querySelectorAll('input, select, textarea')]
+    .filter(visible)
+    .filter((el) => el.type !== 'hidden' && !el.labels?.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+    .map((el) => el.name || el.id || el.type);
+  return {
+    width: document.documentElement.scrollWidth,
+    h1: document.querySelectorAll('h1').length,
+    main: document.querySelectorAll('main').length,
+    nav: document.querySelectorAll('nav').length,
+    small, unlabelled,
+  };
+}"""
+
+SCREENS = ["#/orders", "#/orders/{order}", "#/report", "#/inbox", "#/settings"]
+
+
+def audit(page: Page, where: str) -> None:
+    page.wait_for_selector("main h1")
+    found = page.evaluate(AUDIT)
+    assert found["width"] <= 360, f"{where}: the page is {found['width']} px wide"
+    assert found["h1"] == 1 and found["main"] == 1 and found["nav"] >= 1, (where, found)
+    assert found["small"] == [], f"{where}: controls under 48 px: {found['small']}"
+    assert found["unlabelled"] == [], f"{where}: fields without a label: {found['unlabelled']}"
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "zh-CN"])
+def test_every_main_screen_fits_360_px_with_48_px_targets_and_labels(
+    chromium: Browser, field_server: FieldServer, locale: str
+) -> None:
+    context = chromium.new_context(
+        viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True, locale=locale
+    )
+    try:
+        page = context.new_page()
+        page.goto(field_server.app_url)
+        audit(page, "sign in")
+        page.fill("#si-emp", "T0001")
+        page.fill("#si-pw", DEMO_PASSWORD)
+        page.click("form.signin button[type=submit]")
+        card = page.wait_for_selector(".order-card")
+        assert card is not None
+        order = (card.get_attribute("href") or "").removeprefix("#/orders/")
+        assert page.evaluate("document.documentElement.lang").startswith(locale[:2])
+        for screen in SCREENS:
+            page.goto(field_server.app_url + screen.format(order=order))
+            audit(page, f"{screen} ({locale})")
+    finally:
+        context.close()
