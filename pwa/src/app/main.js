@@ -77,7 +77,10 @@ const router = createRouter({
     if (user) {
       // The outbox and unsent photos live in this browser's storage: ask to keep it.
       import('./sw-client.js').then((sw) => sw.requestPersistentStorage?.()).catch(() => {});
-      router.navigate(next || homeOf(user), { replace: true });
+      // The tab bar shows as soon as the user's database opens, before the first sync ends:
+      // someone who already moved on (to report a fault) is not pulled back home.
+      const { path } = parseHash(location.hash);
+      if (path === '/signin' || path === '/') router.navigate(next || homeOf(user), { replace: true });
     } else {
       router.navigate('/signin', { replace: true });
     }
