@@ -7,7 +7,7 @@ handler, and the old handler stays while phones may hold the old op in their out
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -43,16 +43,37 @@ class Rejected(Exception):
 
 
 Handler = Callable[[C, Any], Awaitable[Applied | Conflicted]]
+Outcome = Applied | Conflicted | Rejected
+RunHandler = Callable[[Sequence[tuple[C, Any]]], Awaitable[list[Outcome]]]
 
 
 @dataclass(frozen=True)
 class OpSpec(Generic[C]):
+    """`run`, when given, applies consecutive ops of this name and version at once, one
+    outcome per op in order. The run shares one savepoint, so it MUST decide a refusal
+    before writing anything of that op; an exception makes the caller roll the whole run
+    back and apply its ops one by one through `handler`, each in its own savepoint.
+    """
+
     name: str
     v: int
     args_type: type[msgspec.Struct]
     roles: frozenset[str]
     handler: Handler[C]
     summary: str
+    run: RunHandler[C] | None = None
+
+
+def one_at_a_time(run: RunHandler[C]) -> Handler[C]:
+    """The single-op handler of an op whose logic is written for runs."""
+
+    async def handler(ctx: C, args: Any) -> Applied | Conflicted:
+        outcome = (await run([(ctx, args)]))[0]
+        if isinstance(outcome, Rejected):
+            raise outcome
+        return outcome
+
+    return handler
 
 
 class Registry(Generic[C]):

@@ -6,8 +6,9 @@ import uuid
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import State
+from litestar.openapi import ResponseSpec
 from litestar.params import FromQuery, QueryParameter
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +22,7 @@ from server.domain.sync.pull import pull
 from server.domain.sync.push import begin_push, push
 from server.errors import BatchTooLarge, DeviceMismatch, DeviceRequired, InvalidRequest
 from server.web.deps import CurrentActor, DbSession
+from server.web.encoding import json_response
 from server.web.errors import is_transient
 from server.web.security import requires
 from server.web.state import runtime
@@ -36,6 +38,7 @@ from sync.wire import (
 # 500 ops with long notes fit; a photo never travels in a push (blobs are separate).
 MAX_PUSH_BYTES = 8 * 1024 * 1024
 PUSH_ATTEMPTS = 3
+_PAGE_ENCODER = msgspec.json.Encoder()
 
 
 def _device_of(actor: Actor) -> uuid.UUID:
@@ -86,16 +89,23 @@ class SyncController(Controller):
                     raise
         return PushResponse(result.results, result.last_seq, utcnow().isoformat())
 
-    @get("/pull")
+    @get(
+        "/pull",
+        responses={200: ResponseSpec(PullResponse, description="One page of changes.")},
+    )
     async def pull(
         self,
+        request: Request[Any, Any, Any],
         actor: CurrentActor,
         state: State,
         cursor: FromQuery[str | None] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
         incarnation: FromQuery[uuid.UUID | None] = None,
-    ) -> PullResponse:
-        """Changes in your scope after `cursor` (all of your scope without one)."""
+    ) -> Response[bytes]:
+        """Changes in your scope after `cursor` (all of your scope without one).
+
+        gzipped for a client that sends `Accept-Encoding: gzip`.
+        """
         device_id = _device_of(actor)
         engine = runtime(state).engine
         # One snapshot for the data and the acks: REPEATABLE READ on PostgreSQL; a SQLite
@@ -105,7 +115,8 @@ class SyncController(Controller):
             if engine.dialect.name == "postgresql":
                 connection = await plain.execution_options(isolation_level="REPEATABLE READ")
             async with AsyncSession(bind=connection) as session, session.begin():
-                return await pull(session, actor, device_id, cursor, limit, incarnation)
+                page = await pull(session, actor, device_id, cursor, limit, incarnation)
+        return json_response(_PAGE_ENCODER.encode(page), request.headers.get("accept-encoding", ""))
 
     @get("/ops")
     async def ops(self) -> list[dict[str, Any]]:

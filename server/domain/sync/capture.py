@@ -4,6 +4,8 @@ Every flush that inserts, updates or deletes a synced row raises its version and
 a `sync_change` row in the same transaction, so no domain code has to remember to call
 sync, and a change is never visible without its change record (or the reverse). Bulk
 UPDATE or DELETE statements on synced tables would skip this, so they are refused.
+`update_rows` is the one set-based way to change synced rows: it does what a flush
+would, for many rows in one statement per step.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, insert, text
+from sqlalchemy import bindparam, event, insert, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import SQLModel
 
 from server.db.models import Change
@@ -120,6 +124,78 @@ def _after_flush(session: Session, _: UOWTransaction) -> None:
     table = Change.__table__  # type: ignore[attr-defined]
     ids = session.connection().execute(insert(table).returning(table.c.id), rows).scalars().all()
     session.info[LAST_POSITION] = (txid, max(ids))
+
+
+async def update_rows(
+    session: AsyncSession,
+    model: type[SQLModel],
+    rows: dict[uuid.UUID, tuple[int, dict[str, Any]]],
+) -> dict[uuid.UUID, int]:
+    """Set new values on many rows of a synced table: `rows` maps an id to the version the
+    caller read and the new column values (the same columns for every row).
+
+    As a flush would, each row's version goes up by one, its `updated_at` becomes now
+    and it gets a change record: one UPDATE for all rows, one INSERT for their changes.
+    The caller must hold the rows locked since it read their versions (a row lock on
+    PostgreSQL, the write lock on SQLite), so no other writer has raised them. Copies of
+    the rows in the session are kept in step. Returns each row's new version.
+
+    Only the change log hears of these writes: flush listeners such as the live updates
+    of work orders (`server.web.live`) do not, so those rows go through the unit of work.
+    """
+    if not rows:
+        return {}
+    entity_type = BY_MODEL[model]
+    columns = sorted(next(iter(rows.values()))[1])
+    if any(sorted(values) != columns for _, values in rows.values()):
+        raise ValueError("update_rows sets the same columns on every row")
+    await session.flush()  # pending ORM edits of these rows go first, not over this write
+    now = utcnow()
+    versions = {row_id: version + 1 for row_id, (version, _) in rows.items()}
+    table = model.__table__  # type: ignore[attr-defined]
+    connection = await session.connection()
+    await connection.execute(
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(
+            version=bindparam("b_version"),
+            updated_at=bindparam("b_now"),
+            **{name: bindparam(f"b_{name}") for name in columns},
+        ),
+        [
+            {
+                "b_id": row_id,
+                "b_version": versions[row_id],
+                "b_now": now,
+                **{f"b_{name}": value for name, value in values.items()},
+            }
+            for row_id, (_, values) in rows.items()
+        ],
+    )
+    txid = await session.run_sync(current_txid)
+    changes = Change.__table__  # type: ignore[attr-defined]
+    result = await connection.execute(
+        insert(changes).returning(changes.c.id),
+        [
+            {
+                "txid": txid,
+                "entity_type": entity_type,
+                "entity_id": row_id,
+                "version": version,
+                "deleted": False,
+                "changed_at": now,
+            }
+            for row_id, version in versions.items()
+        ],
+    )
+    session.info[LAST_POSITION] = (txid, max(result.scalars().all()))
+    identity_map = session.sync_session.identity_map
+    for row_id, (_, values) in rows.items():
+        copy = identity_map.get(session.sync_session.identity_key(model, row_id))
+        if copy is not None:
+            for name, value in {**values, "version": versions[row_id], "updated_at": now}.items():
+                set_committed_value(copy, name, value)
+    return versions
 
 
 def _refuse_bulk_writes(state: ORMExecuteState) -> None:

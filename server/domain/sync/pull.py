@@ -20,14 +20,14 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text, tuple_
+from sqlalchemy import BigInteger, and_, func, literal, literal_column, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from server.db.models import Change, OpStream, SyncOp, SyncSetting
 from server.domain.accounts.actor import Actor
 from server.domain.sync.maintenance import PURGED_THROUGH
-from server.domain.sync.synced import BY_NAME, SYNCED_TYPES, SyncedType, columns_of, serialise
+from server.domain.sync.synced import BY_NAME, SYNCED_TYPES, SyncedType, columns_of, fetch
 from sync.cursor import Cursor, CursorError, Position, decode, encode
 from sync.wire import Acks, PullResponse
 from sync.wire import Change as WireChange
@@ -54,23 +54,31 @@ def scope_fingerprint(actor: Actor) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
+def _setting(key: str) -> Any:
+    return select(col(SyncSetting.value)).where(col(SyncSetting.key) == key).scalar_subquery()
+
+
 async def _snapshot(session: AsyncSession) -> Snapshot:
-    settings = dict(
-        (await session.execute(select(col(SyncSetting.key), col(SyncSetting.value)))).all()
-    )
+    """Everything a page needs to know of the log, in one statement (one round trip)."""
     if session.get_bind().dialect.name == "postgresql":
-        xmin = int(
-            (
-                await session.execute(
-                    text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
-                )
-            ).scalar_one()
-        )
+        xmin: Any = literal_column("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
     else:
-        xmin = NO_HORIZON
-    max_id = await session.scalar(select(func.max(Change.id))) or 0
-    purged = _position(settings.get(PURGED_THROUGH, "0:0"))
-    return Snapshot(settings["epoch"], xmin, max(int(max_id), purged.change_id), purged)
+        xmin = literal(NO_HORIZON, BigInteger)
+    row = (
+        await session.execute(
+            select(
+                _setting("epoch"),
+                _setting(PURGED_THROUGH),
+                select(func.max(Change.id)).scalar_subquery(),
+                xmin,
+            )
+        )
+    ).one()
+    epoch, purged_text, max_id, horizon = row
+    if epoch is None:
+        raise RuntimeError("sync_setting holds no epoch: the database is not migrated")
+    purged = _position(purged_text or "0:0")
+    return Snapshot(epoch, int(horizon), max(int(max_id or 0), purged.change_id), purged)
 
 
 def _fresh(snapshot: Snapshot, scope: str) -> Cursor:
@@ -114,9 +122,11 @@ async def _initial_page(
         stmt = synced.scope(actor, columns_of(synced)).order_by(model.id).limit(want)
         if cursor.after_id:
             stmt = stmt.where(model.id > uuid.UUID(cursor.after_id))
-        rows = (await session.execute(stmt)).all()
-        for entity_id, version, data in await serialise(session, synced, rows):
-            changes.append(WireChange(synced.name, entity_id, version, False, data))
+        rows = await fetch(session, synced, stmt)
+        name = synced.name
+        changes.extend(
+            WireChange(name, entity_id, version, False, data) for entity_id, version, data in rows
+        )
         if len(rows) < want:
             cursor = Cursor(
                 cursor.epoch, cursor.scope, "initial", cursor.type_index + 1, "", cursor.position
@@ -127,7 +137,7 @@ async def _initial_page(
                 cursor.scope,
                 "initial",
                 cursor.type_index,
-                str(rows[-1].id),
+                str(rows[-1][0]),
                 cursor.position,
             )
     return changes, cursor
@@ -137,13 +147,10 @@ async def _in_scope(
     session: AsyncSession, actor: Actor, synced: SyncedType, ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, tuple[int, dict[str, Any]]]:
     model: Any = synced.model
-    rows = (
-        await session.execute(synced.scope(actor, columns_of(synced).where(model.id.in_(ids))))
-    ).all()
-    return {
-        entity_id: (version, data)
-        for entity_id, version, data in await serialise(session, synced, rows)
-    }
+    rows = await fetch(
+        session, synced, synced.scope(actor, columns_of(synced).where(model.id.in_(ids)))
+    )
+    return {entity_id: (version, data) for entity_id, version, data in rows}
 
 
 async def _changes_page(
@@ -197,18 +204,18 @@ async def _changes_page(
 async def _acked_seq(
     session: AsyncSession, device_id: uuid.UUID, incarnation: uuid.UUID | None, bound: Any
 ) -> int:
-    if incarnation is None:
-        incarnation = await session.scalar(
+    stream: Any = incarnation
+    if stream is None:  # the device's most recent stream
+        stream = (
             select(col(OpStream.incarnation))
             .where(col(OpStream.device_id) == device_id)
             .order_by(col(OpStream.updated_at).desc())
             .limit(1)
+            .scalar_subquery()
         )
-        if incarnation is None:
-            return 0
     found = await session.scalar(
         select(func.max(SyncOp.seq)).where(
-            col(SyncOp.device_id) == device_id, col(SyncOp.incarnation) == incarnation, bound
+            col(SyncOp.device_id) == device_id, col(SyncOp.incarnation) == stream, bound
         )
     )
     return int(found or 0)

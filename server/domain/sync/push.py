@@ -2,9 +2,19 @@
 
 The batch runs in one transaction that holds the device's lock (a row lock on
 PostgreSQL, the write lock on SQLite), so a second connection pushing the same batch
-waits and then finds every op already recorded. Each op runs in a savepoint: its
-effects and its log record commit together, and a refused op rolls back alone. Any
-database failure aborts the whole batch, so nothing is recorded as failed.
+waits and then finds every op already recorded. Any database failure aborts the whole
+batch, so nothing is recorded as failed.
+
+A batch goes in two passes. The first decides, without writing, what each op is:
+duplicate, seq gap, reused seq, or an op to apply, refused at once when the catalogue
+does not know it, the role may not send it or its args do not decode. Sequencing never
+depends on an op's outcome (a refused op advances the stream too), so this pass is
+exact. The second applies the remaining ops in seq order. An op that has a `run` form
+is applied with the ops of the same kind that follow it, in one savepoint that holds
+only ops refused before they wrote (see `OpSpec.run`); other ops, and a run that failed
+unexpectedly, go one by one in their own savepoint. So a refused op never undoes
+another, and each op's effects and its log record commit together. The op records and
+the rows that reference them are written at the end, in one statement each.
 """
 
 from __future__ import annotations
@@ -15,9 +25,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import msgspec
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
@@ -30,12 +41,21 @@ from server.domain.accounts.actor import Actor
 from server.domain.sync.capture import LAST_POSITION, current_txid
 from server.domain.sync.context import OPS, OpContext
 from sync.chain import op_hash
-from sync.registry import Conflicted, Rejected
+from sync.registry import Applied, Conflicted, OpSpec, Outcome, Rejected
 from sync.sequencing import decide
-from sync.wire import Op, OpResult, Outcome
+from sync.wire import Op, OpResult
+from sync.wire import Outcome as StoredOutcome
 
 log = logging.getLogger("rounds.sync.push")
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+SERVER_ERROR = "The server could not apply this action; the desk can re-submit it."
+SYNC_OP = SyncOp.__table__  # type: ignore[attr-defined]
+
+
+@dataclass
+class PushResult:
+    results: list[OpResult] = field(default_factory=list)
+    last_seq: int = 0
 
 
 @dataclass
@@ -48,43 +68,314 @@ class _Stream:
         self.last_seq, self.last_hash = self.row.last_seq, self.row.last_hash
 
 
+@dataclass(slots=True)
+class _Record:
+    """A `sync_op` row being written: a plain object, as a batch makes hundreds."""
+
+    op_id: uuid.UUID
+    device_id: uuid.UUID
+    incarnation: uuid.UUID
+    seq: int
+    user_id: uuid.UUID
+    name: str
+    v: int
+    raw: str
+    op_hash: str
+    received_at: datetime
+    client_time: str = ""
+    chain_ok: bool = True
+    status: str = "rejected"
+    code: str | None = None
+    message: str | None = None
+    conflict_id: uuid.UUID | None = None
+    entity_versions: dict[str, int] | None = None
+    txid: int = 0
+    last_change_id: int = 0
+
+    def row(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _Record.__slots__}
+
+
+@dataclass
+class _Pending:
+    """An op to apply, with its record (outcome still open) and what it needs to run."""
+
+    ctx: OpContext
+    record: _Record
+    spec: OpSpec[OpContext]
+    args: Any
+
+
+@dataclass
+class _Answer:
+    """One op's place in the response, read from its record once the batch has run."""
+
+    op_id: uuid.UUID | None
+    record: SyncOp | _Record | None = None  # this op's own record, or the one it duplicates
+    duplicate: bool = False
+    immediate: OpResult | None = None  # seq_gap: answered without a record
+
+
 @dataclass
 class _Batch:
-    """What one push writes at its end: op records, then the rows that reference them.
+    """What one push decides, applies and writes at its end.
 
-    Writing them together keeps per-op work to the op's own effects; the whole batch is
-    one transaction, so each op's effects and its record still commit together.
+    The whole batch is one transaction, so writing the op records last still commits each
+    op's effects together with its record.
     """
 
+    session: AsyncSession
+    actor: Actor
+    device_id: uuid.UUID
     txid: int
     received_at: datetime
-    known: dict[uuid.UUID, SyncOp]
-    streams: list[_Stream] = field(default_factory=list)
-    records: list[SyncOp] = field(default_factory=list)
+    known: dict[uuid.UUID, SyncOp | _Record]
+    streams: dict[uuid.UUID, _Stream]
+    records: list[_Record] = field(default_factory=list)
     referencing: list[BlobRef | Conflict] = field(default_factory=list)
+    pending: list[_Pending] = field(default_factory=list)
+    answers: list[_Answer] = field(default_factory=list)
+    last_stream: _Stream | None = None  # the stream of the last readable op: its last_seq
 
-    async def finish(self, session: AsyncSession) -> None:
-        for stream in self.streams:
+    def plan(self, raw: msgspec.Raw, op: Op | None, error: str) -> None:
+        """Decide what this op is, in seq order, without touching the database."""
+        if op is None:
+            self._unreadable(raw, error)
+            return
+        stream = self.last_stream = self.streams[op.incarnation]
+        known = self.known.get(op.op_id)
+        decision = decide(known=known is not None, seq=op.seq, last_seq=stream.last_seq)
+        if known is not None:
+            self.answers.append(_Answer(op.op_id, known, duplicate=True))
+            return
+        if stream.blocked_at is not None or decision == "seq_gap":
+            stream.blocked_at = stream.blocked_at or op.seq
+            expected = stream.last_seq + 1
+            self.answers.append(
+                _Answer(
+                    op.op_id,
+                    immediate=OpResult(
+                        op.op_id,
+                        "seq_gap",
+                        code="seq_gap",
+                        expected_seq=expected,
+                        message=f"Expected seq {expected} next; resend from there.",
+                    ),
+                )
+            )
+            return
+        record = self._record(op, raw)
+        if decision == "seq_reused":
+            record.code = "seq_reused"
+            record.message = f"Seq {op.seq} was already used by another op of this phone."
+        else:
+            record.chain_ok = op.prev_hash == stream.last_hash
+            stream.last_seq, stream.last_hash = op.seq, record.op_hash
+            self._admit(op, record)
+            # Only well-formed addresses: a malformed one must not fail the whole batch.
+            shas = {sha for sha in op.blobs if SHA256_HEX.fullmatch(sha)}
+            self.referencing.extend(BlobRef(sha256=sha, op_id=op.op_id) for sha in sorted(shas))
+
+    def _record(self, op: Op, raw: msgspec.Raw) -> _Record:
+        record = _Record(
+            op_id=op.op_id,
+            device_id=self.device_id,
+            incarnation=op.incarnation,
+            seq=op.seq,
+            user_id=self.actor.user_id,
+            name=op.name[:64],
+            v=op.v,
+            raw=bytes(raw).decode(),
+            op_hash=op_hash(msgspec.json.decode(raw)),
+            client_time=op.client_time[:64],
+            received_at=self.received_at,
+            txid=self.txid,
+        )
+        self.records.append(record)
+        self.known[op.op_id] = record
+        self.answers.append(_Answer(op.op_id, record))
+        return record
+
+    def _admit(self, op: Op, record: _Record) -> None:
+        """Refuse now what needs no data (unknown op, role, args); queue the rest."""
+        spec = OPS.get(op.name, op.v)
+        try:
+            if spec is None:
+                raise Rejected("unknown_op", f"This server has no op {op.name} v{op.v}.")
+            if self.actor.roles.isdisjoint(spec.roles):
+                raise Rejected("forbidden", f"Your role may not send {op.name}.")
+            args = OPS.decode_args(spec, op.args)
+        except Rejected as refusal:
+            record.code, record.message = refusal.code, refusal.message
+            return
+        ctx = OpContext(self.session, self.actor, self.device_id, op, self.received_at)
+        self.pending.append(_Pending(ctx, record, spec, args))
+
+    def _unreadable(self, raw: msgspec.Raw, error: str) -> None:
+        """An op that does not parse is still kept, under its op_id if it has a readable one."""
+        op_id = _loose_op_id(raw) or uuid.uuid4()
+        if op_id not in self.known:
+            record = _Record(
+                op_id=op_id,
+                device_id=self.device_id,
+                incarnation=uuid.UUID(int=0),
+                seq=0,
+                user_id=self.actor.user_id,
+                name="",
+                v=0,
+                raw=bytes(raw).decode(errors="replace"),
+                op_hash="",
+                received_at=self.received_at,
+                code="invalid_op",
+                message=error[:500],
+            )
+            self.records.append(record)
+            self.known[op_id] = record
+        self.answers.append(
+            _Answer(
+                op_id,
+                immediate=OpResult(op_id, "rejected", code="invalid_op", message=error),
+            )
+        )
+
+    async def apply(self) -> None:
+        """Apply the queued ops in seq order: runs of one kind together where they can."""
+        start = 0
+        while start < len(self.pending):
+            spec = self.pending[start].spec
+            end = start + 1
+            if spec.run is not None:
+                while end < len(self.pending) and self.pending[end].spec is spec:
+                    end += 1
+                await self._apply_run(self.pending[start:end])
+            else:
+                await self._apply_one(self.pending[start])
+            start = end
+
+    async def _apply_run(self, run: list[_Pending]) -> None:
+        spec = run[0].spec
+        assert spec.run is not None
+        self.session.info.pop(LAST_POSITION, None)
+        try:
+            async with self.session.begin_nested():
+                outcomes = await spec.run([(item.ctx, item.args) for item in run])
+                await self.session.flush()
+                if len(outcomes) != len(run):
+                    raise RuntimeError(f"{spec.name} answered {len(outcomes)} of {len(run)} ops")
+        except DBAPIError:
+            raise
+        except Exception:  # a bug in a run: undo it all, then find the op that fails alone
+            log.exception(
+                "a run of %d %s ops failed; applying them one by one", len(run), spec.name
+            )
+            for item in run:
+                await self._apply_one(item)
+            return
+        position = self.session.info.pop(LAST_POSITION, (self.txid, 0))
+        for item, outcome in zip(run, outcomes, strict=True):
+            self._settle(item, outcome, position)
+
+    async def _apply_one(self, item: _Pending) -> None:
+        """Run the handler in its own savepoint and settle the record's outcome."""
+        session = self.session
+        session.info.pop(LAST_POSITION, None)
+        try:
+            async with session.begin_nested():
+                outcome: Outcome = await item.spec.handler(item.ctx, item.args)
+                await session.flush()
+        except Rejected as refusal:
+            outcome = refusal
+        except DBAPIError:
+            raise
+        except Exception:  # a bug in one handler must not block the device's queue
+            log.exception("op %s (%s) failed", item.ctx.op.op_id, item.ctx.op.name)
+            item.record.code, item.record.message = "server_error", SERVER_ERROR
+            return
+        self._settle(item, outcome, session.info.pop(LAST_POSITION, (self.txid, 0)))
+
+    def _settle(self, item: _Pending, outcome: Outcome, position: tuple[int, int]) -> None:
+        record = item.record
+        if isinstance(outcome, Rejected):
+            record.code, record.message = outcome.code, outcome.message
+            return
+        record.entity_versions = outcome.entity_versions or None
+        record.txid, record.last_change_id = position
+        if isinstance(outcome, Conflicted):
+            conflict = Conflict(
+                op_id=record.op_id,
+                entity_type=outcome.entity_type,
+                entity_id=outcome.entity_id,
+                message=outcome.message,
+                server_side=outcome.server_side,
+                device_side=outcome.device_side,
+            )
+            record.status, record.code, record.message = "conflict", "conflict", outcome.message
+            record.conflict_id = conflict.id
+            # It references the op's row, which goes in first.
+            self.referencing.append(conflict)
+            return
+        assert isinstance(outcome, Applied)
+        record.status = "applied"
+
+    async def finish(self) -> None:
+        session = self.session
+        for stream in self.streams.values():
             if (stream.row.last_seq, stream.row.last_hash) != (stream.last_seq, stream.last_hash):
                 stream.row.last_seq, stream.row.last_hash = stream.last_seq, stream.last_hash
                 stream.row.updated_at = utcnow()
-        session.add_all(self.records)
+        if self.records:
+            # Core rows, not ORM objects: the log is written in one statement per batch.
+            await session.execute(
+                insert(SYNC_OP),
+                [record.row() for record in self.records],
+            )
+        session.add_all(self.referencing)
         await session.flush()
-        if self.referencing:
-            session.add_all(self.referencing)
-            await session.flush()
-        self.records, self.referencing = [], []
+
+    def results(self) -> list[OpResult]:
+        return [_result(answer) for answer in self.answers]
 
 
-async def _known_ops(session: AsyncSession, op_ids: list[uuid.UUID]) -> dict[uuid.UUID, SyncOp]:
-    found = await session.scalars(select(SyncOp).where(col(SyncOp.op_id).in_(op_ids)))
-    return {record.op_id: record for record in found}
+def _result(answer: _Answer) -> OpResult:
+    if answer.immediate is not None:
+        return answer.immediate
+    record = answer.record
+    assert record is not None
+    if answer.duplicate:
+        return OpResult(answer.op_id, "duplicate", outcome=_outcome(record))
+    return OpResult(
+        record.op_id,
+        record.status,  # type: ignore[arg-type]
+        code=record.code,
+        message=record.message,
+        conflict_id=record.conflict_id,
+        entity_versions=record.entity_versions,
+    )
 
 
-@dataclass
-class PushResult:
-    results: list[OpResult] = field(default_factory=list)
-    last_seq: int = 0
+def _outcome(record: SyncOp | _Record) -> StoredOutcome:
+    return StoredOutcome(
+        status=record.status,  # type: ignore[arg-type]
+        code=record.code,
+        message=record.message,
+        conflict_id=record.conflict_id,
+        entity_versions=record.entity_versions,
+    )
+
+
+def _parse(raw: msgspec.Raw) -> tuple[Op | None, str]:
+    try:
+        return msgspec.json.decode(raw, type=Op), ""
+    except msgspec.DecodeError as exc:
+        return None, str(exc)
+
+
+def _loose_op_id(raw: msgspec.Raw) -> uuid.UUID | None:
+    try:
+        loose = msgspec.json.decode(raw)
+        return uuid.UUID(str(loose.get("op_id"))) if isinstance(loose, dict) else None
+    except (msgspec.DecodeError, ValueError):
+        return None
 
 
 async def lock_stream(
@@ -118,66 +409,13 @@ async def lock_stream(
     return stream
 
 
-def _outcome(record: SyncOp) -> Outcome:
-    return Outcome(
-        status=record.status,  # type: ignore[arg-type]
-        code=record.code,
-        message=record.message,
-        conflict_id=record.conflict_id,
-        entity_versions=record.entity_versions,
-    )
-
-
-def _parse(raw: msgspec.Raw) -> tuple[Op | None, str]:
-    try:
-        return msgspec.json.decode(raw, type=Op), ""
-    except msgspec.DecodeError as exc:
-        return None, str(exc)
-
-
-async def _apply(ctx: OpContext, record: SyncOp) -> Conflict | None:
-    """Run the handler in a savepoint and fill in the record's outcome.
-
-    A conflict is returned, not added: it references the op's row, which goes in first.
-    """
-    spec = OPS.get(ctx.op.name, ctx.op.v)
-    session = ctx.session
-    session.info.pop(LAST_POSITION, None)
-    try:
-        if spec is None:
-            raise Rejected("unknown_op", f"This server has no op {ctx.op.name} v{ctx.op.v}.")
-        if ctx.actor.roles.isdisjoint(spec.roles):
-            raise Rejected("forbidden", f"Your role may not send {ctx.op.name}.")
-        args = OPS.decode_args(spec, ctx.op.args)
-        async with session.begin_nested():
-            result = await spec.handler(ctx, args)
-            await session.flush()
-    except Rejected as refusal:
-        record.status, record.code, record.message = "rejected", refusal.code, refusal.message
-        return None
-    except DBAPIError:
-        raise
-    except Exception:  # a bug in one handler must not block the device's queue
-        log.exception("op %s (%s) failed", ctx.op.op_id, ctx.op.name)
-        record.status, record.code = "rejected", "server_error"
-        record.message = "The server could not apply this action; the desk can re-submit it."
-        return None
-    record.entity_versions = result.entity_versions or None
-    record.txid, record.last_change_id = session.info.pop(LAST_POSITION, (record.txid, 0))
-    if isinstance(result, Conflicted):
-        conflict = Conflict(
-            op_id=record.op_id,
-            entity_type=result.entity_type,
-            entity_id=result.entity_id,
-            message=result.message,
-            server_side=result.server_side,
-            device_side=result.device_side,
-        )
-        record.status, record.code, record.message = "conflict", "conflict", result.message
-        record.conflict_id = conflict.id
-        return conflict
-    record.status = "applied"
-    return None
+async def _known_ops(
+    session: AsyncSession, op_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, SyncOp | _Record]:
+    if not op_ids:
+        return {}
+    found = await session.scalars(select(SyncOp).where(col(SyncOp.op_id).in_(op_ids)))
+    return {record.op_id: record for record in found}
 
 
 async def begin_push(session: AsyncSession) -> None:
@@ -189,134 +427,39 @@ async def begin_push(session: AsyncSession) -> None:
     await session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})
 
 
+async def _run_batch(
+    session: AsyncSession, actor: Actor, device_id: uuid.UUID, raw_ops: Sequence[msgspec.Raw]
+) -> _Batch:
+    parsed = [(raw, *_parse(raw)) for raw in raw_ops]
+    incarnations = dict.fromkeys(op.incarnation for _, op, _ in parsed if op is not None)
+    streams = {
+        incarnation: _Stream(await lock_stream(session, device_id, incarnation))
+        for incarnation in incarnations
+    }
+    op_ids = [op.op_id if op is not None else _loose_op_id(raw) for raw, op, _ in parsed]
+    # Read after the locks: ops committed by a racing push of the same batch are seen.
+    known = await _known_ops(session, [op_id for op_id in op_ids if op_id is not None])
+    txid = await session.run_sync(current_txid)
+    batch = _Batch(session, actor, device_id, txid, utcnow(), known, streams)
+    for raw, op, error in parsed:
+        batch.plan(raw, op, error)
+    await batch.apply()
+    await batch.finish()
+    return batch
+
+
 async def push(
     session: AsyncSession, actor: Actor, device_id: uuid.UUID, raw_ops: Sequence[msgspec.Raw]
 ) -> PushResult:
     """Apply a batch. The session must be fresh: see `begin_push` for SQLite's write lock."""
-    parsed = [(raw, *_parse(raw)) for raw in raw_ops]
-    streams: dict[uuid.UUID, _Stream] = {}
-    for _, op, _ in parsed:
-        if op is not None and op.incarnation not in streams:
-            streams[op.incarnation] = _Stream(await lock_stream(session, device_id, op.incarnation))
-    # Read after the locks: ops committed by a racing push of the same batch are seen.
-    known = await _known_ops(session, [op.op_id for _, op, _ in parsed if op is not None])
-    batch = _Batch(await session.run_sync(current_txid), utcnow(), known, list(streams.values()))
-    outcome = PushResult()
-    for raw, op, error in parsed:
-        if op is None:
-            outcome.results.append(await _store_unreadable(session, actor, device_id, raw, error))
-            continue
-        stream = streams[op.incarnation]
-        outcome.results.append(
-            await _apply_in_batch(session, actor, device_id, op, raw, stream, batch)
-        )
-        outcome.last_seq = stream.last_seq
-    await batch.finish(session)
-    return outcome
+    batch = await _run_batch(session, actor, device_id, raw_ops)
+    last = batch.last_stream
+    return PushResult(batch.results(), last.last_seq if last is not None else 0)
 
 
 async def apply_op(
-    session: AsyncSession, actor: Actor, device_id: uuid.UUID, op: Op, raw: msgspec.Raw
+    session: AsyncSession, actor: Actor, device_id: uuid.UUID, raw: msgspec.Raw
 ) -> OpResult:
     """Record one op of a device's stream and apply it, alone: the desk's re-submission
     takes this path with the console's own stream, so it meets the same rules as a push."""
-    stream = _Stream(await lock_stream(session, device_id, op.incarnation))
-    known = await _known_ops(session, [op.op_id])
-    batch = _Batch(await session.run_sync(current_txid), utcnow(), known, [stream])
-    result = await _apply_in_batch(session, actor, device_id, op, raw, stream, batch)
-    await batch.finish(session)
-    return result
-
-
-async def _apply_in_batch(
-    session: AsyncSession,
-    actor: Actor,
-    device_id: uuid.UUID,
-    op: Op,
-    raw: msgspec.Raw,
-    stream: _Stream,
-    batch: _Batch,
-) -> OpResult:
-    """Exactly once, in seq order: decide, apply in a savepoint, keep the record for the end."""
-    known = batch.known.get(op.op_id)
-    decision = decide(known=known is not None, seq=op.seq, last_seq=stream.last_seq)
-    if known is not None:
-        return OpResult(op.op_id, "duplicate", outcome=_outcome(known))
-    if stream.blocked_at is not None or decision == "seq_gap":
-        stream.blocked_at = stream.blocked_at or op.seq
-        expected = stream.last_seq + 1
-        return OpResult(
-            op.op_id,
-            "seq_gap",
-            code="seq_gap",
-            expected_seq=expected,
-            message=f"Expected seq {expected} next; resend from there.",
-        )
-    record = SyncOp(
-        op_id=op.op_id,
-        device_id=device_id,
-        incarnation=op.incarnation,
-        seq=op.seq,
-        user_id=actor.user_id,
-        name=op.name[:64],
-        v=op.v,
-        raw=bytes(raw).decode(),
-        op_hash=op_hash(msgspec.json.decode(raw)),
-        client_time=op.client_time[:64],
-        received_at=batch.received_at,
-        status="rejected",
-        txid=batch.txid,
-    )
-    if decision == "seq_reused":
-        record.code = "seq_reused"
-        record.message = f"Seq {op.seq} was already used by another op of this phone."
-    else:
-        record.chain_ok = op.prev_hash == stream.last_hash
-        context = OpContext(session, actor, device_id, op, batch.received_at)
-        conflict = await _apply(context, record)
-        if conflict is not None:
-            batch.referencing.append(conflict)
-        stream.last_seq, stream.last_hash = op.seq, record.op_hash
-        # Only well-formed addresses: a malformed one must not fail the whole batch.
-        shas = {sha for sha in op.blobs if SHA256_HEX.fullmatch(sha)}
-        batch.referencing.extend(BlobRef(sha256=sha, op_id=op.op_id) for sha in sorted(shas))
-    batch.records.append(record)
-    batch.known[op.op_id] = record
-    return OpResult(
-        op.op_id,
-        record.status,  # type: ignore[arg-type]
-        code=record.code,
-        message=record.message,
-        conflict_id=record.conflict_id,
-        entity_versions=record.entity_versions,
-    )
-
-
-async def _store_unreadable(
-    session: AsyncSession, actor: Actor, device_id: uuid.UUID, raw: msgspec.Raw, error: str
-) -> OpResult:
-    """An op that does not parse is still kept, under its op_id if it has a readable one."""
-    try:
-        loose = msgspec.json.decode(raw)
-        op_id = uuid.UUID(str(loose.get("op_id"))) if isinstance(loose, dict) else uuid.uuid4()
-    except (msgspec.DecodeError, ValueError):
-        op_id = uuid.uuid4()
-    if await session.get(SyncOp, op_id) is None:
-        session.add(
-            SyncOp(
-                op_id=op_id,
-                device_id=device_id,
-                incarnation=uuid.UUID(int=0),
-                seq=0,
-                user_id=actor.user_id,
-                name="",
-                v=0,
-                raw=bytes(raw).decode(errors="replace"),
-                op_hash="",
-                status="rejected",
-                code="invalid_op",
-                message=error[:500],
-            )
-        )
-        await session.flush()
-    return OpResult(op_id, "rejected", code="invalid_op", message=error)
+    return (await _run_batch(session, actor, device_id, [raw])).results()[0]

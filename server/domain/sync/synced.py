@@ -10,10 +10,26 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Executable,
+    Float,
+    Integer,
+    Numeric,
+    Select,
+    String,
+    Uuid,
+    false,
+    select,
+    type_coerce,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import NullType, TypeEngine
 from sqlmodel import SQLModel, col
 
 from server.db.models import (
@@ -32,6 +48,7 @@ from server.db.models import (
     Team,
     WorkOrder,
 )
+from server.db.types import UTCDateTime
 from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import (
     Permission,
@@ -46,6 +63,7 @@ from server.domain.accounts.policy import (
 )
 
 Scope = Callable[[Actor, Select[Any]], Select[Any]]
+Convert = Callable[[Any], Any]
 Extras = Callable[[AsyncSession, list[uuid.UUID]], Any]
 
 
@@ -92,32 +110,43 @@ CHILDREN: dict[type[SQLModel], tuple[type[SQLModel], str]] = {
 }
 
 
+async def _rows(session: AsyncSession, stmt: Executable) -> tuple[list[str], Sequence[Any]]:
+    """Core rows on the session's connection: the ORM's per-row loading is skipped."""
+    result = await (await session.connection()).execute(stmt)
+    return list(result.keys()), result.all()
+
+
 async def _route_extras(
     session: AsyncSession, ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, dict[str, Any]]:
     extras: dict[uuid.UUID, dict[str, Any]] = defaultdict(lambda: {"stops": [], "windows": []})
-    stops = await session.scalars(
-        select(RouteCheckpoint)
+    _, stops = await _rows(
+        session,
+        select(
+            col(RouteCheckpoint.route_id),
+            col(RouteCheckpoint.position),
+            col(RouteCheckpoint.checkpoint_id),
+            col(RouteCheckpoint.due_within_minutes),
+        )
         .where(col(RouteCheckpoint.route_id).in_(ids))
-        .order_by(col(RouteCheckpoint.route_id), col(RouteCheckpoint.position))
+        .order_by(col(RouteCheckpoint.route_id), col(RouteCheckpoint.position)),
     )
-    for stop in stops:
-        extras[stop.route_id]["stops"].append(
+    for route_id, position, checkpoint_id, due_within_minutes in stops:
+        extras[route_id]["stops"].append(
             {
-                "position": stop.position,
-                "checkpoint_id": stop.checkpoint_id,
-                "due_within_minutes": stop.due_within_minutes,
+                "position": position,
+                "checkpoint_id": checkpoint_id,
+                "due_within_minutes": due_within_minutes,
             }
         )
-    windows = await session.scalars(
-        select(RouteWindow)
+    _, windows = await _rows(
+        session,
+        select(col(RouteWindow.route_id), col(RouteWindow.starts_at), col(RouteWindow.ends_at))
         .where(col(RouteWindow.route_id).in_(ids))
-        .order_by(col(RouteWindow.starts_at))
+        .order_by(col(RouteWindow.starts_at)),
     )
-    for window in windows:
-        extras[window.route_id]["windows"].append(
-            {"starts_at": window.starts_at, "ends_at": window.ends_at}
-        )
+    for route_id, starts_at, ends_at in windows:
+        extras[route_id]["windows"].append({"starts_at": starts_at, "ends_at": ends_at})
     return extras
 
 
@@ -125,8 +154,9 @@ async def _item_extras(
     session: AsyncSession, ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, dict[str, Any]]:
     extras: dict[uuid.UUID, dict[str, Any]] = defaultdict(lambda: {"gtins": []})
-    rows = await session.execute(
-        select(col(ItemGtin.item_id), col(ItemGtin.gtin)).where(col(ItemGtin.item_id).in_(ids))
+    _, rows = await _rows(
+        session,
+        select(col(ItemGtin.item_id), col(ItemGtin.gtin)).where(col(ItemGtin.item_id).in_(ids)),
     )
     for item_id, gtin in rows:
         extras[item_id]["gtins"].append(gtin)
@@ -136,22 +166,97 @@ async def _item_extras(
 _EXTRAS = {"route": _route_extras, "item": _item_extras}
 
 
+# Types whose stored value, as the driver returns it, encodes to the same JSON as the value
+# SQLAlchemy would make of it: read as stored. Other types go through SQLAlchemy as usual.
+_AS_STORED: tuple[type[TypeEngine[Any]], ...] = (Integer, String, Date, Uuid, UTCDateTime, Boolean)
+
+
+def _as_stored(column: Column[Any]) -> bool:
+    kind = column.type
+    if isinstance(kind, Float):
+        return not kind.asdecimal
+    return isinstance(kind, _AS_STORED) and not isinstance(kind, Numeric)
+
+
 def columns_of(synced: SyncedType) -> Select[Any]:
-    """A Core select of the type's wire columns: rows, not ORM objects, for speed."""
+    """A Core select of the type's wire columns, read as stored where that is safe (see
+    `fetch`): a first sync reads every row in scope, and SQLAlchemy's per-value result
+    processing would cost more than all the rest of a row's way to the wire."""
     table = synced.model.__table__  # type: ignore[attr-defined]
-    return select(*(c for c in table.columns if c.key not in synced.hidden))
+    return select(
+        *(
+            type_coerce(column, NullType()).label(column.key) if _as_stored(column) else column
+            for column in table.columns
+            if column.key not in synced.hidden
+        )
+    )
 
 
-async def serialise(
-    session: AsyncSession, synced: SyncedType, rows: Sequence[Any]
+def _sqlite_uuid(stored: str) -> str:
+    """A UUID as SQLAlchemy stores it on SQLite (32 hex digits), in its canonical form."""
+    if len(stored) == 32:
+        hex_ = stored.lower()
+        return f"{hex_[:8]}-{hex_[8:12]}-{hex_[12:16]}-{hex_[16:20]}-{hex_[20:]}"
+    return str(uuid.UUID(stored))
+
+
+def _sqlite_utc(stored: str) -> str | datetime:
+    """A UTC datetime as SQLAlchemy stores it on SQLite, as msgspec writes an aware one:
+    the fraction only when it is not zero, and `Z`."""
+    if len(stored) == 26 and stored[10] == " " and stored[19] == ".":
+        fraction = stored[19:] if stored[20:] != "000000" else ""
+        return f"{stored[:10]}T{stored[11:19]}{fraction}Z"
+    return datetime.fromisoformat(stored).replace(tzinfo=UTC)  # encoded by msgspec alike
+
+
+def _converters(dialect: str, columns: Sequence[Column[Any]]) -> list[tuple[int, Convert]]:
+    """Where a stored value is not yet what the wire carries: SQLite keeps UUIDs as hex,
+    datetimes as text and booleans as 0 or 1. asyncpg's values already are."""
+    if dialect != "sqlite":
+        return []
+    found: list[tuple[int, Convert]] = []
+    for index, column in enumerate(columns):
+        if not _as_stored(column):
+            continue
+        if isinstance(column.type, Uuid):
+            found.append((index, _sqlite_uuid))
+        elif isinstance(column.type, UTCDateTime):
+            found.append((index, _sqlite_utc))
+        elif isinstance(column.type, Boolean):
+            found.append((index, bool))
+    return found
+
+
+def _entity_id(stored: Any) -> uuid.UUID:
+    return stored if isinstance(stored, uuid.UUID) else uuid.UUID(str(stored))
+
+
+async def fetch(
+    session: AsyncSession, synced: SyncedType, stmt: Select[Any]
 ) -> list[tuple[uuid.UUID, int, dict[str, Any]]]:
-    """(id, version, data) for each row of `columns_of`, with child records folded in."""
-    extras_of = _EXTRAS.get(synced.name)
-    extras = await extras_of(session, [row.id for row in rows]) if extras_of and rows else {}
-    out = []
+    """(id, version, data) for each row of a `columns_of` select, child records folded in.
+
+    Plain rows zipped with their column names, values as stored turned into what the
+    wire carries: the data encodes to the same JSON as the ORM's values would.
+    """
+    keys, rows = await _rows(session, stmt)
+    at_id, at_version = keys.index("id"), keys.index("version")
+    table = synced.model.__table__  # type: ignore[attr-defined]
+    columns = [table.c[key] for key in keys]
+    converters = _converters(session.get_bind().dialect.name, columns)
+    found: list[tuple[uuid.UUID, int, dict[str, Any]]] = []
     for row in rows:
-        data = dict(row._mapping)
-        if extras_of:
-            data.update(extras[row.id])
-        out.append((row.id, row.version, data))
-    return out
+        values = list(row)
+        for index, convert in converters:
+            value = values[index]
+            if value is not None:
+                values[index] = convert(value)
+        found.append(
+            (_entity_id(row[at_id]), row[at_version], dict(zip(keys, values, strict=True)))
+        )
+    extras_of = _EXTRAS.get(synced.name)
+    if extras_of is not None and found:
+        extras = await extras_of(session, [entity_id for entity_id, _, _ in found])
+        for entity_id, _, data in found:
+            data.update(extras[entity_id])
+    return found

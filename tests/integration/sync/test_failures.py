@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from litestar import Litestar
@@ -54,6 +57,43 @@ def _notes_batch(phone: Phone, http: Any, size: int) -> list[dict[str, Any]]:
     ]
 
 
+def _wait_until_a_write_is_open(url: str, timeout_s: float = 30.0) -> None:
+    """Return once another connection holds a write transaction open on the database:
+    the push's, as nothing else writes meanwhile. Timing alone misses a fast batch."""
+    deadline = time.monotonic() + timeout_s
+    if url.startswith("sqlite"):
+        probe = sqlite3.connect(url.split("///", 1)[1], timeout=0, isolation_level=None)
+        try:
+            while time.monotonic() < deadline:
+                try:
+                    probe.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError:  # locked: the push holds the write lock
+                    return
+                probe.execute("ROLLBACK")
+                time.sleep(0.001)
+        finally:
+            probe.close()
+    elif asyncio.run(_pg_write_opens(url, deadline)):
+        return
+    raise AssertionError("the push never opened its transaction")
+
+
+async def _pg_write_opens(url: str, deadline: float) -> bool:
+    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        while time.monotonic() < deadline:
+            writing = await connection.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()"
+            )
+            if writing:
+                return True
+            await asyncio.sleep(0.001)
+        return False
+    finally:
+        await connection.close()
+
+
 def test_a_server_killed_mid_batch_loses_nothing_and_applies_once(
     backend: str, tmp_path: Path
 ) -> None:
@@ -75,7 +115,8 @@ def test_a_server_killed_mid_batch_loses_nothing_and_applies_once(
 
                 sender = threading.Thread(target=send)
                 sender.start()
-                threading.Event().wait(0.4)
+                _wait_until_a_write_is_open(url)
+                threading.Event().wait(0.01)  # into the batch, far from its commit
                 server.kill()
                 sender.join(timeout=60)
                 assert "error" in outcome, "the kill must land while the batch is in flight"

@@ -1,0 +1,109 @@
+"""One item as the desk reads it before deciding: both sides field by field, the op
+verbatim, the entity it is about, and the last re-submission's outcome."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.db.models import SyncOp
+from server.domain.accounts.actor import Actor
+from server.domain.accounts.policy import Permission, require
+from server.domain.sync.resolution.cases import (
+    Case,
+    QueueItem,
+    args_of,
+    load_case,
+    parsed,
+    queue_items,
+)
+
+
+class FieldRow(msgspec.Struct):
+    """One field of the two sides; `differs` when both sides have it with other values."""
+
+    field: str
+    server: Any
+    device: Any
+    differs: bool
+
+
+class Attempt(msgspec.Struct):
+    """A re-submission: the new op and what happened to it."""
+
+    op_id: uuid.UUID
+    status: str
+    code: str | None
+    message: str | None
+    received_at: datetime
+
+
+class ConflictDetail(msgspec.Struct):
+    item: QueueItem
+    server_side: dict[str, Any]
+    device_side: dict[str, Any]
+    fields: list[FieldRow]
+    op: dict[str, Any]  # the op as received, parsed (`{"raw": text}` if it never parsed)
+    args: dict[str, Any]
+    chain_ok: bool
+    client_time: str
+    resolution_note: str
+    resubmitted_as: uuid.UUID | None
+    last_attempt: Attempt | None
+    can_resubmit: bool
+
+
+def _fields(server: dict[str, Any], device: dict[str, Any]) -> list[FieldRow]:
+    names = list(server) + [name for name in device if name not in server]
+    return [
+        FieldRow(
+            field=name,
+            server=server.get(name),
+            device=device.get(name),
+            differs=name in server and name in device and server[name] != device[name],
+        )
+        for name in names
+    ]
+
+
+def attempt_of(op: SyncOp | None) -> Attempt | None:
+    if op is None:
+        return None
+    return Attempt(op.op_id, op.status, op.code, op.message, op.received_at)
+
+
+async def detail_of(session: AsyncSession, case_: Case) -> ConflictDetail:
+    op, conflict = case_.op, case_.conflict
+    item = (await queue_items(session, [case_]))[0]
+    args = args_of(op)
+    if case_.kind == "conflict" and conflict is not None:
+        server_side, device_side = dict(conflict.server_side), dict(conflict.device_side)
+    else:  # a refusal has no server version to compare with: the device's args alone
+        server_side, device_side = {}, args
+    attempt = await session.get(SyncOp, op.resubmitted_as) if op.resubmitted_as else None
+    return ConflictDetail(
+        item=item,
+        server_side=server_side,
+        device_side=device_side,
+        fields=_fields(server_side, device_side),
+        op=parsed(op),
+        args=args,
+        chain_ok=op.chain_ok,
+        client_time=op.client_time,
+        resolution_note=conflict.resolution_note if conflict is not None else "",
+        resubmitted_as=op.resubmitted_as,
+        last_attempt=attempt_of(attempt),
+        can_resubmit=bool(op.name) and "args" in parsed(op),
+    )
+
+
+async def conflict_detail(
+    session: AsyncSession, actor: Actor, item_id: uuid.UUID
+) -> ConflictDetail:
+    """Both sides, the op verbatim, the entity it is about, and how it was resolved."""
+    require(actor, Permission.RESOLVE_CONFLICTS)
+    return await detail_of(session, await load_case(session, item_id))

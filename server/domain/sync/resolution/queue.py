@@ -1,0 +1,116 @@
+"""The queue: open items newest received first, resolved ones latest resolved first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from sqlalchemy import String, case, func, literal_column, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from server.db.models import Conflict, SyncOp
+from server.domain.accounts.actor import Actor
+from server.domain.accounts.policy import Permission, require
+from server.domain.paging import PageRequest
+from server.domain.sync.resolution.cases import (
+    SUPERSEDED,
+    Case,
+    QueueItem,
+    QueueKind,
+    QueueStatus,
+    queue_items,
+)
+
+
+class QueuePage(msgspec.Struct):
+    items: list[QueueItem]
+    total: int
+    limit: int
+    offset: int
+
+
+def _open_items(kind: QueueKind) -> Any:
+    conflicts: Any = (
+        select(
+            col(Conflict.id).label("item_id"),
+            literal_column("'conflict'", String).label("kind"),
+            col(SyncOp.received_at).label("at"),
+        )
+        .join(SyncOp, col(SyncOp.op_id) == col(Conflict.op_id))
+        .where(col(Conflict.status) == "open")
+    )
+    rejected: Any = select(
+        col(SyncOp.op_id).label("item_id"),
+        literal_column("'rejected'", String).label("kind"),
+        col(SyncOp.received_at).label("at"),
+    ).where(col(SyncOp.status) == "rejected", col(SyncOp.resolved_at).is_(None))
+    if kind == "conflict":
+        return conflicts.subquery()
+    if kind == "rejected":
+        return rejected.subquery()
+    return union_all(conflicts, rejected).subquery()
+
+
+def _resolved_items(kind: QueueKind) -> Any:
+    stmt = (
+        select(
+            col(Conflict.id).label("item_id"),
+            case((col(SyncOp.status) == "rejected", "rejected"), else_="conflict").label("kind"),
+            col(Conflict.resolved_at).label("at"),
+        )
+        .join(SyncOp, col(SyncOp.op_id) == col(Conflict.op_id))
+        .where(col(Conflict.status) == "resolved", col(Conflict.resolution) != SUPERSEDED)
+    )
+    if kind == "conflict":
+        stmt = stmt.where(col(SyncOp.status) != "rejected")
+    elif kind == "rejected":
+        stmt = stmt.where(col(SyncOp.status) == "rejected")
+    return stmt.subquery()
+
+
+async def list_queue(
+    session: AsyncSession,
+    actor: Actor,
+    status: QueueStatus = "open",
+    kind: QueueKind = "all",
+    page: PageRequest | None = None,
+) -> tuple[list[QueueItem], int]:
+    """Open items (newest received first) or resolved ones (latest resolved first)."""
+    require(actor, Permission.RESOLVE_CONFLICTS)
+    page = page or PageRequest()
+    items = _resolved_items(kind) if status == "resolved" else _open_items(kind)
+    total = await session.scalar(select(func.count()).select_from(items)) or 0
+    rows = (
+        await session.execute(
+            select(items.c.item_id, items.c.kind)
+            .order_by(items.c.at.desc(), items.c.item_id)
+            .limit(page.limit)
+            .offset(page.offset)
+        )
+    ).all()
+    # Resolved items and open conflicts are conflict ids; open rejected items are op ids.
+    is_conflict = [status == "resolved" or kind_ == "conflict" for _, kind_ in rows]
+    conflict_ids = [row[0] for row, yes in zip(rows, is_conflict, strict=True) if yes]
+    conflicts = {
+        conflict.id: conflict
+        for conflict in await session.scalars(
+            select(Conflict).where(col(Conflict.id).in_(conflict_ids))
+        )
+    }
+    op_ids = {conflict.op_id for conflict in conflicts.values()}
+    op_ids |= {row[0] for row, yes in zip(rows, is_conflict, strict=True) if not yes}
+    ops = {
+        op.op_id: op
+        for op in await session.scalars(select(SyncOp).where(col(SyncOp.op_id).in_(op_ids)))
+    }
+    cases = [
+        Case(ops[conflicts[item_id].op_id], conflicts[item_id]) if yes else Case(ops[item_id], None)
+        for (item_id, _), yes in zip(rows, is_conflict, strict=True)
+    ]
+    return await queue_items(session, cases), total
+
+
+async def count_open(session: AsyncSession, actor: Actor) -> int:
+    _, total = await list_queue(session, actor, "open", "all", PageRequest(limit=1))
+    return total
