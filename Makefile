@@ -98,9 +98,10 @@ pwa-icons: deps
 	$(BIN)/python -m server.field_app precache
 
 # Sync throughput as ratios against baselines measured in the same run, on SQLite and
-# PostgreSQL, plus pouchdb-server as a peer (pinned in bench/package-lock.json). Prints a
-# summary and keeps it in bench/last-run.txt; never fails on the figures.
-# BENCH_ARGS=--quick for a smoke run.
+# PostgreSQL, plus pouchdb-server as a peer (pinned in bench/package-lock.json), and the
+# field app's cold start offline in Chromium against its bare shell. Prints a summary and
+# keeps it in bench/last-run.txt; never fails on the figures.
+# BENCH_ARGS=--quick for a smoke run; BENCH_ARGS="--only field-app" (or sync) for one part.
 BENCH_ARGS ?=
 
 .PHONY: bench
@@ -108,5 +109,5 @@ BENCH_ARGS ?=
 bench/node_modules/.package-lock.json: bench/package.json bench/package-lock.json
 	npm ci --prefix bench --no-audit --no-fund || echo "bench: npm ci failed; the pouchdb-server peer will be skipped"
 
-bench: test-deps services bench/node_modules/.package-lock.json
+bench: test-deps services browser bench/node_modules/.package-lock.json
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

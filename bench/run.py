@@ -1,6 +1,8 @@
-"""`make bench`: push, pull and a pouchdb-server peer on SQLite and PostgreSQL.
+"""`make bench`: push, pull and a pouchdb-server peer on SQLite and PostgreSQL, and the
+field app's cold start offline in Chromium.
 
     python -m bench.run [--quick] [--backend sqlite|postgresql ...] [--workers N]
+                        [--only sync|field-app]
 
 Every figure is a ratio against a baseline measured in the same run on the same machine;
 the run prints them, writes the summary to bench/last-run.txt and exits 0 whatever they
@@ -17,11 +19,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import pouch, pull, push, report
+from bench import field_app, pouch, pull, push, report
 from bench.common import FULL, QUICK, Line, Sizes, load_demo_hospital, skipped
 from bench.pull import FirstSync
 from bench.serving import rounds_server
 from tests.databases import BACKENDS, PG_SERVER, pg_reachable, scratch_database
+
+PARTS = ("sync", "field-app")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,6 +35,11 @@ def _parser() -> argparse.ArgumentParser:
         "--backend", action="append", choices=BACKENDS, help="repeat for several (default: both)"
     )
     parser.add_argument("--workers", type=int, default=1, help="`rounds serve` worker processes")
+    parser.add_argument(
+        "--only",
+        choices=PARTS,
+        help="one part: sync (push, pull, pouchdb) or field-app (default: all)",
+    )
     return parser
 
 
@@ -82,17 +91,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     started, load = time.monotonic(), os.getloadavg()[0]  # other work skews every figure
     lines: list[Line] = []
     syncs: dict[str, FirstSync] = {}
+    parts = [args.only] if args.only else PARTS
     with tempfile.TemporaryDirectory(prefix="rounds-bench-") as scratch:
-        for backend in args.backend or BACKENDS:
-            reason = _unavailable(backend)
-            if reason is not None:
-                lines += _skipped_backend(backend, reason)
-                continue
-            done, syncs[backend] = bench_backend(
-                backend, sizes, Path(scratch, backend), args.workers
-            )
-            lines += done
-        lines += pouch.run(Path(scratch, "pouchdb"), syncs, sizes.pouch_chunk)
+        if "sync" in parts:
+            for backend in args.backend or BACKENDS:
+                reason = _unavailable(backend)
+                if reason is not None:
+                    lines += _skipped_backend(backend, reason)
+                    continue
+                done, syncs[backend] = bench_backend(
+                    backend, sizes, Path(scratch, backend), args.workers
+                )
+                lines += done
+            lines += pouch.run(Path(scratch, "pouchdb"), syncs, sizes.pouch_chunk)
+        if "field-app" in parts:
+            lines.append(field_app.run(Path(scratch, "field-app"), sizes, quick=args.quick))
     text = report.summary(
         _title(sizes, args.quick, args.workers, time.monotonic() - started, load), lines
     )

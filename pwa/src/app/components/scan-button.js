@@ -86,23 +86,34 @@ export function classified(event, module) {
 /**
  * @param {object} options
  * @param {(c: Classified) => void} options.onScan
+ * @param {(c: Classified) => void} [options.onRepeat] the same code again within the
+ *   scanner's window: one scan, not two; the screen says so (an open camera sheet says it too)
  * @param {string} [options.label]
  * @param {string} [options.hint] what to point the camera at
  * @returns {{el: HTMLElement, dispose: () => void, open: () => Promise<void>}}
  */
-export function scanButton({ onScan, label = t('scan.button'), hint = t('scan.hint') }) {
+export function scanButton({ onScan, onRepeat, label = t('scan.button'), hint = t('scan.hint') }) {
   /** @type {(() => void) | null} */
   let unsubscribe = null;
   let disposed = false;
   /** @type {null | (() => void)} */
   let closeSheet = null;
+  /** @type {HTMLElement | null} the open camera sheet's status line */
+  let sheetStatus = null;
   /** @type {any} */
   let module = null;
 
   /** @param {any} event */
   function deliver(event) {
-    // suppressed: the scanner saw the same code within its window (a label held in view).
-    if (!event || event.suppressed || disposed) return;
+    if (!event || disposed) return;
+    // suppressed: the scanner saw the same code within its window (a label held in view, a
+    // trigger pulled twice): it counts once, and the user is told why nothing else happens.
+    if (event.suppressed) {
+      const repeat = classified(event, module);
+      if (sheetStatus) sheetStatus.textContent = t('scan.already', { code: repeat.text });
+      onRepeat?.(repeat);
+      return;
+    }
     closeSheet?.();
     onScan(classified(event, module));
   }
@@ -205,6 +216,7 @@ export function scanButton({ onScan, label = t('scan.button'), hint = t('scan.hi
       if (closed) return;
       closed = true;
       closeSheet = null;
+      sheetStatus = null;
       window.removeEventListener('hashchange', close);
       stopCamera();
       if (dialog.open) dialog.close();
@@ -212,6 +224,7 @@ export function scanButton({ onScan, label = t('scan.button'), hint = t('scan.hi
       if (opener?.isConnected) opener.focus();
     }
     closeSheet = close;
+    sheetStatus = status;
     window.addEventListener('hashchange', close, { once: true });
     dialog.addEventListener('cancel', (event) => {
       event.preventDefault();

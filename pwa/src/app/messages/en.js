@@ -277,6 +277,7 @@ export default {
   'scan.none_in_photo': 'No code found in that photo. Try again closer, or type the code.',
   'scan.type_code': 'Or type the code',
   'scan.use_code': 'Use this code',
+  'scan.already': 'Already scanned: {code}. The same code again within 2 seconds counts once.',
 
   // Report a fault
   'report.title': 'Report a fault',

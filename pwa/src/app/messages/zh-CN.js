@@ -271,6 +271,7 @@ export default {
   'scan.none_in_photo': '照片中未找到条码。请靠近重拍，或手动输入。',
   'scan.type_code': '或手动输入编码',
   'scan.use_code': '使用此编码',
+  'scan.already': '已扫描：{code}。2 秒内重复扫描同一编码只计一次。',
 
   'report.title': '我要报修',
   'report.intro': '请告诉我们哪里坏了、在什么位置。报修单先保存在本机，有网络时立即发送。',

@@ -180,6 +180,7 @@ export async function addPart(ctx, id) {
   );
   const results = h('ul', { id: 'part-results', class: 'pick-list', 'aria-live': 'polite' });
   const picked = h('p', { class: 'picked', 'aria-live': 'polite' }, t('part.none_chosen'));
+  const repeated = h('p', { class: 'small muted', role: 'status', hidden: true });
   const quantity = /** @type {HTMLInputElement} */ (
     h('input', { name: 'quantity', type: 'number', inputmode: 'numeric', min: 1, max: 10000, step: 1, value: 1, required: true })
   );
@@ -217,7 +218,12 @@ export async function addPart(ctx, id) {
   const scanner = scanButton({
     label: t('part.scan'),
     hint: t('part.scan_hint'),
+    onRepeat: (c) => {
+      repeated.textContent = t('scan.already', { code: c.text });
+      repeated.hidden = false;
+    },
     onScan: (c) => {
+      repeated.hidden = true;
       const code = c.kind === 'gtin' ? c.gtin : c.kind === 'text' ? gtin14(c.text) : null;
       const text = (c.text || '').trim().toUpperCase();
       const item = items.find((i) => (code && (i.gtins || []).includes(code)) || i.code.toUpperCase() === text);
@@ -234,6 +240,7 @@ export async function addPart(ctx, id) {
     title: t('part.title'),
     body: [
       scanner.el,
+      repeated,
       h('label', null, t('part.search'), search),
       results,
       h('div', { class: 'picked-box' }, h('p', { class: 'label' }, t('part.chosen')), picked),

@@ -44,6 +44,7 @@ export default async function reportView(ctx) {
   const scanner = scanButton({
     label: t('report.scan'),
     hint: t('report.scan_hint'),
+    onRepeat: (c) => ctx.toast(t('scan.already', { code: c.text })),
     onScan: (c) => {
       if (c.kind === 'asset' && c.tag) {
         const found = findTag(c.tag);
