@@ -42,11 +42,18 @@ export function byId(client, type) {
  *   assets: Map<string, any>, departments: Map<string, any>, teams: Map<string, any>}} Places
  */
 
-/** @returns {Promise<Places>} */
-export async function places(/** @type {any} */ client) {
-  const [sites, buildings, locations, assets, departments, teams] = await Promise.all(
-    ['site', 'building', 'location', 'asset', 'department', 'team'].map((type) => byId(client, type)),
-  );
+/**
+ * The places and people rows a screen names. With `assetIds`, only those assets are read
+ * (a list of orders); without, the whole register (the report screen looks tags up in it).
+ * @param {any} client
+ * @param {Iterable<string | null | undefined>} [assetIds]
+ * @returns {Promise<Places>}
+ */
+export async function places(client, assetIds) {
+  const [sites, buildings, locations, departments, teams, assets] = await Promise.all([
+    ...['site', 'building', 'location', 'department', 'team'].map((type) => byId(client, type)),
+    assetIds ? client.getMany('asset', assetIds) : byId(client, 'asset'),
+  ]);
   return { sites, buildings, locations, assets, departments, teams };
 }
 

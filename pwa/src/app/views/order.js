@@ -8,7 +8,7 @@ import { isField, isRequester } from '../router.js';
 import { openSheet } from '../components/sheet.js';
 import { photoButton, storePhoto } from '../components/photo.js';
 import {
-  OPEN, byId, empty, locationPath, newestFirst, orderNumber, pageHead, pathText, perform, places,
+  OPEN, empty, locationPath, newestFirst, orderNumber, pageHead, pathText, perform, places,
   priorityBadge, slaElement, statusBadge,
 } from './common.js';
 import { stepTimes, stepper } from './stepper.js';
@@ -118,11 +118,11 @@ export default async function orderView(ctx) {
   }
 
   async function render() {
-    const [order, p, items, all] = await Promise.all([
-      client.get('work_order', params.id),
-      places(client),
-      byId(client, 'item'),
-      client.list('work_order'),
+    const [order, all] = await Promise.all([client.get('work_order', params.id), client.list('work_order')]);
+    const partIds = [...(order?._parts ?? []), ...(detail?.parts ?? [])].map((part) => part.item_id);
+    const [p, items] = await Promise.all([
+      places(client, all.map((/** @type {any} */ o) => o.asset_id)),
+      client.getMany('item', partIds),
     ]);
     if (!ctx.alive()) return;
     const back = requester

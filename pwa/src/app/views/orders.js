@@ -35,7 +35,8 @@ export default async function ordersView(ctx) {
   const { client, user, outlet } = ctx;
 
   async function render() {
-    const [orders, p] = await Promise.all([client.list('work_order'), places(client)]);
+    const orders = await client.list('work_order');
+    const p = await places(client, orders.map((/** @type {any} */ o) => o.asset_id));
     if (!ctx.alive()) return;
     const mine = orders.filter((/** @type {any} */ o) => o.assignee_id === user.id && MINE.has(o.status)).sort(urgency);
     const team = orders

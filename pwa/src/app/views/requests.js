@@ -30,7 +30,8 @@ export default async function requestsView(ctx) {
   const { client, user, outlet } = ctx;
 
   async function render() {
-    const [orders, p] = await Promise.all([client.list('work_order'), places(client)]);
+    const orders = await client.list('work_order');
+    const p = await places(client, orders.map((/** @type {any} */ o) => o.asset_id));
     if (!ctx.alive()) return;
     const ours = orders.filter((/** @type {any} */ o) => !user.department_id || o.department_id === user.department_id || o.reported_by_id === user.id);
     const waiting = ours.filter((/** @type {any} */ o) => o.status === 'completed' || o.status === 'confirmed').sort(newestFirst);
