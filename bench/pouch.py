@@ -1,6 +1,9 @@
-"""pouchdb-server as a peer: the same asset records replicated the way a PouchDB client reads
-them (`_changes?include_docs=true`, paged with `limit` and `since`), against the rows per
-second of Rounds' own first sync.
+"""pouchdb-server as a peer: the same asset records replicated by a PouchDB client into
+memory (bench/pouch_peer.mjs: the replication protocol as an app built on PouchDB runs it),
+against the rows per second of Rounds' own first sync. The bare read of the same records
+through `_changes?include_docs=true` is printed beside it: the floor under any PouchDB
+replication, which skips the revision diff, the bulk get, the local writes and the
+checkpoints.
 
 pouchdb-server comes from npm into `bench/node_modules` (`npm ci --prefix bench`, run by
 `make bench`); nothing is fetched here. It runs in memory on a free loopback port, from a
@@ -9,8 +12,11 @@ temporary directory that takes its config and log files.
 
 from __future__ import annotations
 
+import json
 import math
 import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,7 +31,9 @@ from bench.pull import FirstSync
 from bench.serving import LOOPBACK, ServerDidNotStart, free_port, running
 
 AIM = 3.0
-BIN = Path(__file__).resolve().parent / "node_modules" / ".bin" / "pouchdb-server"
+HERE = Path(__file__).resolve().parent
+BIN = HERE / "node_modules" / ".bin" / "pouchdb-server"
+PEER = HERE / "pouch_peer.mjs"
 DATABASE = "assets"
 
 
@@ -37,14 +45,37 @@ class ChangesPage(msgspec.Struct):
 @dataclass(frozen=True)
 class Replication:
     docs: int
-    seconds: float
+    seconds: float  # a PouchDB client's replication into memory
+    read_seconds: float  # the bare `_changes?include_docs=true` read
     wire_bytes: int
     encoding: str  # the Content-Encoding pouchdb-server chose for the pages ("identity": none)
     load_seconds: float
+    batch: int  # docs per replication batch and per _changes page: Rounds' page size
 
     @property
     def rate(self) -> float:
         return per_second(self.docs, self.seconds)
+
+    @property
+    def read_rate(self) -> float:
+        return per_second(self.docs, self.read_seconds)
+
+
+def _replicate_with_pouchdb(base: str, expected: int, batch: int) -> float:
+    """Run the PouchDB client; returns its replication's seconds (node's start excluded)."""
+    node = shutil.which("node") or "node"
+    done = subprocess.run(  # noqa: S603 - our own script, a loopback URL and a number
+        [node, str(PEER), f"{base}/{DATABASE}", str(batch)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if result["held"] != expected or not result["ok"]:
+        raise RuntimeError(f"the PouchDB client replicated {result} of {expected} docs")
+    seconds: float = result["seconds"]
+    return seconds
 
 
 def _as_docs(assets: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -121,19 +152,23 @@ def replicate(directory: Path, assets: list[dict[str, Any]], chunk: int) -> Repl
         httpx.Client(base_url=base, timeout=HTTP_TIMEOUT) as http,
     ):
         load_seconds = _load(http, _as_docs(assets), chunk)
-        docs, wire_bytes, encoding, seconds = _read_all(http, len(assets), chunk)
+        docs, wire_bytes, encoding, read_seconds = _read_all(http, len(assets), chunk)
+        seconds = _replicate_with_pouchdb(base, len(assets), chunk)
     if docs != len(assets):
         raise RuntimeError(f"pouchdb-server replicated {docs} docs of {len(assets)}")
-    return Replication(docs, seconds, wire_bytes, encoding, load_seconds)
+    return Replication(docs, seconds, read_seconds, wire_bytes, encoding, load_seconds, chunk)
 
 
 def describe(backend: str, sync: FirstSync, peer: Replication) -> Line:
     ratio = sync.rate / peer.rate
     text = (
-        f"pouchdb ({backend}): Rounds first sync {number(sync.rate)} rows/s vs pouchdb-server "
-        f"_changes?include_docs=true {number(peer.rate)} docs/s ({peer.docs:,} assets, "
-        f"{peer.wire_bytes / peer.docs:.0f} bytes/doc on the wire, {peer.encoding}; "
-        f"loaded by _bulk_docs in {peer.load_seconds:.1f} s) = {ratio:.1f}x (aim >= {AIM:.0f}x)"
+        f"pouchdb ({backend}): Rounds first sync {number(sync.rate)} rows/s vs a PouchDB client "
+        f"replicating from pouchdb-server into memory {number(peer.rate)} docs/s "
+        f"({peer.docs:,} assets, batches of {peer.batch:,}) = {ratio:.1f}x (aim >= {AIM:.0f}x); "
+        f"the bare _changes?include_docs=true read alone "
+        f"{number(peer.read_rate)} docs/s = {sync.rate / peer.read_rate:.1f}x "
+        f"({peer.wire_bytes / peer.docs:.0f} bytes/doc on the wire, {peer.encoding}; "
+        f"loaded by _bulk_docs in {peer.load_seconds:.1f} s)"
     )
     return Line(
         "pouchdb",
@@ -147,7 +182,7 @@ def describe(backend: str, sync: FirstSync, peer: Replication) -> Line:
 
 
 def unavailable() -> str | None:
-    if not BIN.exists():
+    if not BIN.exists() or not (HERE / "node_modules" / "pouchdb-core").exists():
         return f"{BIN} is missing (`npm ci --prefix bench` did not run or failed)"
     return None
 
@@ -162,6 +197,8 @@ def run(directory: Path, syncs: dict[str, FirstSync], chunk: int) -> list[Line]:
             peer = replicate(directory, assets, chunk)
         except (ServerDidNotStart, OSError) as exc:
             reason = f"pouchdb-server did not start: {exc}"
+        except subprocess.CalledProcessError as exc:
+            reason = f"the PouchDB client failed: {exc.stderr.strip()[-300:]}"
     lines = [
         describe(backend, sync, peer) if peer else skipped("pouchdb", backend, AIM, str(reason))
         for backend, sync in syncs.items()

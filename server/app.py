@@ -34,6 +34,7 @@ from server.settings import Settings, load_settings
 from server.web import live
 from server.web.db import provide_db_session, provide_settings
 from server.web.errors import EXCEPTION_HANDLERS
+from server.web.memory import pace_garbage_collector
 from server.web.security import PUBLIC, SESSION_COOKIE, provide_actor
 from server.web.state import Runtime, runtime
 
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+        pace_garbage_collector()
         previous_channels = live.attach(channels)
         factory = rt.session_factory
         jobs = start_recurring(
