@@ -6,6 +6,7 @@ Fixtures for any browser test (helpers in tests/e2e/browser.py):
                                needing other flags (a fake camera) calls launch_chromium()
     context                    a fresh profile per test: its own service workers, caches,
                                IndexedDB and permissions; closed after the test
+    phone                      the same at a phone's size (360x740, touch)
     field_server               a real server on SQLite with the small demo, serving a copy of
                                pwa/ taken when first used, with a freshly built precache list
     field_server_each_backend  the same on SQLite and on PostgreSQL, each with a database of
@@ -33,6 +34,7 @@ from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwr
 
 from tests.databases import BACKENDS, in_ci, pg_reachable
 from tests.e2e.browser import FieldServer, demo_database, in_thread, launch_chromium, running
+from tests.e2e.field_steps import phone_context
 
 
 @pytest.fixture(scope="package")
@@ -53,6 +55,14 @@ def context(chromium: Browser) -> Iterator[BrowserContext]:
     browser_context = chromium.new_context()
     yield browser_context
     browser_context.close()
+
+
+@pytest.fixture
+def phone(chromium: Browser) -> Iterator[BrowserContext]:
+    """A phone-sized touch context (360x740) for the field app's flows."""
+    context = phone_context(chromium)
+    yield context
+    context.close()
 
 
 @pytest.fixture(scope="package")

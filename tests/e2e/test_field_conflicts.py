@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Request, expect
+from playwright.sync_api import BrowserContext, Page, Request, expect
 
 from tests.e2e.browser import FieldServer
 from tests.e2e.field_steps import (
@@ -25,7 +24,6 @@ from tests.e2e.field_steps import (
     go,
     heading,
     pending_badge,
-    phone_context,
     problems_badge,
     screenshot,
     sheet,
@@ -38,13 +36,6 @@ from tests.integration.work.loop import applied, cast
 pytestmark = pytest.mark.slow
 
 CONFLICT_ADVICE = "The order changed while you were offline"
-
-
-@pytest.fixture
-def phone(chromium: Browser) -> Iterator[BrowserContext]:
-    context = phone_context(chromium)
-    yield context
-    context.close()
 
 
 def open_order(page: Page, order_id: str) -> None:

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.browser import FieldServer
 from tests.e2e.field_steps import (
@@ -30,7 +29,6 @@ from tests.e2e.field_steps import (
     go,
     heading,
     pending_badge,
-    phone_context,
     photo,
     reload_offline,
     screenshot,
@@ -44,13 +42,6 @@ from tests.integration.work.loop import Cast, applied, cast
 pytestmark = pytest.mark.slow
 
 UNSENT = "New (not sent yet)"
-
-
-@pytest.fixture
-def phone(chromium: Browser) -> Iterator[BrowserContext]:
-    context = phone_context(chromium)
-    yield context
-    context.close()
 
 
 def icu_room(c: Cast) -> dict[str, Any]:
