@@ -25,6 +25,9 @@ class OpStream(SQLModel, table=True):
     incarnation: uuid.UUID = Field(primary_key=True)
     last_seq: int = 0
     last_hash: str = Field(default="", max_length=64)
+    # The last claimed time of this stream taken as is: a later op claiming an earlier
+    # time has a clock that ran backwards (sync/clocks.py).
+    last_claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -46,6 +49,10 @@ class SyncOp(SQLModel, table=True):
     chain_ok: bool = True
     client_time: str = Field(default="", max_length=64)
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # The time of the act as recorded: the claim, or the receipt time when the claim was
+    # out of bounds (`clock_flag`: ahead, backwards).
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    clock_flag: str | None = Field(default=None, max_length=16)
     status: str = Field(max_length=16, index=True)
     code: str | None = Field(default=None, max_length=40)
     message: str | None = None

@@ -95,5 +95,8 @@ class WorkOrderEvent(Entity, table=True):
     op_id: uuid.UUID | None = None
     claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     received_at: datetime = Field(sa_type=UTCDateTime)
+    # Set when the phone's claimed time was out of bounds and `claimed_at` is the receipt
+    # time instead (sync/clocks.py).
+    clock_flag: str | None = Field(default=None, max_length=16)
     detail: str = ""
     late: bool = False

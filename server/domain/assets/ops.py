@@ -21,6 +21,7 @@ from server.db.types import utcnow
 from server.domain.accounts.policy import scope_assets, scope_locations
 from server.domain.sync.capture import update_rows
 from server.domain.sync.context import OPS, OpContext
+from sync.clocks import hlc_too_far_ahead
 from sync.hlc import Timestamp
 from sync.registry import Applied, Conflicted, OpSpec, Outcome, Rejected, one_at_a_time
 
@@ -95,9 +96,16 @@ async def _clocks(
 
 def _stamp(ctx: OpContext) -> Timestamp:
     try:
-        return Timestamp.parse(ctx.op.hlc)
+        stamp = Timestamp.parse(ctx.op.hlc)
     except ValueError as exc:
         raise Rejected("invalid_hlc", "Field edits need the op's hybrid logical clock.") from exc
+    if hlc_too_far_ahead(stamp, ctx.received_at):
+        raise Rejected(
+            "clock_ahead",
+            "The phone's clock is more than a day ahead of the server's, so this edit cannot"
+            " take part in a merge; set the phone's date and time. The desk can re-submit it.",
+        )
+    return stamp
 
 
 def _history(

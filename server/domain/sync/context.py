@@ -15,11 +15,27 @@ from sync.wire import Op
 
 @dataclass(frozen=True)
 class OpContext:
+    """`claimed_at` is the op's claimed time within bounds (None: the receipt time stands);
+    `clock_flag` says why a claim was replaced by the receipt time (sync/clocks.py)."""
+
     session: AsyncSession
     actor: Actor
     device_id: uuid.UUID
     op: Op
     received_at: datetime
+    claimed_at: datetime | None = None
+    clock_flag: str | None = None
+
+
+@dataclass(frozen=True)
+class OnBehalf:
+    """Who an op acts for when it is not its sender: the desk re-submitting a phone's op
+    applies it as the original actor, from the original device, at the original time."""
+
+    actor: Actor
+    device_id: uuid.UUID
+    claimed_at: datetime | None
+    clock_flag: str | None = None
 
 
 OPS: Registry[OpContext] = Registry()

@@ -31,7 +31,7 @@ import msgspec
 from sqlalchemy import insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -39,8 +39,9 @@ from server.db.models import BlobRef, Conflict, OpStream, SyncOp
 from server.db.types import utcnow
 from server.domain.accounts.actor import Actor
 from server.domain.sync.capture import LAST_POSITION, current_txid
-from server.domain.sync.context import OPS, OpContext
+from server.domain.sync.context import OPS, OnBehalf, OpContext
 from sync.chain import op_hash
+from sync.clocks import bound_claim
 from sync.registry import Applied, Conflicted, OpSpec, Outcome, Rejected
 from sync.sequencing import decide
 from sync.wire import Op, OpResult
@@ -49,6 +50,22 @@ from sync.wire import Outcome as StoredOutcome
 log = logging.getLogger("rounds.sync.push")
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 SERVER_ERROR = "The server could not apply this action; the desk can re-submit it."
+# A value the database refused for this op alone (a constraint, a value out of range):
+# the op is kept and refused with a stable code, and the batch goes on.
+DATA_REFUSALS: dict[type[DBAPIError], tuple[str, str]] = {
+    IntegrityError: (
+        "data_conflict",
+        "The server already holds a record this action would create or contradicts it;"
+        " it is kept and the desk can correct and re-submit it.",
+    ),
+    DataError: (
+        "invalid_data",
+        "A value in this action does not fit what the server stores (too long, out of"
+        " range or unreadable); it is kept and the desk can correct and re-submit it.",
+    ),
+}
+# Columns of the op log that hold ints of this size: a larger seq or version is unreadable.
+MAX_INT32 = 2**31 - 1
 SYNC_OP = SyncOp.__table__  # type: ignore[attr-defined]
 
 
@@ -66,6 +83,7 @@ class _Stream:
     def __post_init__(self) -> None:
         # Advanced in memory and written once when the batch ends.
         self.last_seq, self.last_hash = self.row.last_seq, self.row.last_hash
+        self.last_claimed = self.row.last_claimed_at
 
 
 @dataclass(slots=True)
@@ -83,6 +101,8 @@ class _Record:
     op_hash: str
     received_at: datetime
     client_time: str = ""
+    claimed_at: datetime | None = None
+    clock_flag: str | None = None
     chain_ok: bool = True
     status: str = "rejected"
     code: str | None = None
@@ -131,6 +151,7 @@ class _Batch:
     received_at: datetime
     known: dict[uuid.UUID, SyncOp | _Record]
     streams: dict[uuid.UUID, _Stream]
+    on_behalf: OnBehalf | None = None
     records: list[_Record] = field(default_factory=list)
     referencing: list[BlobRef | Conflict] = field(default_factory=list)
     pending: list[_Pending] = field(default_factory=list)
@@ -142,6 +163,9 @@ class _Batch:
         if op is None:
             self._unreadable(raw, error)
             return
+        if not 0 < op.seq <= MAX_INT32 or not 0 < op.v <= MAX_INT32:
+            self._unreadable(raw, f"seq and v must be whole numbers from 1 to {MAX_INT32}")
+            return
         stream = self.last_stream = self.streams[op.incarnation]
         known = self.known.get(op.op_id)
         decision = decide(known=known is not None, seq=op.seq, last_seq=stream.last_seq)
@@ -149,20 +173,7 @@ class _Batch:
             self.answers.append(_Answer(op.op_id, known, duplicate=True))
             return
         if stream.blocked_at is not None or decision == "seq_gap":
-            stream.blocked_at = stream.blocked_at or op.seq
-            expected = stream.last_seq + 1
-            self.answers.append(
-                _Answer(
-                    op.op_id,
-                    immediate=OpResult(
-                        op.op_id,
-                        "seq_gap",
-                        code="seq_gap",
-                        expected_seq=expected,
-                        message=f"Expected seq {expected} next; resend from there.",
-                    ),
-                )
-            )
+            self.answers.append(_Answer(op.op_id, immediate=self._gap(stream, op.op_id, op.seq)))
             return
         record = self._record(op, raw)
         if decision == "seq_reused":
@@ -171,6 +182,7 @@ class _Batch:
         else:
             record.chain_ok = op.prev_hash == stream.last_hash
             stream.last_seq, stream.last_hash = op.seq, record.op_hash
+            self._bound_clock(stream, op, record)
             self._admit(op, record)
             # Only well-formed addresses: a malformed one must not fail the whole batch.
             shas = {sha for sha in op.blobs if SHA256_HEX.fullmatch(sha)}
@@ -196,46 +208,99 @@ class _Batch:
         self.answers.append(_Answer(op.op_id, record))
         return record
 
+    def _bound_clock(self, stream: _Stream, op: Op, record: _Record) -> None:
+        """The time the op claims, within bounds; the desk's re-submission keeps the
+        original op's recorded time."""
+        if self.on_behalf is not None:
+            record.claimed_at, record.clock_flag = (
+                self.on_behalf.claimed_at,
+                self.on_behalf.clock_flag,
+            )
+            return
+        bounded = bound_claim(op.client_time, self.received_at, stream.last_claimed)
+        record.claimed_at, record.clock_flag = bounded.claimed_at, bounded.flag
+        if bounded.accepted is not None:
+            stream.last_claimed = bounded.accepted
+
     def _admit(self, op: Op, record: _Record) -> None:
         """Refuse now what needs no data (unknown op, role, args); queue the rest."""
         spec = OPS.get(op.name, op.v)
+        acting = self.on_behalf.actor if self.on_behalf is not None else self.actor
         try:
             if spec is None:
                 raise Rejected("unknown_op", f"This server has no op {op.name} v{op.v}.")
-            if self.actor.roles.isdisjoint(spec.roles):
+            if acting.roles.isdisjoint(spec.roles):
                 raise Rejected("forbidden", f"Your role may not send {op.name}.")
             args = OPS.decode_args(spec, op.args)
         except Rejected as refusal:
             record.code, record.message = refusal.code, refusal.message
             return
-        ctx = OpContext(self.session, self.actor, self.device_id, op, self.received_at)
+        device_id = self.on_behalf.device_id if self.on_behalf is not None else self.device_id
+        ctx = OpContext(
+            self.session,
+            acting,
+            device_id,
+            op,
+            self.received_at,
+            claimed_at=record.claimed_at,
+            clock_flag=record.clock_flag,
+        )
         self.pending.append(_Pending(ctx, record, spec, args))
 
     def _unreadable(self, raw: msgspec.Raw, error: str) -> None:
-        """An op that does not parse is still kept, under its op_id if it has a readable one."""
-        op_id = _loose_op_id(raw) or uuid.uuid4()
-        if op_id not in self.known:
-            record = _Record(
-                op_id=op_id,
-                device_id=self.device_id,
-                incarnation=uuid.UUID(int=0),
-                seq=0,
-                user_id=self.actor.user_id,
-                name="",
-                v=0,
-                raw=bytes(raw).decode(errors="replace"),
-                op_hash="",
-                received_at=self.received_at,
-                code="invalid_op",
-                message=error[:500],
-            )
-            self.records.append(record)
-            self.known[op_id] = record
+        """An op that does not parse is still kept, under its op_id if it has a readable one.
+
+        When its op_id, incarnation and seq can be read, it takes its place in its stream
+        (refused as `invalid_op`), so the ops after it are not held back by a gap forever.
+        """
+        loose = _loose(raw)
+        op_id = loose.op_id or uuid.uuid4()
+        known = self.known.get(op_id)
+        if known is not None:
+            self.answers.append(_Answer(op_id, known, duplicate=True))
+            return
+        incarnation, seq = uuid.UUID(int=0), 0
+        stream = self.streams.get(loose.incarnation) if loose.incarnation else None
+        if stream is not None and loose.seq is not None:
+            decision = decide(known=False, seq=loose.seq, last_seq=stream.last_seq)
+            if stream.blocked_at is not None or decision == "seq_gap":
+                self.answers.append(_Answer(op_id, immediate=self._gap(stream, op_id, loose.seq)))
+                return
+            self.last_stream = stream
+            incarnation, seq = stream.row.incarnation, loose.seq
+            if decision == "apply":
+                stream.last_seq, stream.last_hash = seq, _loose_hash(raw)
+        record = _Record(
+            op_id=op_id,
+            device_id=self.device_id,
+            incarnation=incarnation,
+            seq=seq,
+            user_id=self.actor.user_id,
+            name=loose.name[:64],
+            v=0,
+            raw=bytes(raw).decode(errors="replace"),
+            op_hash=_loose_hash(raw),
+            received_at=self.received_at,
+            code="invalid_op",
+            message=error[:500],
+        )
+        self.records.append(record)
+        self.known[op_id] = record
         self.answers.append(
-            _Answer(
-                op_id,
-                immediate=OpResult(op_id, "rejected", code="invalid_op", message=error),
-            )
+            _Answer(op_id, immediate=OpResult(op_id, "rejected", code="invalid_op", message=error))
+        )
+
+    @staticmethod
+    def _gap(stream: _Stream, op_id: uuid.UUID, seq: int) -> OpResult:
+        """Not applied: an earlier seq of the stream is missing (every later op waits too)."""
+        stream.blocked_at = stream.blocked_at or seq
+        expected = stream.last_seq + 1
+        return OpResult(
+            op_id,
+            "seq_gap",
+            code="seq_gap",
+            expected_seq=expected,
+            message=f"Expected seq {expected} next; resend from there.",
         )
 
     async def apply(self) -> None:
@@ -262,8 +327,12 @@ class _Batch:
                 await self.session.flush()
                 if len(outcomes) != len(run):
                     raise RuntimeError(f"{spec.name} answered {len(outcomes)} of {len(run)} ops")
-        except DBAPIError:
-            raise
+        except DBAPIError as exc:
+            if _data_refusal(exc) is None:
+                raise
+            for item in run:  # find the op the database refuses, alone
+                await self._apply_one(item)
+            return
         except Exception:  # a bug in a run: undo it all, then find the op that fails alone
             log.exception(
                 "a run of %d %s ops failed; applying them one by one", len(run), spec.name
@@ -285,8 +354,14 @@ class _Batch:
                 await session.flush()
         except Rejected as refusal:
             outcome = refusal
-        except DBAPIError:
-            raise
+        except DBAPIError as exc:
+            refusal_of = _data_refusal(exc)
+            if refusal_of is None:
+                raise  # the database is unavailable or the batch deadlocked: retry it whole
+            op = item.ctx.op
+            log.warning("op %s (%s) refused by the database: %s", op.op_id, op.name, exc.orig)
+            item.record.code, item.record.message = refusal_of
+            return
         except Exception:  # a bug in one handler must not block the device's queue
             log.exception("op %s (%s) failed", item.ctx.op.op_id, item.ctx.op.name)
             item.record.code, item.record.message = "server_error", SERVER_ERROR
@@ -320,9 +395,15 @@ class _Batch:
     async def finish(self) -> None:
         session = self.session
         for stream in self.streams.values():
-            if (stream.row.last_seq, stream.row.last_hash) != (stream.last_seq, stream.last_hash):
-                stream.row.last_seq, stream.row.last_hash = stream.last_seq, stream.last_hash
-                stream.row.updated_at = utcnow()
+            row = stream.row
+            if (row.last_seq, row.last_hash, row.last_claimed_at) != (
+                stream.last_seq,
+                stream.last_hash,
+                stream.last_claimed,
+            ):
+                row.last_seq, row.last_hash = stream.last_seq, stream.last_hash
+                row.last_claimed_at = stream.last_claimed
+                row.updated_at = utcnow()
         if self.records:
             # Core rows, not ORM objects: the log is written in one statement per batch.
             await session.execute(
@@ -370,12 +451,59 @@ def _parse(raw: msgspec.Raw) -> tuple[Op | None, str]:
         return None, str(exc)
 
 
-def _loose_op_id(raw: msgspec.Raw) -> uuid.UUID | None:
+def _data_refusal(exc: DBAPIError) -> tuple[str, str] | None:
+    for kind, refusal in DATA_REFUSALS.items():
+        if isinstance(exc, kind):
+            return refusal
+    return None
+
+
+@dataclass(frozen=True)
+class _Loose:
+    """What can be read of an op that does not parse as one."""
+
+    op_id: uuid.UUID | None = None
+    incarnation: uuid.UUID | None = None
+    seq: int | None = None
+    name: str = ""
+
+
+def _uuid_or_none(value: Any) -> uuid.UUID | None:
     try:
-        loose = msgspec.json.decode(raw)
-        return uuid.UUID(str(loose.get("op_id"))) if isinstance(loose, dict) else None
-    except (msgspec.DecodeError, ValueError):
+        return uuid.UUID(str(value)) if isinstance(value, str) else None
+    except ValueError:
         return None
+
+
+def _loose(raw: msgspec.Raw) -> _Loose:
+    try:
+        found = msgspec.json.decode(raw)
+    except msgspec.DecodeError:
+        return _Loose()
+    if not isinstance(found, dict):
+        return _Loose()
+    seq = found.get("seq")
+    readable_seq = type(seq) is int and 0 < seq <= MAX_INT32
+    name = found.get("name")
+    return _Loose(
+        op_id=_uuid_or_none(found.get("op_id")),
+        incarnation=_uuid_or_none(found.get("incarnation")),
+        seq=seq if readable_seq else None,
+        name=name if isinstance(name, str) else "",
+    )
+
+
+def _loose_op_id(raw: msgspec.Raw) -> uuid.UUID | None:
+    return _loose(raw).op_id
+
+
+def _loose_hash(raw: msgspec.Raw) -> str:
+    """The chain hash of an op that did not parse, when its JSON is at least an object."""
+    try:
+        found = msgspec.json.decode(raw)
+        return op_hash(found) if isinstance(found, dict) else ""
+    except (msgspec.DecodeError, TypeError, ValueError):
+        return ""
 
 
 async def lock_stream(
@@ -428,19 +556,27 @@ async def begin_push(session: AsyncSession) -> None:
 
 
 async def _run_batch(
-    session: AsyncSession, actor: Actor, device_id: uuid.UUID, raw_ops: Sequence[msgspec.Raw]
+    session: AsyncSession,
+    actor: Actor,
+    device_id: uuid.UUID,
+    raw_ops: Sequence[msgspec.Raw],
+    on_behalf: OnBehalf | None = None,
 ) -> _Batch:
     parsed = [(raw, *_parse(raw)) for raw in raw_ops]
-    incarnations = dict.fromkeys(op.incarnation for _, op, _ in parsed if op is not None)
+    incarnations = dict.fromkeys(
+        op.incarnation if op is not None else _loose(raw).incarnation for raw, op, _ in parsed
+    )
+    incarnations.pop(None, None)
     streams = {
         incarnation: _Stream(await lock_stream(session, device_id, incarnation))
         for incarnation in incarnations
+        if incarnation is not None
     }
     op_ids = [op.op_id if op is not None else _loose_op_id(raw) for raw, op, _ in parsed]
     # Read after the locks: ops committed by a racing push of the same batch are seen.
     known = await _known_ops(session, [op_id for op_id in op_ids if op_id is not None])
     txid = await session.run_sync(current_txid)
-    batch = _Batch(session, actor, device_id, txid, utcnow(), known, streams)
+    batch = _Batch(session, actor, device_id, txid, utcnow(), known, streams, on_behalf)
     for raw, op, error in parsed:
         batch.plan(raw, op, error)
     await batch.apply()
@@ -458,8 +594,15 @@ async def push(
 
 
 async def apply_op(
-    session: AsyncSession, actor: Actor, device_id: uuid.UUID, raw: msgspec.Raw
+    session: AsyncSession,
+    actor: Actor,
+    device_id: uuid.UUID,
+    raw: msgspec.Raw,
+    on_behalf: OnBehalf | None = None,
 ) -> OpResult:
     """Record one op of a device's stream and apply it, alone: the desk's re-submission
-    takes this path with the console's own stream, so it meets the same rules as a push."""
-    return (await _run_batch(session, actor, device_id, [raw])).results()[0]
+    takes this path with the console's own stream, so it meets the same rules as a push.
+
+    With `on_behalf` the op is recorded as sent by `actor` from `device_id` (the desk's
+    console stream) but applied as the original actor, device and time."""
+    return (await _run_batch(session, actor, device_id, [raw], on_behalf)).results()[0]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
@@ -100,13 +99,10 @@ class Reason(Ref, forbid_unknown_fields=True):
 
 
 def meta_of(ctx: OpContext, *, late: bool = False) -> wf.Meta:
-    try:
-        claimed: datetime | None = datetime.fromisoformat(ctx.op.client_time)
-        if claimed is not None and claimed.tzinfo is None:
-            claimed = None
-    except ValueError:
-        claimed = None
-    return wf.Meta(ctx.received_at, claimed, ctx.device_id, ctx.op.op_id, late)
+    """Where and when: the claimed time as push bounded it (sync/clocks.py)."""
+    return wf.Meta(
+        ctx.received_at, ctx.claimed_at, ctx.device_id, ctx.op.op_id, late, ctx.clock_flag
+    )
 
 
 def _versions(order: WorkOrder) -> dict[str, int]:

@@ -50,6 +50,7 @@ class Meta:
     device_id: uuid.UUID | None = None
     op_id: uuid.UUID | None = None
     late: bool = False
+    clock_flag: str | None = None  # the phone's claim was out of bounds: see sync/clocks.py
 
     @property
     def when(self) -> datetime:
@@ -87,6 +88,7 @@ def _event(
             op_id=meta.op_id,
             claimed_at=meta.claimed_at,
             received_at=meta.received_at,
+            clock_flag=meta.clock_flag,
             detail=detail[:2000],
             late=meta.late,
         )
