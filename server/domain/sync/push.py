@@ -170,6 +170,11 @@ class _Batch:
         known = self.known.get(op.op_id)
         decision = decide(known=known is not None, seq=op.seq, last_seq=stream.last_seq)
         if known is not None:
+            if stream.blocked_at is None and op.seq == stream.last_seq + 1:
+                # A phone that started a new incarnation sends its unacknowledged ops again
+                # under new seqs; one this server already holds keeps its place in the new
+                # stream, or every op numbered after it would wait on a gap forever.
+                stream.last_seq, stream.last_hash = op.seq, op_hash(msgspec.json.decode(raw))
             self.answers.append(_Answer(op.op_id, known, duplicate=True))
             return
         if stream.blocked_at is not None or decision == "seq_gap":
