@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { CHUNK_SIZE, blobInfo, blobOf, collectBlobs, readBytes, storeBlob, uploadPending } from '../../pwa/src/sync/blobs.js';
 import { acknowledge, enqueue } from '../../pwa/src/sync/outbox.js';
+import { purgeRetained } from '../../pwa/src/sync/retained.js';
 import { FakeServer } from './support/fake-server.js';
 import { signedIn } from './support/setup.js';
 import { all } from './support/db.js';
@@ -70,19 +71,42 @@ test('a cut upload resumes from the bytes the server holds', async () => {
   db.close();
 });
 
-test('chunks go once the server has the blob and no queued op names it', async () => {
+test('chunks stay while a queued op names the blob, and for 14 days after its ack unless space runs short', async () => {
+  const server = new FakeServer();
+  const { db, api } = await signedIn(server);
+  const sha = await storeBlob(db, photo(1000), 'image/jpeg');
+  const other = await storeBlob(db, photo(900), 'image/jpeg');
+  const op = await enqueue(db, attach(sha));
+  const second = await enqueue(db, attach(other));
+  await uploadPending(db, api);
+  assert.deepEqual(await collectBlobs(db), [], 'uploaded, but an op still names it');
+  assert.equal((await all(db, 'blob_chunks')).length, 2);
+  const acked = new Date('2026-11-23T08:00:00Z');
+  await acknowledge(db, second.seq, { now: () => acked });
+  assert.deepEqual(await collectBlobs(db), [], 'acknowledged ops are retained: a restored server needs their photos again');
+  assert.equal((await blobInfo(db, sha)).held, true);
+  assert.deepEqual(await collectBlobs(db, { short: true }), [sha, other].sort(), 'the disk running short frees what the server holds');
+  assert.equal((await all(db, 'blob_chunks')).length, 0);
+  assert.equal(await blobInfo(db, sha), undefined, 'short of space, not even a row is written');
+  assert.equal(await blobOf(db, sha), undefined);
+  db.close();
+  void op;
+});
+
+test('when the 14 days are over, the ops and their photos go', async () => {
   const server = new FakeServer();
   const { db, api } = await signedIn(server);
   const sha = await storeBlob(db, photo(1000), 'image/jpeg');
   const op = await enqueue(db, attach(sha));
   await uploadPending(db, api);
-  assert.deepEqual(await collectBlobs(db), [], 'uploaded, but an op still names it');
-  assert.equal((await all(db, 'blob_chunks')).length, 1);
-  await acknowledge(db, op.seq);
+  const acked = new Date('2026-11-23T08:00:00Z');
+  await acknowledge(db, op.seq, { now: () => acked });
+  const day = 24 * 3600_000;
+  assert.equal(await purgeRetained(db, { now: () => new Date(acked.getTime() + 13 * day) }), 0);
+  assert.deepEqual(await collectBlobs(db), []);
+  assert.equal(await purgeRetained(db, { now: () => new Date(acked.getTime() + 15 * day) }), 1);
   assert.deepEqual(await collectBlobs(db), [sha]);
-  assert.equal((await all(db, 'blob_chunks')).length, 0);
-  assert.equal((await blobInfo(db, sha)).held, false);
-  assert.equal(await blobOf(db, sha), undefined);
+  assert.equal((await blobInfo(db, sha)).held, false, 'the row stays, marked not held');
   db.close();
 });
 
@@ -92,13 +116,14 @@ test('a blob never uploaded stays, unless nobody named it for a week', async () 
   const named = await storeBlob(db, photo(10), 'image/jpeg', { now: () => new Date('2026-01-01') });
   const orphan = await storeBlob(db, photo(20), 'image/jpeg', { now: () => new Date('2026-01-01') });
   const op = await enqueue(db, attach(named));
-  await acknowledge(db, op.seq); // acked before its blob went up (offline meanwhile)
+  await acknowledge(db, op.seq, { now: () => new Date('2026-01-01') }); // acked before its blob went up (offline meanwhile)
   const later = () => new Date('2026-02-01');
   assert.deepEqual(await collectBlobs(db, { now: later }), [orphan], 'the abandoned photo goes');
   assert.equal((await blobInfo(db, named)).held, true, 'the named one waits for its upload');
   await uploadPending(db, api);
   assert.ok(server.blobs.get(named).complete, 'uploaded though its op is acked');
   assert.ok(!server.blobs.has(orphan));
+  await purgeRetained(db, { now: later });
   assert.deepEqual(await collectBlobs(db, { now: later }), [named]);
   db.close();
 });

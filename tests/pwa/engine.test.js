@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_DELAY_MS, backoffDelay, createEngine } from '../../pwa/src/sync/engine.js';
 import { enqueue, pending } from '../../pwa/src/sync/outbox.js';
+import { push } from '../../pwa/src/sync/push.js';
+import { storeBlob } from '../../pwa/src/sync/blobs.js';
 import { FakeServer } from './support/fake-server.js';
 import { ManualTimers } from './support/fakes.js';
 import { signedIn } from './support/setup.js';
@@ -46,7 +48,11 @@ test('one sync: push, pull, inbox; status syncing then idle', async () => {
   await enqueue(db, { name: 'test.poison', v: 1, args: {} });
   const outcome = await engine.sync('manual');
   assert.deepEqual([outcome.ok, outcome.pushed, outcome.acked], [true, 2, 2]);
-  assert.deepEqual(statuses.map((s) => [s.state, s.pending]), [['syncing', 2], ['idle', 0]]);
+  assert.deepEqual(statuses.filter((s) => !s.progress).map((s) => [s.state, s.pending]), [['syncing', 2], ['idle', 0]]);
+  assert.deepEqual(statuses.map((s) => s.progress).filter(Boolean), [
+    { phase: 'push', sent: 2, total: 2 },
+    { phase: 'pull', pages: 1, rows: 1, first: true },
+  ], 'what the status bar shows while it runs');
   assert.ok(statuses.at(-1).lastSync);
   assert.deepEqual(changes, [['asset'], ['outbox'], ['inbox']]);
   const inbox = await all(db, 'inbox');
@@ -153,6 +159,50 @@ test('nothing is dropped whatever fails', async () => {
   server.fail((m, path) => path === '/api/v1/sync/pull', 500, 'internal_error', 0);
   await engine.sync('manual');
   assert.equal((await pending(db)).length, 1, 'pushed, not yet acked');
+  await engine.stop();
+  db.close();
+});
+
+test('a push the server refuses still lets the pull (its acks) and the inbox come', async () => {
+  const { server, db, api, engine } = await setup();
+  await enqueue(db, { name: 'asset.add_note', v: 1, args: { asset_id: 'a1', text: 'applied' } });
+  await push(db, api); // applied; the response got through, the ack has not come yet
+  await enqueue(db, { name: 'asset.add_note', v: 1, args: { asset_id: 'a1', text: 'waits' } });
+  server.fail((m, path) => path === '/api/v1/sync/push', 503, 'database_unavailable', 5);
+  const outcome = await engine.sync('manual');
+  assert.equal(outcome.ok, false);
+  assert.equal(outcome.error.code, 'database_unavailable', 'the push failure is what the user hears');
+  assert.deepEqual((await pending(db)).map((op) => op.args.text), ['waits'], 'the pull acknowledged the applied op');
+  assert.ok(server.requests.some((r) => r.path === '/api/v1/sync/inbox'), 'the inbox was refreshed');
+  await engine.stop();
+  db.close();
+});
+
+test('a reset sends the renumbered queue in the same sync, and the server has each op once', async () => {
+  const { server, db, engine } = await setup();
+  await engine.sync('manual');
+  server.offline = true;
+  await enqueue(db, { name: 'asset.add_note', v: 1, args: { asset_id: 'a1', text: 'during the restore' } });
+  await engine.sync('manual');
+  server.offline = false;
+  server.restore(); // the database came back from a backup: the cursor cannot be served
+  const outcome = await engine.sync('manual');
+  assert.equal(outcome.ok, true);
+  assert.equal(outcome.renumbered, 1);
+  assert.deepEqual(await pending(db), [], 'pushed again and acknowledged in the same sync');
+  assert.equal([...server.ops.values()].filter((op) => op.args.text === 'during the restore').length, 1);
+  assert.equal((server.rows.get('asset:a1').data.notes.match(/during the restore/g) ?? []).length, 1);
+  await engine.stop();
+  db.close();
+});
+
+test('uploads report the bytes the server holds as they go', async () => {
+  const { db, engine, statuses } = await setup();
+  const sha = await storeBlob(db, new Uint8Array(600_000).fill(9), 'image/jpeg');
+  await enqueue(db, { name: 'asset.add_note', v: 1, args: { asset_id: 'a1', text: 'photo' }, blobs: [sha] });
+  await engine.sync('manual');
+  const uploads = statuses.map((s) => s.progress).filter((p) => p?.phase === 'upload');
+  assert.deepEqual(uploads.map((p) => [p.sent, p.total]), [[262_144, 600_000], [524_288, 600_000], [600_000, 600_000]]);
   await engine.stop();
   db.close();
 });

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import 'fake-indexeddb/auto'; // IDBKeyRange, as in a browser
 import { IDBFactory } from 'fake-indexeddb';
-import { openDatabase } from '../../pwa/src/db/schema.js';
+import { openDatabase, settle } from '../../pwa/src/db/schema.js';
 import { acknowledge, enqueue, isoWithOffset, pending, readMeta, writeMeta } from '../../pwa/src/sync/outbox.js';
 import { opHash } from '../../pwa/src/shared/canonical.js';
 import { HybridClock } from '../../pwa/src/shared/hlc.js';
@@ -29,9 +30,9 @@ test('a new database has every store and a fresh incarnation', async () => {
   const db = await freshDb();
   assert.deepEqual(
     [...db.objectStoreNames].sort(),
-    ['blob_chunks', 'blobs', 'cache', 'entities', 'inbox', 'meta', 'outbox', 'server'],
+    ['blob_chunks', 'blobs', 'cache', 'entities', 'inbox', 'meta', 'outbox', 'retained', 'server'],
   );
-  assert.equal(db.version, 2);
+  assert.equal(db.version, 3);
   assert.match(String(await readMeta(db, 'incarnation')), /^[0-9a-f-]{36}$/);
   assert.equal(await readMeta(db, 'next_seq'), 1);
   assert.equal(await readMeta(db, 'last_hash'), '');
@@ -94,11 +95,17 @@ test('20 concurrent enqueues still give gapless seqs and one chain', async () =>
   db.close();
 });
 
-test('acknowledge removes only up to the acked seq', async () => {
+test('acknowledge removes only up to the acked seq, and keeps what it removes', async () => {
   const db = await freshDb();
   for (let i = 1; i <= 6; i += 1) await enqueue(db, note(i));
-  assert.equal(await acknowledge(db, 3), 3);
+  const at = new Date('2026-11-23T08:00:00Z');
+  assert.equal(await acknowledge(db, 3, { now: () => at }), 3);
   assert.deepEqual((await pending(db)).map((op) => op.seq), [4, 5, 6]);
+  const kept = await settle(db.transaction('retained', 'readonly').objectStore('retained').getAll());
+  assert.deepEqual(kept.map((op) => [op.seq, op.args.text, op.acked_at]).sort(), [
+    [1, 'note 1', at.toISOString()], [2, 'note 2', at.toISOString()], [3, 'note 3', at.toISOString()],
+  ], 'retained with the seq they had and when they were acked');
+  assert.equal(kept[0].result, undefined, 'only the protocol fields are kept');
   assert.equal(await acknowledge(db, 3), 0, 'acknowledging again is harmless');
   const next = await enqueue(db, note(7));
   assert.equal(next.seq, 7, 'acks never give a seq back');

@@ -128,7 +128,8 @@ test('reset: the replica is rebuilt, the outbox kept, its effects back on top', 
   await pull(db, api);
   await enqueue(db, { name: 'asset.add_note', v: 1, args: { asset_id: 'a1', text: 'kept' } });
   await push(db, api);
-  const seqs = (await pending(db)).map((op) => op.seq);
+  const ids = (await pending(db)).map((op) => op.op_id);
+  const incarnation = await readMeta(db, 'incarnation');
   // A row the phone holds but the restored server does not: it must go.
   await applyPage(db, { changes: [{ type: 'site', id: 's-gone', version: 1, deleted: false, data: { id: 's-gone' } }], cursor: await readMeta(db, 'cursor'), more: false, acks: { last_seq: 0 } });
   server.restore();
@@ -139,7 +140,8 @@ test('reset: the replica is rebuilt, the outbox kept, its effects back on top', 
   assert.equal(outcome.reset, true);
   assert.equal(await view(db, 'site', 's-gone'), undefined, 'the old replica is gone');
   assert.equal((await all(db, 'server')).length, 8);
-  assert.deepEqual((await pending(db)).map((op) => op.seq), seqs, 'the outbox is kept');
+  assert.deepEqual((await pending(db)).map((op) => op.op_id), ids, 'the outbox is kept');
+  assert.notEqual(await readMeta(db, 'incarnation'), incarnation, 'in a new incarnation');
   assert.equal((await pending(db))[0].result, undefined, 'to be pushed again');
   assert.match((await view(db, 'asset', 'a1')).notes, /\] kept$/);
   await push(db, api);

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { enqueue, pending, storeResults } from '../../pwa/src/sync/outbox.js';
+import { acknowledge, enqueue, pending, readMeta, storeResults } from '../../pwa/src/sync/outbox.js';
 import { push } from '../../pwa/src/sync/push.js';
 import { FakeServer } from './support/fake-server.js';
 import { signedIn } from './support/setup.js';
+import { DEVICE } from './support/db.js';
 
 const note = (i) => ({ name: 'asset.add_note', v: 1, args: { asset_id: 'a1', text: `note ${i}` } });
 
@@ -63,15 +64,57 @@ test('seq_gap: the push resends from the expected seq', async () => {
   db.close();
 });
 
-test('a gap the phone cannot fill stops the push and drops nothing', async () => {
-  const { server, db, api } = await setup(2);
-  // The server expects seq 1, but this outbox starts at 2 (1 was acked, then lost by the server).
-  const tx = db.transaction('outbox', 'readwrite');
-  tx.objectStore('outbox').delete(1);
-  await new Promise((resolve) => { tx.oncomplete = resolve; });
+test('a gap filled by ops acknowledged lately: they are sent again, in their own stream', async () => {
+  const { server, db, api } = await setup(4);
+  await push(db, api);
+  await acknowledge(db, 2); // 1 and 2 acked, kept as retained
+  // The server is restored from a backup older than 1 and 2: its stream is empty again.
+  const [stream] = server.streams.values();
+  Object.assign(stream, { last_seq: 0, last_hash: '' });
+  server.ops.clear();
+  await storeResults(db, [[3, undefined], [4, undefined]]);
+  const incarnation = await readMeta(db, 'incarnation');
   const outcome = await push(db, api);
-  assert.equal(outcome.error.code, 'seq_gap');
-  assert.deepEqual((await pending(db)).map((op) => [op.seq, op.result.status]), [[2, 'seq_gap']]);
+  assert.equal(outcome.error, null);
+  assert.deepEqual(server.pushes.slice(1), [[3, 4], [1, 2, 3, 4]], 'the gap at 1 filled from the retained ops');
+  assert.equal(outcome.renumbered, 0);
+  assert.equal(await readMeta(db, 'incarnation'), incarnation, 'no new stream needed');
+  const held = [...server.ops.values()].sort((a, b) => a.seq - b.seq);
+  assert.deepEqual(held.map((op) => [op.seq, op.status, op.chain_ok]), [1, 2, 3, 4].map((seq) => [seq, 'applied', true]));
+  assert.equal(stream.last_seq, 4);
+  db.close();
+});
+
+test('a gap nothing on the phone fills starts a new incarnation; the server gets every op once', async () => {
+  const { server, db, api } = await setup(3);
+  await push(db, api);
+  await acknowledge(db, 1);
+  // Op 1 is retained, but the restored server's stream lost more than the phone holds
+  // (it expects seq 1 of a stream whose retained ops were purged): forget the retained op.
+  const tx = db.transaction('retained', 'readwrite');
+  tx.objectStore('retained').clear();
+  await new Promise((resolve) => { tx.oncomplete = resolve; });
+  const [stream] = server.streams.values();
+  Object.assign(stream, { last_seq: 0, last_hash: '' });
+  const lost = [...server.ops.values()].find((op) => op.seq === 1);
+  server.ops.clear();
+  await storeResults(db, [[2, undefined], [3, undefined]]);
+  const before = await pending(db);
+  const old = await readMeta(db, 'incarnation');
+  const outcome = await push(db, api);
+  assert.equal(outcome.error, null);
+  assert.equal(outcome.renumbered, 2);
+  const now = await readMeta(db, 'incarnation');
+  assert.notEqual(now, old);
+  const after = await pending(db);
+  assert.deepEqual(after.map((op) => [op.op_id, op.incarnation, op.seq]), before.map((op, i) => [op.op_id, now, i + 1]), 'same ops, renumbered from 1');
+  assert.deepEqual(after.map((op) => op.args), before.map((op) => op.args));
+  assert.deepEqual(after.map((op) => op.result.status), ['applied', 'applied']);
+  assert.equal(await readMeta(db, 'next_seq'), 3);
+  const streamNow = server.streams.get(`${DEVICE}|${now}`);
+  assert.equal(streamNow.last_seq, 2);
+  assert.ok([...server.ops.values()].every((op) => op.chain_ok), 'the chain recomputed along the new stream');
+  assert.ok(!server.ops.has(lost.op_id), 'op 1 is lost for good: the phone no longer had it');
   db.close();
 });
 

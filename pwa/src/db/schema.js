@@ -2,7 +2,7 @@
 // order from the version a phone has; a step is never edited once released, only added.
 
 export const DB_NAME = 'rounds';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /**
  * @param {IDBDatabase} db
@@ -40,6 +40,13 @@ export function upgrade(db, tx, oldVersion) {
     db.createObjectStore('inbox', { keyPath: 'op_id' });
     // cache: read-only extras fetched for offline use (an asset's history), by key.
     db.createObjectStore('cache', { keyPath: 'key' });
+  }
+  if (oldVersion < 3) {
+    // retained: ops a pull acknowledged, kept 14 days by op_id (with the seq and incarnation
+    // they had), so that a server restored from a backup gets them again (src/sync/retained.js).
+    const retained = db.createObjectStore('retained', { keyPath: 'op_id' });
+    retained.createIndex('acked_at', 'acked_at');
+    retained.createIndex('blobs', 'blobs', { multiEntry: true });
   }
 }
 

@@ -2,7 +2,8 @@
 // their SHA-256, uploaded apart from the ops that name them, and resumed from the bytes
 // the server says it holds. Each PUT carries one slice, so a weak signal loses at most a
 // slice, and the chunks stay on the phone until the server has the blob AND no queued op
-// names it (a reset server may still need it).
+// names it, nor an op acknowledged in the last 14 days (a server restored from a backup
+// needs it again) unless the disk runs short.
 import { done, settle } from '../db/schema.js';
 import { sha256Hex } from '../shared/sha256.js';
 import { ApiError, errorOf } from './api.js';
@@ -138,10 +139,11 @@ function heldOf(response) {
  * @param {IDBDatabase} db
  * @param {import('./api.js').Api} api
  * @param {BlobRow} blob
- * @param {{sliceSize?: number}} [options]
+ * @param {{sliceSize?: number, onBytes?: (held: number) => void}} [options] onBytes: how
+ *   many bytes of it the server holds, as uploading goes
  * @returns {Promise<boolean>} true once the server has it whole
  */
-export async function uploadBlob(db, api, blob, { sliceSize = CHUNK_SIZE } = {}) {
+export async function uploadBlob(db, api, blob, { sliceSize = CHUNK_SIZE, onBytes } = {}) {
   const path = `/api/v1/blobs/${blob.sha256}`;
   const head = await api.request('HEAD', path, { raw: true });
   /** @type {number | null} null: the server has none of it, the first PUT starts afresh */
@@ -150,6 +152,7 @@ export async function uploadBlob(db, api, blob, { sliceSize = CHUNK_SIZE } = {})
     const held = heldOf(head);
     if (held.complete) return true;
     offset = held.offset;
+    onBytes?.(offset);
   } else if (head.status !== 404) {
     throw await errorOf(head);
   }
@@ -165,6 +168,7 @@ export async function uploadBlob(db, api, blob, { sliceSize = CHUNK_SIZE } = {})
     if (response.status === 200 || response.status === 201) return true;
     if (response.status === 202) {
       const held = heldOf(response);
+      onBytes?.(held.offset);
       // Progress resets the attempt budget; no progress spends it.
       attempts = held.offset > start ? 0 : attempts + 1;
       offset = held.offset;
@@ -183,15 +187,16 @@ export async function uploadBlob(db, api, blob, { sliceSize = CHUNK_SIZE } = {})
 }
 
 /**
- * The blobs queued ops name, from the outbox's multi-entry index on `blobs`.
- * @param {IDBTransaction} tx with `outbox`
+ * The blobs the ops of `store` (outbox or retained) name, from its multi-entry index.
+ * @param {IDBTransaction} tx with `store`
+ * @param {'outbox' | 'retained'} [store]
  * @returns {Promise<Set<string>>}
  */
-function namedByOutbox(tx) {
+function namedBy(tx, store = 'outbox') {
   return new Promise((resolve, reject) => {
     /** @type {Set<string>} */
     const names = new Set();
-    const request = tx.objectStore('outbox').index('blobs').openKeyCursor(null, 'nextunique');
+    const request = tx.objectStore(store).index('blobs').openKeyCursor(null, 'nextunique');
     request.onsuccess = () => {
       const cursor = request.result;
       if (!cursor) return resolve(names);
@@ -207,18 +212,23 @@ function namedByOutbox(tx) {
  * not stop the others; a network failure stops all (the next sync resumes).
  * @param {IDBDatabase} db
  * @param {import('./api.js').Api} api
+ * @param {{onProgress?: (progress: {sent: number, total: number}) => void}} [options]
+ *   bytes the server holds of the blobs due, of all their bytes
  * @returns {Promise<{uploaded: number, failed: ApiError[]}>}
  */
-export async function uploadPending(db, api) {
+export async function uploadPending(db, api, { onProgress } = {}) {
   const tx = db.transaction(['blobs', 'outbox'], 'readonly');
-  const [rows, named] = await Promise.all([settle(tx.objectStore('blobs').getAll()), namedByOutbox(tx)]);
+  const [rows, named] = await Promise.all([settle(tx.objectStore('blobs').getAll()), namedBy(tx)]);
   // `named`: an op named it once (set by enqueue); it may be acked before its blob is up.
   const due = /** @type {BlobRow[]} */ (rows)
     .filter((blob) => blob.held && !blob.uploaded && !blob.error && (blob.named || named.has(blob.sha256)));
   const outcome = { uploaded: 0, failed: /** @type {ApiError[]} */ ([]) };
+  const total = due.reduce((sum, blob) => sum + blob.size, 0);
+  let finished = 0;
   for (const blob of due) {
+    const report = (/** @type {number} */ held) => onProgress?.({ sent: finished + Math.min(held, blob.size), total });
     try {
-      if (await uploadBlob(db, api, blob)) {
+      if (await uploadBlob(db, api, blob, { onBytes: report })) {
         await updateBlob(db, blob.sha256, { uploaded: true });
         outcome.uploaded += 1;
       }
@@ -227,30 +237,39 @@ export async function uploadPending(db, api) {
       if (error.offline || error.status === 503 || error.status === 401) throw error;
       outcome.failed.push(error); // refused or busy (409 upload_in_progress): the others go on
     }
+    finished += blob.size;
+    report(0);
   }
   return outcome;
 }
 
 /**
  * Free the chunks of blobs the server has and no queued op names; keep the row (its mime
- * and size), marked not held. Unnamed blobs never uploaded are freed after `orphanAfterMs`
- * (a photo taken for a form that was abandoned).
+ * and size), marked not held. Blobs that ops acknowledged in the last 14 days name are
+ * kept too, for a server restored from a backup, unless `short` (the disk is nearly
+ * full: what the server holds goes first). Unnamed blobs never uploaded are freed after
+ * `orphanAfterMs` (a photo taken for a form that was abandoned).
  * @param {IDBDatabase} db
- * @param {{now?: () => Date, orphanAfterMs?: number}} [options]
+ * @param {{now?: () => Date, orphanAfterMs?: number, short?: boolean}} [options]
  * @returns {Promise<string[]>} the freed blobs
  */
-export async function collectBlobs(db, { now = () => new Date(), orphanAfterMs = 7 * 24 * 3600_000 } = {}) {
-  const tx = db.transaction(['blobs', 'blob_chunks', 'outbox'], 'readwrite');
+export async function collectBlobs(db, { now = () => new Date(), orphanAfterMs = 7 * 24 * 3600_000, short = false } = {}) {
+  const tx = db.transaction(['blobs', 'blob_chunks', 'outbox', 'retained'], 'readwrite');
   const committed = done(tx);
   const blobs = tx.objectStore('blobs');
-  const [rows, named] = await Promise.all([settle(blobs.getAll()), namedByOutbox(tx)]);
+  const [rows, named, kept] = await Promise.all([settle(blobs.getAll()), namedBy(tx), short ? new Set() : namedBy(tx, 'retained')]);
   const freed = [];
   for (const blob of /** @type {BlobRow[]} */ (rows)) {
     if (!blob.held || named.has(blob.sha256)) continue;
     const orphaned = !blob.uploaded && !blob.named && now().getTime() - Date.parse(blob.created_at) > orphanAfterMs;
     if (!blob.uploaded && !orphaned) continue;
+    if (blob.uploaded && kept.has(blob.sha256)) continue;
     tx.objectStore('blob_chunks').delete(IDBKeyRange.bound([blob.sha256, 0], [blob.sha256, Infinity]));
-    blobs.put({ ...blob, held: false });
+    // Short of space, nothing is written, not even a smaller row: a full disk refuses
+    // any write, and the transaction would free nothing. Without its row a blob is
+    // simply fetched from the server when shown.
+    if (short) blobs.delete(blob.sha256);
+    else blobs.put({ ...blob, held: false });
     freed.push(blob.sha256);
   }
   await committed;

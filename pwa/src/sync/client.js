@@ -3,7 +3,12 @@
 // engine; follower tabs ask the leader over the channel. No DOM rendering here: screens
 // call these methods and listen to 'change' and 'status'. 'change' names entity types,
 // and also 'outbox' (the queue changed), 'inbox' (the server's list was refreshed) and
-// 'session' (signed in or out, here or in another tab).
+// 'session' (signed in or out, here or in another tab). Every use of the database goes
+// through its Connection (../db/connection.js): lost under the app, it is opened again and
+// the use tried once more; failing again it is `storage_lost`, and an action the user
+// took is kept in localStorage until it can be queued (unsaved.js). A full disk is
+// `storage_full`: the action is not stored, and the screen keeps what was typed.
+import { isQuotaError, storageError } from '../db/connection.js';
 import { done, settle } from '../db/schema.js';
 import { createApi } from './api.js';
 import { blobOf, storeBlob } from './blobs.js';
@@ -11,6 +16,7 @@ import { createEngine } from './engine.js';
 import { electLeader, openChannel } from './leader.js';
 import { countPending, enqueue, readMeta } from './outbox.js';
 import * as session from './session.js';
+import { keepUnsaved, replayUnsaved } from './unsaved.js';
 
 /**
  * @typedef {object} ClientOptions
@@ -23,10 +29,31 @@ import * as session from './session.js';
  * @property {Record<string, any>} [env] the engine's window, document and timers
  * @property {string} [deviceName] sent at login; default from the user agent
  * @property {number} [leaderWaitMs] how long a follower waits for the leader's sync
+ * @property {() => void} [onQueued] an op was queued (the app registers Background Sync)
  */
 
 /** @param {string} message @param {string} code @param {Record<string, unknown>} [extra] */
 const clientError = (message, code, extra = {}) => Object.assign(new Error(message), { code, ...extra });
+
+/**
+ * What a storage failure means for the screens.
+ * @param {unknown} error
+ */
+function storageFailure(error) {
+  if (isQuotaError(error)) {
+    return storageError('storage_full', 'There is no room left on this phone to keep this.', error);
+  }
+  return error;
+}
+
+/**
+ * Run a use of the database, opened again once if its connection was lost.
+ * @template T
+ * @param {any} db a Connection (or a bare IDBDatabase)
+ * @param {() => Promise<T>} action
+ * @returns {Promise<T>}
+ */
+const using = (db, action) => (db.run ? db.run(action) : action());
 
 /** @param {import('./engine.js').Outcome} outcome a plain copy: it may cross the channel */
 const plain = (outcome) => ({ ...outcome, error: outcome.error?.toJSON?.() ?? outcome.error ?? null });
@@ -94,6 +121,8 @@ class Client {
     });
     this.s = s;
     this.user = user;
+    // Actions taken while the database was out of reach, kept since: queued now.
+    await replayUnsaved(db, o.storage, user.employee_no).catch((error) => console.error('unsaved actions', error));
     this.emit('status', { ...this.status, pending: await countPending(db), lastSync: (await readMeta(db, 'last_sync')) ?? null, error: null });
     s.leadership = electLeader({
       name: `rounds-sync:${user.employee_no}`,
@@ -191,9 +220,9 @@ class Client {
    * @returns {Promise<Array<Record<string, any>>>}
    */
   async list(type, predicate) {
-    if (!this.s) return [];
-    const index = this.s.db.transaction('entities', 'readonly').objectStore('entities').index('type');
-    const rows = await settle(index.getAll(type));
+    const s = this.s;
+    if (!s) return [];
+    const rows = await using(s.db, () => settle(s.db.transaction('entities', 'readonly').objectStore('entities').index('type').getAll(type)));
     return predicate ? rows.filter(predicate) : rows;
   }
 
@@ -206,18 +235,22 @@ class Client {
    */
   async getMany(type, ids) {
     const found = new Map();
-    if (!this.s) return found;
-    const store = this.s.db.transaction('entities', 'readonly').objectStore('entities');
+    const s = this.s;
+    if (!s) return found;
     const wanted = [...new Set([...ids].filter(Boolean).map(String))];
-    const rows = await Promise.all(wanted.map((id) => settle(store.get([type, id]))));
+    const rows = await using(s.db, () => {
+      const store = s.db.transaction('entities', 'readonly').objectStore('entities');
+      return Promise.all(wanted.map((id) => settle(store.get([type, id]))));
+    });
     for (const row of rows) if (row) found.set(row.id, row);
     return found;
   }
 
   /** @param {string} type @param {string} id @returns {Promise<Record<string, any> | undefined>} */
   async get(type, id) {
-    if (!this.s) return undefined;
-    return settle(this.s.db.transaction('entities', 'readonly').objectStore('entities').get([type, String(id)]));
+    const s = this.s;
+    if (!s) return undefined;
+    return using(s.db, () => settle(s.db.transaction('entities', 'readonly').objectStore('entities').get([type, String(id)])));
   }
 
   /**
@@ -230,19 +263,40 @@ class Client {
     const s = this.need();
     /** @type {string[]} */
     let types = [];
-    const op = await enqueue(s.db, { name, v, args, blobs }, { onEffect: (written) => { types = [...written, 'outbox']; } });
+    // One id and time for every attempt: tried again, or kept for later, it is one intent.
+    const intent = { op_id: globalThis.crypto.randomUUID(), name, v, args, blobs, at: new Date().toISOString() };
+    let op;
+    try {
+      op = await using(s.db, () => enqueue(s.db, { name, v, args, blobs }, {
+        newId: () => intent.op_id,
+        now: () => new Date(intent.at),
+        onEffect: (written) => { types = [...written, 'outbox']; },
+      }));
+    } catch (error) {
+      if (/** @type {any} */ (error)?.code === 'storage_lost') {
+        const kept = keepUnsaved(this.options.storage, s.user.employee_no, intent);
+        throw Object.assign(/** @type {Error} */ (error), { kept });
+      }
+      throw storageFailure(error);
+    }
     this.emit('change', { types });
     s.channel.post({ kind: 'change', types });
     const pending = await countPending(s.db);
     this.emit('status', { ...this.status, pending });
     if (s.leadership.isLeader()) s.engine.sync('change').catch((/** @type {unknown} */ error) => console.error('sync', error));
     else s.channel.post({ kind: 'sync-request', id: globalThis.crypto.randomUUID(), reason: 'change' });
+    try { this.options.onQueued?.(); } catch (error) { console.error('onQueued', error); }
     return op;
   }
 
   /** @param {ArrayBuffer | ArrayBufferView | Blob} bytes @param {string} mime @returns {Promise<string>} */
   async storeBlob(bytes, mime) {
-    return storeBlob(this.need().db, bytes, mime);
+    const s = this.need();
+    try {
+      return await using(s.db, () => storeBlob(s.db, bytes, mime));
+    } catch (error) {
+      throw storageFailure(error);
+    }
   }
 
   /**
@@ -254,7 +308,7 @@ class Client {
    */
   async blobUrl(sha256, { thumbnail = false } = {}) {
     const s = this.need();
-    let blob = await blobOf(s.db, sha256);
+    let blob = await using(s.db, () => blobOf(s.db, sha256));
     if (!blob) {
       try {
         const response = await s.api.request('GET', `/api/v1/blobs/${sha256}${thumbnail ? '/thumbnail' : ''}`, { raw: true });
@@ -266,13 +320,15 @@ class Client {
 
   /** Ops not yet acknowledged by the server. */
   async pendingCount() {
-    return this.s ? countPending(this.s.db) : 0;
+    const s = this.s;
+    return s ? using(s.db, () => countPending(s.db)) : 0;
   }
 
   /** This device's rejected and conflicting ops, with the server's message and advice. */
   async inbox() {
-    if (!this.s) return [];
-    const rows = await settle(this.s.db.transaction('inbox', 'readonly').objectStore('inbox').getAll());
+    const s = this.s;
+    if (!s) return [];
+    const rows = await using(s.db, () => settle(s.db.transaction('inbox', 'readonly').objectStore('inbox').getAll()));
     return rows.sort((a, b) => String(a.received_at).localeCompare(String(b.received_at)));
   }
 
@@ -286,14 +342,20 @@ class Client {
    */
   async cached(key, fetcher, { maxAgeMs = 0 } = {}) {
     const s = this.need();
-    const stored = await settle(s.db.transaction('cache', 'readonly').objectStore('cache').get(key));
+    const stored = await using(s.db, () => settle(s.db.transaction('cache', 'readonly').objectStore('cache').get(key)));
     const age = stored ? Date.now() - Date.parse(stored.fetched_at) : Infinity;
     if (stored && age < maxAgeMs) return stored.value;
     try {
       const value = await fetcher(s.api);
-      const tx = s.db.transaction('cache', 'readwrite');
-      tx.objectStore('cache').put({ key, value, fetched_at: new Date().toISOString() });
-      await done(tx);
+      try {
+        await using(s.db, async () => {
+          const tx = s.db.transaction('cache', 'readwrite');
+          tx.objectStore('cache').put({ key, value, fetched_at: new Date().toISOString() });
+          await done(tx);
+        });
+      } catch (error) {
+        if (!isQuotaError(error)) throw error; // no room to keep a copy: shown all the same
+      }
       return value;
     } catch (error) {
       if (stored) return stored.value;

@@ -1,14 +1,19 @@
-// The sync engine of the leader tab: one sync at a time (push, blob upload, pull, inbox),
-// started by launch, 'online', the page becoming visible, a minute's tick while visible,
-// a new op, and Background Sync (through the service-worker client). A failure backs off,
-// 1 s doubling to 5 min with jitter, so a hospital's phones coming back from a server
-// outage do not all knock at once; a 503's Retry-After is respected on top.
+// The sync engine of the leader tab (or of the service worker when no window is open): one
+// sync at a time (push, blob upload, pull, inbox), started by launch, 'online', the page
+// becoming visible, a minute's tick while visible, a new op, and Background Sync. Each
+// step runs whatever the one before met, unless the server is out of reach: a push the
+// server refuses must not keep the pull (its acks, a reset) or the inbox from coming. A
+// reset renumbers the queue (pull.js), and the sync then goes round once more. A failure
+// backs off, 1 s doubling to 5 min with jitter, so a hospital's phones coming back from a
+// server outage do not all knock at once; a 503's Retry-After is respected on top.
+// Progress (rows and pages pulled, ops sent, bytes uploaded) goes out with the status.
 import { done, settle } from '../db/schema.js';
 import { ApiError } from './api.js';
 import { collectBlobs, uploadPending } from './blobs.js';
 import { countPending, readMeta, writeMeta } from './outbox.js';
 import { pull } from './pull.js';
 import { push } from './push.js';
+import { purgeRetained } from './retained.js';
 
 export const FIRST_DELAY_MS = 1_000;
 export const MAX_DELAY_MS = 5 * 60_000;
@@ -26,12 +31,41 @@ export function backoffDelay(failures, random = Math.random) {
   return Math.round(base / 2 + (random() * base) / 2);
 }
 
+/** Storage this full (used over quota) warns the user and frees what the server holds. */
+export const STORAGE_SHORT = 0.8;
+
 /**
+ * @typedef {{phase: 'push', sent: number, total: number}
+ *   | {phase: 'upload', sent: number, total: number}
+ *   | {phase: 'pull', pages: number, rows: number, first: boolean}} Progress
+ *   push: ops sent of those due; upload: bytes the server holds of the blobs due;
+ *   pull: pages and rows so far, first: a first sync (or after a reset), the whole scope
  * @typedef {{state: 'idle' | 'syncing' | 'offline' | 'error', pending: number,
- *   lastSync: string | null, error: ReturnType<ApiError['toJSON']> | null}} Status
+ *   lastSync: string | null, error: ReturnType<ApiError['toJSON']> | null,
+ *   progress?: Progress | null}} Status
  * @typedef {{ok: boolean, skipped?: boolean, reason: string, error?: ApiError,
- *   pushed?: number, pulled?: number, acked?: number}} Outcome
+ *   pushed?: number, pulled?: number, acked?: number, renumbered?: number}} Outcome
  */
+
+/** @param {unknown} error */
+const asApiError = (error) => (error instanceof ApiError ? error
+  : new ApiError({ kind: 'http', code: 'client_error', message: String(/** @type {any} */ (error)?.message ?? error) }));
+
+/** No answer from the server, or no sign-in: the other steps would fail the same way. */
+const unreachable = (/** @type {ApiError} */ error) => error.offline || error.signedOut;
+
+/**
+ * Whether the origin's storage is nearly full.
+ * @param {(() => Promise<{usage?: number, quota?: number}>) | null} estimate
+ */
+async function storageShort(estimate) {
+  try {
+    const { usage, quota } = (await estimate?.()) ?? {};
+    return Boolean(quota) && Number(usage) / Number(quota) >= STORAGE_SHORT;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Replace the inbox with the server's list.
@@ -48,7 +82,8 @@ async function writeInbox(db, entries) {
 
 /**
  * @param {object} options
- * @param {IDBDatabase} options.db
+ * @param {IDBDatabase | import('../db/connection.js').Connection} options.db a Connection
+ *   is opened again when lost under a sync, and the sync run once more
  * @param {import('./api.js').Api} options.api
  * @param {(status: Status) => void} [options.onStatus]
  * @param {(types: string[]) => void} [options.onChange]
@@ -64,10 +99,11 @@ export function createEngine({ db, api, onStatus = () => {}, onChange = () => {}
     clearInterval: stopEvery = globalThis.clearInterval.bind(globalThis),
     random = Math.random,
     now = () => new Date(),
+    estimate = globalThis.navigator?.storage?.estimate ? () => globalThis.navigator.storage.estimate() : null,
   } = /** @type {Record<string, any>} */ (env);
 
   /** @type {Status} */
-  let status = { state: 'idle', pending: 0, lastSync: null, error: null };
+  let status = { state: 'idle', pending: 0, lastSync: null, error: null, progress: null };
   /** @type {Promise<Outcome> | null} */
   let running = null;
   /** @type {Promise<Outcome> | null} */
@@ -85,28 +121,95 @@ export function createEngine({ db, api, onStatus = () => {}, onChange = () => {}
     onStatus(status);
   };
 
+  const progress = (/** @type {Progress} */ value) => emit({ progress: value });
+
+  /**
+   * A pull; when the disk has no room for a page (its acks went anyway), free the bytes of
+   * blobs the server holds and try once more.
+   */
+  async function pullMakingRoom() {
+    const options = { onPage: (/** @type {Set<string>} */ types) => onChange([...types]), onProgress: (/** @type {any} */ p) => progress({ phase: 'pull', ...p }), now };
+    try {
+      return await pull(db, api, options);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.code !== 'storage_full') throw error;
+      onChange(['outbox']);
+      await collectBlobs(db, { now, short: true });
+      return pull(db, api, options);
+    }
+  }
+
+  /**
+   * Push, upload, pull: each step whatever the one before met, unless the server is out of
+   * reach. Errors of the protocol are collected; a storage failure is thrown.
+   * @param {ApiError[]} errors
+   */
+  async function round(errors) {
+    const pushed = await push(db, api, { onProgress: (p) => progress({ phase: 'push', ...p }), now });
+    if (pushed.error) errors.push(pushed.error);
+    if (pushed.error && unreachable(pushed.error)) return { pushed, pulled: null };
+    try {
+      await uploadPending(db, api, { onProgress: (p) => progress({ phase: 'upload', ...p }) });
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      errors.push(error);
+      if (unreachable(error)) return { pushed, pulled: null };
+    }
+    try {
+      const pulled = await pullMakingRoom();
+      if (pulled.acked > 0 || pulled.renumbered > 0) onChange(['outbox']);
+      return { pushed, pulled };
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      errors.push(error);
+      return { pushed, pulled: null };
+    }
+  }
+
+  /** One sync; throws what is not the server's answer (the database closing under it). */
+  async function once() {
+    /** @type {ApiError[]} */
+    const errors = [];
+    emit({ state: 'syncing', pending: await countPending(db), progress: null });
+    let { pushed, pulled } = await round(errors);
+    const sent = pushed.sent;
+    let acked = pulled?.acked ?? 0;
+    const renumbered = (pulled?.renumbered ?? 0) + pushed.renumbered;
+    if (pulled?.renumbered) {
+      // A reset put the queue (and the ops acknowledged lately) into a new stream: send it.
+      ({ pushed, pulled } = await round(errors));
+      acked += pulled?.acked ?? 0;
+    }
+    if (!errors.some(unreachable)) {
+      try {
+        await writeInbox(db, await api.get('/api/v1/sync/inbox'));
+        onChange(['inbox']);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        errors.push(error);
+      }
+    }
+    await collectBlobs(db, { now, short: await storageShort(estimate) });
+    await purgeRetained(db, { now });
+    return { errors, sent, pulled: pulled?.changes ?? 0, acked, renumbered };
+  }
+
   /** @param {string} reason @returns {Promise<Outcome>} */
   async function run(reason) {
     try {
-      emit({ state: 'syncing', pending: await countPending(db) });
-      const pushed = await push(db, api);
-      if (pushed.error) throw pushed.error;
-      await uploadPending(db, api);
-      const pulled = await pull(db, api, { onPage: (types) => onChange([...types]) });
-      if (pulled.acked > 0) onChange(['outbox']);
-      await writeInbox(db, await api.get('/api/v1/sync/inbox'));
-      onChange(['inbox']);
-      await collectBlobs(db, { now });
+      const result = await (db.run ? db.run(once) : once());
+      if (result.errors.length > 0) throw result.errors[0];
       failures = 0;
       retryAt = 0;
       const lastSync = now().toISOString();
       await writeMeta(db, 'last_sync', lastSync);
-      emit({ state: 'idle', pending: await countPending(db), lastSync, error: null });
-      return { ok: true, reason, pushed: pushed.sent, pulled: pulled.changes, acked: pulled.acked };
+      emit({ state: 'idle', pending: await countPending(db), lastSync, error: null, progress: null });
+      return { ok: true, reason, pushed: result.sent, pulled: result.pulled, acked: result.acked, renumbered: result.renumbered };
     } catch (caught) {
-      const error = caught instanceof ApiError ? caught
-        : new ApiError({ kind: 'http', code: 'client_error', message: String(caught?.message ?? caught) });
+      const error = asApiError(caught);
       if (!(caught instanceof ApiError)) console.error('sync failed', caught);
+      const code = /** @type {any} */ (caught)?.code;
+      if (code === 'storage_lost' || code === 'storage_full') error.code = code;
       failures += 1;
       if (!error.signedOut && !stopped) {
         const wait = Math.max(backoffDelay(failures, random), (error.retryAfter ?? 0) * 1000);
@@ -115,7 +218,7 @@ export function createEngine({ db, api, onStatus = () => {}, onChange = () => {}
         retryTimer = later(() => { retryTimer = null; sync('retry'); }, wait);
       }
       const pending = await countPending(db).catch(() => status.pending);
-      emit({ state: error.offline ? 'offline' : 'error', pending, error: error.toJSON() });
+      emit({ state: error.offline ? 'offline' : 'error', pending, error: error.toJSON(), progress: null });
       return { ok: false, reason, error };
     }
   }

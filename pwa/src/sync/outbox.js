@@ -3,12 +3,13 @@
 // view are taken in ONE transaction with storing it, so seqs stay gapless however many
 // enqueues race (IndexedDB runs read-write transactions over the same stores one after
 // another) and the screens never see an op without its effect or an effect without its op.
-// An op leaves the outbox only when a pull acknowledges its seq (acknowledge); what a push
-// answered is kept on the op (`result`) meanwhile.
+// An op leaves the outbox only when a pull acknowledges its seq (acknowledge), for the
+// `retained` store (retained.js); what a push answered is kept on the op (`result`) meanwhile.
 import { CHAIN_FIELDS, opHashSync } from '../shared/canonical.js';
 import { HybridClock, Timestamp, compare } from '../shared/hlc.js';
 import { done, settle } from '../db/schema.js';
 import { applyNewOp } from './rebase.js';
+import { retire } from './retained.js';
 
 /**
  * @typedef {object} Op
@@ -23,6 +24,8 @@ import { applyNewOp } from './rebase.js';
  * @property {string[]} blobs
  * @property {string} prev_hash
  * @property {PushResult} [result] local only: what the last push answered
+ * @property {boolean} [moved] local only: renumbered into a new incarnation (incarnation.js)
+ * @property {string} [acked_at] local only: when a pull first acknowledged it (retained.js)
  */
 /**
  * @typedef {{status: 'applied'|'duplicate'|'conflict'|'rejected'|'seq_gap', op_id?: string | null,
@@ -175,25 +178,21 @@ export async function pending(db) {
 }
 
 /**
- * Drop the ops whose seq is at most lastSeq (a pull's acks.last_seq).
+ * Let the ops whose seq is at most lastSeq (a pull's acks.last_seq) go from the outbox into
+ * `retained` (without `keep`: deleted, when the disk is full).
  * @param {IDBDatabase} db
  * @param {number} lastSeq
+ * @param {{keep?: boolean, now?: () => Date}} [options]
  * @returns {Promise<number>} how many ops were removed
  */
-export async function acknowledge(db, lastSeq) {
-  const tx = db.transaction('outbox', 'readwrite');
+export async function acknowledge(db, lastSeq, { keep = true, now = () => new Date() } = {}) {
+  const tx = db.transaction(keep ? ['outbox', 'retained'] : ['outbox'], 'readwrite');
   const committed = done(tx);
-  let removed = 0;
-  const request = tx.objectStore('outbox').openCursor();
-  request.onsuccess = () => {
-    const cursor = request.result;
-    if (!cursor || /** @type {number} */ (cursor.key) > lastSeq) return;
-    cursor.delete();
-    removed += 1;
-    cursor.continue();
-  };
+  /** @type {Op[]} */
+  const ops = await settle(tx.objectStore('outbox').getAll(IDBKeyRange.upperBound(lastSeq)));
+  retire(tx, ops, { at: now().toISOString(), keep });
   await committed;
-  return removed;
+  return ops.length;
 }
 
 /**

@@ -1,9 +1,14 @@
 // Push (sync/PROTOCOL.md, "Push"): the outbox in seq order, in batches the server takes.
 // Nothing here ever removes an op: the server's answer is written on the op, and only a
 // pull's acks.last_seq lets it go (outbox.acknowledge), so a lost response, a crash or a
-// server restored from a backup can never lose what a technician did.
+// server restored from a backup can never lose what a technician did. A seq_gap is filled
+// from the queue, else from the ops acknowledged in the last 14 days (retained.js); a gap
+// neither can fill starts a new incarnation (incarnation.js) and the push starts over.
+import { done, settle } from '../db/schema.js';
 import { pending, readMeta, storeResults, wireOp } from './outbox.js';
 import { ApiError } from './api.js';
+import { RENUMBER_STORES, renumber } from './incarnation.js';
+import { retainedOps } from './retained.js';
 
 /** At most this many ops per push (PROTOCOL.md; 413 batch_too_large names the limit). */
 export const MAX_OPS_PER_PUSH = 500;
@@ -19,6 +24,8 @@ const SETTLED = new Set(['applied', 'duplicate', 'conflict', 'rejected']);
  * @property {number} sent ops sent (resends included)
  * @property {Record<string, number>} statuses how many of each answer
  * @property {ApiError | null} error why the push stopped early (network, 503, ...): back off
+ * @property {number} renumbered ops moved into a new incarnation (0: none)
+ * @typedef {{sent: number, total: number}} PushProgress
  */
 
 /**
@@ -40,19 +47,63 @@ function batchOf(ops, limit) {
 }
 
 /**
+ * The retained ops of this stream from `expected` up to the queue's first, when they fill
+ * the gap without a hole; else null.
+ * @param {IDBDatabase} db
+ * @param {Op[]} queued
+ * @param {number} expected
+ * @returns {Promise<Op[] | null>}
+ */
+async function gapFiller(db, queued, expected) {
+  const incarnation = await readMeta(db, 'incarnation');
+  const upTo = queued[0]?.seq ?? Infinity;
+  const tx = db.transaction('retained', 'readonly');
+  const found = await retainedOps(tx, (op) => op.incarnation === incarnation && op.seq >= expected && op.seq < upTo);
+  found.sort((a, b) => a.seq - b.seq);
+  const whole = found.length > 0 && found.every((op, i) => op.seq === expected + i)
+    && (upTo === Infinity || found[found.length - 1].seq === upTo - 1);
+  return whole ? found : null;
+}
+
+/**
+ * A gap nothing on the phone fills: the server lost ops it will never get. What it still
+ * lacks (retained ops of this stream from `expected`, and the queue) goes into a new stream.
+ * @param {IDBDatabase} db
+ * @param {number} expected
+ * @returns {Promise<Op[]>} the queue, renumbered
+ */
+async function startOver(db, expected) {
+  const tx = db.transaction([...RENUMBER_STORES], 'readwrite');
+  const committed = done(tx);
+  try {
+    const incarnation = await settle(tx.objectStore('meta').get('incarnation'));
+    const revived = await retainedOps(tx, (op) => op.incarnation === incarnation && op.seq >= expected);
+    const { ops } = await renumber(tx, { reason: 'seq_gap', revived });
+    await committed;
+    return ops;
+  } catch (error) {
+    try { tx.abort(); } catch { /* already finished */ }
+    await committed.catch(() => {});
+    throw error;
+  }
+}
+
+/**
  * Push the outbox: from the first op the server has not settled, in seq order.
  * @param {IDBDatabase} db
  * @param {import('./api.js').Api} api
- * @param {{limit?: number, now?: () => Date}} [options]
+ * @param {{limit?: number, now?: () => Date, onProgress?: (progress: PushProgress) => void}} [options]
  * @returns {Promise<PushOutcome>}
  */
-export async function push(db, api, { limit = MAX_OPS_PER_PUSH, now = () => new Date() } = {}) {
+export async function push(db, api, { limit = MAX_OPS_PER_PUSH, now = () => new Date(), onProgress } = {}) {
   /** @type {PushOutcome} */
-  const outcome = { sent: 0, statuses: {}, error: null };
+  const outcome = { sent: 0, statuses: {}, error: null, renumbered: 0 };
   const deviceId = await readMeta(db, 'device_id');
-  const ops = /** @type {Op[]} */ (await pending(db));
+  let ops = /** @type {Op[]} */ (await pending(db));
   // Ops already answered need no resend; the first unanswered one is where to start.
   let from = ops.find((op) => !op.result || !SETTLED.has(op.result.status))?.seq;
+  const total = () => ops.filter((op) => op.seq >= (from ?? Infinity)).length;
+  let goal = total();
   let batchLimit = limit;
   let gaps = 0;
   while (from !== undefined) {
@@ -77,13 +128,16 @@ export async function push(db, api, { limit = MAX_OPS_PER_PUSH, now = () => new 
     await storeResults(db, batch.map((op, i) => [op.seq, results[i] ? { ...results[i], at } : undefined]));
     outcome.sent += batch.length;
     for (const result of results) outcome.statuses[result.status] = (outcome.statuses[result.status] ?? 0) + 1;
+    onProgress?.({ sent: Math.min(outcome.sent, goal), total: goal });
     const gap = results.find((result) => result.status === 'seq_gap');
     if (gap) {
-      // The server misses an earlier seq: resend from the one it names (once or twice;
-      // more means it lost ops this phone no longer holds, which only the desk can mend).
+      // The server misses an earlier seq: resend from the one it names, from the queue or
+      // from the ops acknowledged lately (a server restored from a backup lost them).
       const expected = Number(gap.expected_seq);
       gaps += 1;
-      if (gaps > 3 || !ops.some((op) => op.seq === expected)) {
+      const queued = ops.filter((op) => !op.retained);
+      const filler = ops.some((op) => op.seq === expected) ? [] : await gapFiller(db, queued, expected);
+      if (gaps > 3 || (filler === null && outcome.renumbered > 0)) {
         outcome.error = new ApiError({
           kind: 'http',
           status: 409,
@@ -92,7 +146,18 @@ export async function push(db, api, { limit = MAX_OPS_PER_PUSH, now = () => new 
         });
         return outcome;
       }
+      if (filler === null) {
+        ops = await startOver(db, expected);
+        outcome.renumbered = ops.length;
+        from = ops[0]?.seq;
+        goal = ops.length;
+        outcome.sent = 0;
+        continue;
+      }
+      ops = [...filler.map((op) => ({ ...op, retained: true })), ...queued];
       from = expected;
+      goal = total();
+      outcome.sent = 0;
       continue;
     }
     if (results.length < batch.length) {

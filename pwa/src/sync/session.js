@@ -3,8 +3,10 @@
 // never pushes one user's ops under another's token (PROTOCOL.md, "Ops"). The last user is
 // remembered in localStorage so the app opens offline, straight into their data; the
 // device id is chosen once per installation and sent at every login.
-import { done, openDatabase, settle } from '../db/schema.js';
-import { countPending, readMeta } from './outbox.js';
+import { connect } from '../db/connection.js';
+import { done, settle } from '../db/schema.js';
+import { RENUMBER_STORES, renumber } from './incarnation.js';
+import { readMeta } from './outbox.js';
 
 export const LAST_USER_KEY = 'rounds:last_user';
 export const DEVICE_KEY = 'rounds:device_id';
@@ -76,18 +78,29 @@ export function tokenStore(db) {
 }
 
 /**
- * Keep a fresh login in the user's database, in one transaction.
+ * Keep a fresh login in the user's database, in one transaction. When the database was
+ * filled under another device id (this browser's id was lost), its stream cannot go on
+ * under the new one: the queued ops start a new incarnation in that same transaction.
  * @param {IDBDatabase} db
  * @param {TokenPair} pair
  */
 export async function adopt(db, pair) {
-  const tx = db.transaction('meta', 'readwrite');
+  const tx = db.transaction([...RENUMBER_STORES], 'readwrite');
+  const committed = done(tx);
   const meta = tx.objectStore('meta');
-  meta.put(pair.device_id, 'device_id');
-  meta.put(pair.user, 'user');
-  meta.put(pair.access_token, 'access_token');
-  meta.put(pair.refresh_token, 'refresh_token');
-  await done(tx);
+  try {
+    const known = await settle(meta.get('device_id'));
+    if (known && known !== pair.device_id) await renumber(tx, { reason: 'device_changed' });
+    meta.put(pair.device_id, 'device_id');
+    meta.put(pair.user, 'user');
+    meta.put(pair.access_token, 'access_token');
+    meta.put(pair.refresh_token, 'refresh_token');
+    await committed;
+  } catch (error) {
+    try { tx.abort(); } catch { /* already finished */ }
+    await committed.catch(() => {});
+    throw error;
+  }
 }
 
 /**
@@ -99,7 +112,7 @@ export async function adopt(db, pair) {
  * @param {string} options.deviceId
  * @param {string} [options.deviceName]
  * @param {IDBFactory} [options.indexedDB]
- * @returns {Promise<{db: IDBDatabase, pair: TokenPair}>}
+ * @returns {Promise<{db: import('../db/connection.js').Connection, pair: TokenPair}>}
  */
 export async function signIn({ api, employeeNo, password, deviceId, deviceName = '', indexedDB = globalThis.indexedDB }) {
   const login = (/** @type {string} */ device) => api.request('POST', '/api/v1/auth/login', {
@@ -107,13 +120,9 @@ export async function signIn({ api, employeeNo, password, deviceId, deviceName =
     json: { employee_no: employeeNo.trim(), password, device_id: device, device_name: deviceName.slice(0, 120) },
   });
   /** @type {TokenPair} */
-  let pair = await login(deviceId);
-  const db = await openDatabase(dbName(pair.user.employee_no), indexedDB);
+  const pair = await login(deviceId);
+  const db = await connect(dbName(pair.user.employee_no), indexedDB);
   try {
-    // Queued ops belong to the stream of the device that queued them: if this database
-    // was filled under another device id (storage cleared), sign in as that device again.
-    const known = /** @type {string | null} */ (await readMeta(db, 'device_id'));
-    if (known && known !== pair.device_id && (await countPending(db)) > 0) pair = await login(known);
     await adopt(db, pair);
     return { db, pair };
   } catch (error) {
@@ -126,12 +135,12 @@ export async function signIn({ api, employeeNo, password, deviceId, deviceName =
  * Open the remembered user's database, offline; null when nobody signed in here.
  * @param {Storage | null | undefined} storage
  * @param {IDBFactory} [indexedDB]
- * @returns {Promise<{db: IDBDatabase, user: User} | null>}
+ * @returns {Promise<{db: import('../db/connection.js').Connection, user: User} | null>}
  */
 export async function resume(storage, indexedDB = globalThis.indexedDB) {
   const employeeNo = lastUser(storage);
   if (!employeeNo) return null;
-  const db = await openDatabase(dbName(employeeNo), indexedDB);
+  const db = await connect(dbName(employeeNo), indexedDB);
   const user = /** @type {User | null} */ (await readMeta(db, 'user'));
   if (!user) {
     // The browser cleared the databases but not localStorage: nothing to resume, and the

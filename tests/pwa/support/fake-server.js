@@ -58,9 +58,15 @@ export class FakeServer {
     this.log.push({ type, id, version });
   }
 
-  /** Restore from a backup: every cursor is stale. */
-  restore() {
+  /** A backup of the data (rows, change log, op log, streams, blobs), as pg_dump takes. */
+  backup() {
+    return structuredClone({ rows: this.rows, log: this.log, streams: this.streams, ops: this.ops, blobs: this.blobs });
+  }
+
+  /** Restore from a backup (without one: only every cursor goes stale). */
+  restore(backup = null) {
     this.epoch += 1;
+    if (backup) Object.assign(this, structuredClone(backup));
   }
 
   fail(match, status = 503, code = 'database_unavailable', retryAfter = 5) {
@@ -173,6 +179,11 @@ export class FakeServer {
       this.streams.set(streamKey, stream);
       const known = this.ops.get(op.op_id);
       if (known) {
+        // A renumbered op the server holds keeps its place in its new stream (PROTOCOL.md).
+        if (!blocked.has(streamKey) && op.seq === stream.last_seq + 1) {
+          stream.last_seq = op.seq;
+          stream.last_hash = opHash(op);
+        }
         const { status, code, message, conflict_id, entity_versions } = known;
         results.push({ op_id: op.op_id, status: 'duplicate', outcome: { status, code, message, conflict_id, entity_versions } });
       } else if (blocked.has(streamKey) || op.seq > stream.last_seq + 1) {
