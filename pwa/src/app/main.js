@@ -118,7 +118,10 @@ async function boot() {
   top.replaceChildren(statusBar.el);
   statusBar.render();
   try {
-    client = await openClient();
+    // Each queued action asks for Background Sync: where the browser has it (Chrome on
+    // Android) the service worker sends the outbox when the network is back, app or not.
+    const requestSync = () => import('./sw-client.js').then((sw) => sw.requestBackgroundSync()).catch(() => false);
+    client = await openClient({ onQueued: requestSync });
   } catch (error) {
     fatal(error);
     return;

@@ -273,11 +273,7 @@ class Client {
         onEffect: (written) => { types = [...written, 'outbox']; },
       }));
     } catch (error) {
-      if (/** @type {any} */ (error)?.code === 'storage_lost') {
-        const kept = keepUnsaved(this.options.storage, s.user.employee_no, intent);
-        throw Object.assign(/** @type {Error} */ (error), { kept });
-      }
-      throw storageFailure(error);
+      throw this.failedToStore(error, intent);
     }
     this.emit('change', { types });
     s.channel.post({ kind: 'change', types });
@@ -295,8 +291,24 @@ class Client {
     try {
       return await using(s.db, () => storeBlob(s.db, bytes, mime));
     } catch (error) {
-      throw storageFailure(error);
+      throw this.failedToStore(error);
     }
+  }
+
+  /**
+   * What the screens hear when storing failed: the storage closed for good (the action is
+   * kept for after the reload the status bar asks for) or full (the screens keep the input).
+   * @param {unknown} error
+   * @param {import('./unsaved.js').Intent} [intent]
+   */
+  failedToStore(error, intent) {
+    const failure = /** @type {any} */ (storageFailure(error));
+    if (failure?.code === 'storage_lost') {
+      if (intent && this.s) failure.kept = keepUnsaved(this.options.storage, this.s.user.employee_no, intent);
+      this.emit('status', { ...this.status, state: 'error', error: { kind: 'storage', code: 'storage_lost', message: failure.message } });
+    }
+    if (failure?.code === 'storage_full' || failure?.code === 'storage_lost') this.emit('change', { types: ['storage'] });
+    return failure;
   }
 
   /**

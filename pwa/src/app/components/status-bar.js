@@ -1,14 +1,34 @@
-// The bar on every screen: sync state, actions not yet sent, the inbox; below it the
-// banners that need the user (an app update is ready, iOS needs Add to Home Screen).
+// The bar on every screen: sync state, actions not yet sent, the inbox; under it a line
+// with the sync's progress (rows and pages of a first sync, ops sent, bytes uploaded) or
+// the time of the last sync; below that the banners that need the user (storage nearly
+// full or closed under the app, an app update is ready, iOS needs Add to Home Screen).
 import { h, icon, ICONS, mount } from '../dom.js';
-import { formatDateTime, t } from '../i18n.js';
+import { formatBytes, formatDateTime, language, t } from '../i18n.js';
 
 const IOS_HINT_KEY = 'rounds.iosHintDismissed';
 /** Codes that mean the server ended the sign-in: the outbox stays, the user signs in again. */
 const SIGNED_OUT = new Set(['signed_out', 'refresh_rejected', 'refresh_reused']);
+/** Used over quota from which the user is warned (src/sync/engine.js frees space from there). */
+export const STORAGE_WARNING = 0.8;
+
+/** What a sync in progress is doing, in words. */
+export function progressText(/** @type {any} */ progress) {
+  const number = (/** @type {number} */ n) => Number(n).toLocaleString(language());
+  switch (progress?.phase) {
+    case 'pull':
+      return t(progress.first ? 'progress.pull_first' : 'progress.pull', { rows: number(progress.rows), pages: number(progress.pages) });
+    case 'push':
+      return t('progress.push', { sent: number(progress.sent), total: number(progress.total) });
+    case 'upload':
+      return t('progress.upload', { sent: formatBytes(progress.sent), total: formatBytes(progress.total) });
+    default:
+      return '';
+  }
+}
 
 /**
- * @typedef {{state?: string, pending?: number, lastSync?: string | number | Date | null, error?: unknown}} SyncStatus
+ * @typedef {{state?: string, pending?: number, lastSync?: string | number | Date | null, error?: unknown,
+ *   progress?: unknown}} SyncStatus
  */
 
 /** A sync state in words and an icon. */
@@ -54,13 +74,28 @@ export function createStatusBar({ getClient }) {
   let applyUpdate = null;
   let iosHint = false;
   let signedIn = false;
+  /** @type {{usage: number | null, quota: number | null} | null} */
+  let storage = null;
 
   const bar = h('div', { class: 'status-bar' });
+  // Not a live region: progress changes by the second; the announcer says what matters.
+  const detail = h('p', { class: 'sync-detail' });
   const banners = h('div', { class: 'banners' });
   const announcer = h('p', { class: 'sr-only', role: 'status' });
   /** @type {string | null | undefined} the state last announced (undefined: none yet) */
   let announced;
-  const el = h('header', { class: 'top' }, bar, banners, announcer);
+  const el = h('header', { class: 'top' }, bar, detail, banners, announcer);
+
+  /** The origin's storage, to warn before it is full. */
+  async function measureStorage() {
+    try {
+      const sw = await import('../sw-client.js');
+      storage = await sw.storageEstimate();
+    } catch {
+      storage = null;
+    }
+    render();
+  }
 
   function render() {
     const online = navigator.onLine !== false;
@@ -81,7 +116,6 @@ export function createStatusBar({ getClient }) {
             h('span', { class: 'count pending', title: t('sync.pending', { n: pending }) },
               h('span', { 'aria-hidden': 'true' }, String(pending)),
               h('span', { class: 'sr-only' }, t('sync.pending', { n: pending }))),
-          lastSync && d.cls !== 'error' && h('span', { class: 'sr-only' }, t('sync.last', { when: lastSync })),
         ),
       signedIn &&
         h(
@@ -95,6 +129,10 @@ export function createStatusBar({ getClient }) {
               h('span', { class: 'sr-only' }, t('inbox.count', { n: inboxCount }))),
         ),
     );
+    const doing = d.cls === 'syncing' ? progressText(status.progress) : '';
+    const line = !signedIn ? '' : doing || (lastSync ? t('sync.last', { when: lastSync }) : t('sync.never'));
+    detail.textContent = line;
+    detail.hidden = !line;
     // Screen readers hear a change of state (offline, back online, a problem), not every
     // minute's "syncing".
     const category = signedIn && d.cls !== 'syncing' ? d.cls : null;
@@ -104,12 +142,22 @@ export function createStatusBar({ getClient }) {
     }
     const items = [];
     const code = /** @type {any} */ (status.error)?.code;
-    if (signedIn && SIGNED_OUT.has(code)) {
+    if (signedIn && code === 'storage_lost') {
+      items.push(h('div', { class: 'banner banner-error', role: 'alert' },
+        h('p', null, t('error.storage_lost')),
+        h('button', { type: 'button', class: 'primary', onclick: () => location.reload() }, t('storage.reload'))));
+    } else if (signedIn && SIGNED_OUT.has(code)) {
       items.push(h('div', { class: 'banner banner-error', role: 'alert' },
         h('p', null, t('error.signed_out')),
         h('a', { class: 'button primary', href: '#/signin?again=1' }, t('signin.again'))));
     } else if (signedIn && detail) {
       items.push(h('p', { class: 'banner banner-error', role: 'alert' }, t('sync.error_detail', { message: detail })));
+    }
+    const used = storage?.usage ?? null;
+    const quota = storage?.quota ?? null;
+    if (signedIn && used !== null && quota && used / quota >= STORAGE_WARNING) {
+      items.push(h('p', { class: 'banner banner-warning', role: 'status' },
+        t('storage.warning', { used: formatBytes(used), quota: formatBytes(quota) })));
     }
     if (applyUpdate) {
       items.push(
@@ -185,14 +233,19 @@ export function createStatusBar({ getClient }) {
           const was = status.state;
           status = { ...status, ...next };
           render();
-          // After a sync the inbox may have news.
-          if (was === 'syncing' && next.state !== 'syncing') refreshCounts();
+          // After a sync the inbox may have news, and space may have been used or freed.
+          if (was === 'syncing' && next.state !== 'syncing') {
+            refreshCounts();
+            measureStorage();
+          }
         });
         client.on('change', (/** @type {{types?: string[]}} */ change) => {
           if (!change?.types || change.types.includes('inbox') || change.types.includes('outbox')) refreshCounts();
+          if (change?.types?.includes('storage')) measureStorage();
         });
       }
       refreshCounts();
+      measureStorage();
       render();
     },
     /** @param {boolean} value */

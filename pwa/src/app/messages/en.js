@@ -389,4 +389,16 @@ export default {
   'error.refresh_rejected': 'Your sign-in has ended. Sign in again; nothing on this phone is lost.',
   'error.database_unavailable': 'The server is busy.',
   'error.offline': 'No connection.',
+
+  // Sync progress and storage (src/app/components/status-bar.js, views/settings.js)
+  'progress.pull_first': 'Downloading your data: {rows} rows, page {pages}',
+  'progress.pull': 'Receiving changes: {rows}, page {pages}',
+  'progress.push': 'Sending actions: {sent} of {total}',
+  'progress.upload': 'Uploading photos: {sent} of {total}',
+  'sync.never': 'Not synced yet',
+  'storage.warning': 'Storage almost full: {used} of {quota} used. Sync to free space: photos the server already has are cleared.',
+  'storage.reload': 'Reload the app',
+  'photo.no_room': 'No room left on this phone for the photo. Sync to free space, then take it again.',
+  'error.storage_full': 'There is no room left on this phone to keep this. What you entered is still here: sync to free space (photos the server already has are cleared) or free space on the phone, then try again.',
+  'error.storage_lost': 'The phone closed the app’s storage. Reload the app: what you just entered is kept and is saved after the reload.',
 };

@@ -378,4 +378,16 @@ export default {
   'error.refresh_rejected': '登录已失效，请重新登录；本机上的内容不会丢失。',
   'error.database_unavailable': '服务器繁忙。',
   'error.offline': '无网络连接。',
+
+  // 同步进度与存储空间（src/app/components/status-bar.js、views/settings.js）
+  'progress.pull_first': '正在下载数据：{rows} 条，第 {pages} 页',
+  'progress.pull': '正在接收更新：{rows} 条，第 {pages} 页',
+  'progress.push': '正在发送操作：{sent}/{total}',
+  'progress.upload': '正在上传照片：{sent}/{total}',
+  'sync.never': '尚未同步',
+  'storage.warning': '存储空间即将用满：已用 {used}/{quota}。请同步以释放空间：服务器已收到的照片会被清除。',
+  'storage.reload': '重新加载应用',
+  'photo.no_room': '本机没有空间保存这张照片。请先同步以释放空间，然后重新拍摄。',
+  'error.storage_full': '本机已没有空间保存此内容。您输入的内容仍在：请同步以释放空间（服务器已收到的照片会被清除）或清理手机空间，然后重试。',
+  'error.storage_lost': '手机关闭了应用的存储。请重新加载应用：您刚才输入的内容已保留，重新加载后会自动保存。',
 };

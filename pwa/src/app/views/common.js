@@ -197,9 +197,29 @@ export function pageHead(title, { back, eyebrow, sub } = {}) {
  * @param {{blobs?: string[], quiet?: boolean}} [options]
  */
 export async function perform(ctx, name, args, { blobs = [], quiet = false } = {}) {
-  const op = await ctx.client.act(name, args, blobs.length ? { blobs } : {});
+  let op;
+  try {
+    op = await ctx.client.act(name, args, blobs.length ? { blobs } : {});
+  } catch (error) {
+    // The phone's storage is full or closed: said in words, and a sheet keeps what was typed.
+    const message = storageMessage(error);
+    if (message) {
+      ctx.toast(message);
+      throw Object.assign(/** @type {Error} */ (error), { userMessage: message });
+    }
+    throw error;
+  }
   if (!quiet) ctx.toast(navigator.onLine === false ? t('act.saved_offline') : t('act.saved'));
   return op;
+}
+
+/**
+ * The words for a storage failure (src/sync/client.js: storage_full, storage_lost), or null.
+ * @param {unknown} error
+ */
+export function storageMessage(error) {
+  const code = /** @type {any} */ (error)?.code;
+  return code === 'storage_full' || code === 'storage_lost' ? t(`error.${code}`) : null;
 }
 
 /** An empty state. */

@@ -9,7 +9,7 @@ import { openSheet } from '../components/sheet.js';
 import { photoButton, storePhoto } from '../components/photo.js';
 import {
   OPEN, empty, locationPath, newestFirst, orderNumber, pageHead, pathText, perform, places,
-  priorityBadge, slaElement, statusBadge,
+  priorityBadge, slaElement, statusBadge, storageMessage,
 } from './common.js';
 import { stepTimes, stepper } from './stepper.js';
 import { addPart, confirmSheet, holdSheet, labourSheet, noteSheet, completeSheet, rateSheet } from './order-sheets.js';
@@ -246,7 +246,7 @@ export default async function orderView(ctx) {
           await perform(ctx, 'work_order.attach', { work_order_id: id, sha256, kind: 'photo' }, { blobs: [sha256] });
         } catch (error) {
           console.error(error);
-          ctx.toast(t('photo.failed'));
+          ctx.toast(/** @type {any} */ (error)?.code === 'storage_full' ? t('photo.no_room') : storageMessage(error) ?? t('photo.failed'));
         }
       },
     });

@@ -6,7 +6,7 @@ import { t } from '../i18n.js';
 import { isField, isRequester } from '../router.js';
 import { scanButton } from '../components/scan-button.js';
 import { photoButton, storePhoto } from '../components/photo.js';
-import { locationPath, pageHead, pathText, perform, places } from './common.js';
+import { locationPath, pageHead, pathText, perform, places, storageMessage } from './common.js';
 
 /** @param {import('../router.js').ViewContext} ctx */
 export default async function reportView(ctx) {
@@ -175,7 +175,7 @@ export default async function reportView(ctx) {
             renderPhotos();
           } catch (error) {
             console.error(error);
-            ctx.toast(t('photo.failed'));
+            ctx.toast(/** @type {any} */ (error)?.code === 'storage_full' ? t('photo.no_room') : storageMessage(error) ?? t('photo.failed'));
           }
         },
       })),

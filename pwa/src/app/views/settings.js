@@ -4,7 +4,7 @@
 import { h, mount } from '../dom.js';
 import { LANGUAGES, formatBytes, formatDateTime, language, setLanguage, t } from '../i18n.js';
 import { pageHead } from './common.js';
-import { errorText } from '../components/status-bar.js';
+import { STORAGE_WARNING, errorText } from '../components/status-bar.js';
 
 const LANGUAGE_NAMES = /** @type {Record<string, {name: string, lang: string}>} */ ({
   en: { name: 'English', lang: 'en' },
@@ -69,6 +69,7 @@ export default async function settingsView(ctx) {
           h('dt', null, t('settings.storage_used')),
           h('dd', null, t('settings.storage_of', { used, quota })),
           share !== null && h('dd', null, h('meter', { min: 0, max: 100, value: share.toFixed(1), 'aria-label': t('settings.storage_used') })),
+          share !== null && share >= STORAGE_WARNING * 100 && h('dd', { class: 'alert' }, t('storage.warning', { used, quota })),
           h('dt', null, t('settings.persistent')),
           h('dd', null, storage?.persisted ? t('settings.persistent_yes') : t('settings.persistent_no'))),
         !storage?.persisted &&
