@@ -1,7 +1,8 @@
 """`python -m server.field_app [precache|icons] [--check]`: regenerate the field app's files.
 
 `precache` (the default, `make pwa`) rewrites `pwa/src/sw/precache.js` from the files under
-`pwa/`; with `--check` it only says whether the committed list is current (exit 1 if not).
+`pwa/`, and the version line of `pwa/sw-module.js`; with `--check` it only says whether the
+committed files are current (exit 1 if not).
 `icons` redraws `pwa/icons/*.png` (`make pwa-icons` rebuilds the list after it).
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from server.field_app.icons import write_icons
-from server.field_app.precache import OUTPUT, PWA_DIR, build, render, write
+from server.field_app.precache import PWA_DIR, stale, write
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,10 +28,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"wrote {path}")
         return 0
     if args.check:
-        committed = args.pwa_dir / OUTPUT
-        current = committed.is_file() and committed.read_text() == render(build(args.pwa_dir))
-        print(f"{OUTPUT} is {'current' if current else 'stale: run `make pwa`'}")
-        return 0 if current else 1
+        outdated = stale(args.pwa_dir)
+        names = ", ".join(str(path) for path in outdated)
+        print(f"{names} stale: run `make pwa`" if outdated else "the generated files are current")
+        return 1 if outdated else 0
     target, precache = write(args.pwa_dir)
     print(f"wrote {target}: {len(precache.files)} files, version {precache.version}")
     return 0

@@ -7,14 +7,16 @@ new cache (`rounds-shell-<version>`), which the page offers to the user as an up
 
 Listed: every runtime asset under `pwa/` (markup, styles, scripts, modules, data, images,
 fonts, WebAssembly), the shell's own URL `/app/` first. Left out: the worker's scripts
-(`sw.js` and `src/sw/`: the browser keeps those with the registration and checks them for
-updates itself), hidden files, tests, type declarations, source maps and tool configs.
+(`sw.js`, `sw-module.js` and `src/sw/`: the browser keeps those with the registration
+and checks them for updates itself), hidden files, tests, type declarations, source maps
+and tool configs.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -23,13 +25,15 @@ from server.settings import REPO_ROOT
 PWA_DIR = REPO_ROOT / "pwa"
 URL_PREFIX = "/app/"
 OUTPUT = PurePosixPath("src/sw/precache.js")
+MODULE_WORKER = PurePosixPath("sw-module.js")
+_STAMP = re.compile(r"^// Worker version: [0-9a-f]*$", re.MULTILINE)
 RUNTIME_SUFFIXES = frozenset(
     {
         ".html", ".css", ".js", ".mjs", ".json", ".webmanifest", ".wasm",
         ".png", ".svg", ".ico", ".webp", ".jpg", ".woff2",
     }
 )  # fmt: skip
-WORKER_ONLY = ("sw.js", "src/sw/")
+WORKER_ONLY = ("sw.js", "sw-module.js", "src/sw/")
 NOT_RUNTIME = (".test.js", ".d.ts", ".map")
 TOOL_CONFIGS = frozenset({"package.json", "package-lock.json", "jsconfig.json", "tsconfig.json"})
 
@@ -80,10 +84,52 @@ def render(precache: Precache) -> str:
     )
 
 
+def worker_version(precache: Precache, pwa_dir: Path = PWA_DIR) -> str:
+    """A hash of everything the module worker (`sw-module.js`) runs.
+
+    Chromium does not update a module service worker whose own script is unchanged when
+    only a module it imports changed (`update()` fails: "ServiceWorker cannot be
+    started"), so the worker's script carries this hash: the precache version (every
+    listed file, the sync modules it imports among them) and the worker's own parts.
+    """
+    digest = hashlib.sha256(precache.version.encode())
+    for path in sorted((pwa_dir / "src" / "sw").glob("*.js")):
+        if path.name != OUTPUT.name:  # the precache version stands for it
+            digest.update(f"{path.name}\n".encode() + path.read_bytes())
+    entry = pwa_dir / MODULE_WORKER
+    if entry.is_file():
+        digest.update(_STAMP.sub("", entry.read_text()).encode())
+    return digest.hexdigest()[:16]
+
+
+def stamped(entry: str, version: str) -> str:
+    """The module worker's script with its `// Worker version:` line set to `version`."""
+    return _STAMP.sub(f"// Worker version: {version}", entry, count=1)
+
+
+def stale(pwa_dir: Path = PWA_DIR) -> list[PurePosixPath]:
+    """The generated files under `pwa_dir` that `write` would change."""
+    precache = build(pwa_dir)
+    found = []
+    target = pwa_dir / OUTPUT
+    if not target.is_file() or target.read_text() != render(precache):
+        found.append(OUTPUT)
+    entry = pwa_dir / MODULE_WORKER
+    if entry.is_file():
+        text = entry.read_text()
+        if text != stamped(text, worker_version(precache, pwa_dir)):
+            found.append(MODULE_WORKER)
+    return found
+
+
 def write(pwa_dir: Path = PWA_DIR) -> tuple[Path, Precache]:
-    """Regenerate `src/sw/precache.js` under `pwa_dir`; it is not one of the listed files."""
+    """Regenerate `src/sw/precache.js` under `pwa_dir` (it is not one of the listed files)
+    and the version line of the module worker's script."""
     precache = build(pwa_dir)
     target = pwa_dir / OUTPUT
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(render(precache))
+    entry = pwa_dir / MODULE_WORKER
+    if entry.is_file():
+        entry.write_text(stamped(entry.read_text(), worker_version(precache, pwa_dir)))
     return target, precache

@@ -1,9 +1,9 @@
 """Serving `pwa/` at `/app/`: the right media types, and caching that never strands a phone.
 
-The service worker's scripts (`sw.js`, `src/sw/*`) are `no-cache`, so an update check
-always reaches the server. Everything else may be stored but is revalidated on every use
-(`max-age=0, must-revalidate`); a file that has not changed costs a 304, so a new
-worker's install (which revalidates each listed file) downloads only what changed.
+The service worker's scripts (`sw.js`, `sw-module.js`, `src/sw/*`) are `no-cache`, so an
+update check always reaches the server. Everything else may be stored but is revalidated
+on every use (`max-age=0, must-revalidate`); a file that has not changed costs a 304, so a
+new worker's install (which revalidates each listed file) downloads only what changed.
 `/app` redirects to `/app/`, the worker's scope.
 """
 

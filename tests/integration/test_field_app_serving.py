@@ -13,7 +13,10 @@ Client = TestClient[Litestar]
 REVALIDATE = "public, max-age=0, must-revalidate"
 
 
-@pytest.mark.parametrize("path", ["/app/sw.js", "/app/src/sw/precache.js", "/app/src/sw/shell.js"])
+@pytest.mark.parametrize(
+    "path",
+    ["/app/sw.js", "/app/sw-module.js", "/app/src/sw/precache.js", "/app/src/sw/outbox.js"],
+)
 def test_the_worker_scripts_are_no_cache(client: Client, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 200

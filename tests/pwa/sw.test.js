@@ -196,6 +196,21 @@ test('a background sync fails (to be retried) when every window fails or none an
   assert.equal((await closed.dispatch('sync', { tag: 'rounds-sync' })).waited, 'no-window');
 });
 
+test('with no window of the app open, the sync the worker was given runs there', async () => {
+  const desk = windowReplying(null, `${ORIGIN}/desk/`);
+  const sw = worker({ windows: [desk] });
+  let ran = 0;
+  const result = await sw.self.RoundsBridge.syncFromWindows(20, async () => { ran += 1; });
+  assert.equal(result, 'synced-without-window');
+  assert.equal(ran, 1);
+  assert.deepEqual(desk.asked, [], 'a desk page is no window of the app');
+  await assert.rejects(sw.self.RoundsBridge.syncFromWindows(20, async () => { throw new Error('offline'); }), /offline/, 'so that the browser retries');
+  const app = windowReplying({ ok: true });
+  const open = worker({ windows: [app] });
+  assert.equal(await open.self.RoundsBridge.syncFromWindows(20, async () => { ran += 1; }), 'synced', 'an open window syncs itself');
+  assert.equal(ran, 1);
+});
+
 const pushData = (payload) => ({ json: () => JSON.parse(payload), text: () => payload });
 
 test('a push shows the server payload; its id is the tag, so a resend replaces it', async () => {
@@ -247,7 +262,7 @@ test('the generated precache list is a classic script naming its version and fil
 
 test('the page and the worker use the same message names', () => {
   const page = readFileSync(new URL('src/app/sw-client.js', PWA), 'utf8');
-  const workerSide = ['sw.js', 'src/sw/bridge.js', 'src/sw/push.js']
+  const workerSide = ['sw.js', 'src/sw/events.js', 'src/sw/bridge.js', 'src/sw/push.js']
     .map((path) => readFileSync(new URL(path, PWA), 'utf8'))
     .join('\n');
   for (const name of ['SKIP_WAITING', 'SYNC_REQUEST', 'OPEN_URL', 'rounds-sync']) {

@@ -11,11 +11,50 @@ from PIL import Image, ImageChops, ImageDraw
 
 from server.field_app.__main__ import main
 from server.field_app.icons import ICONS, Icon, draw_icon
-from server.field_app.precache import OUTPUT, PWA_DIR, build, is_listed, render, write
+from server.field_app.precache import (
+    MODULE_WORKER,
+    OUTPUT,
+    PWA_DIR,
+    build,
+    is_listed,
+    render,
+    stale,
+    write,
+)
 
 
 def test_the_precache_list_is_current() -> None:
     assert (PWA_DIR / OUTPUT).read_text() == render(build()), "run `make pwa`"
+    assert stale() == [], "run `make pwa`"
+
+
+def test_the_module_worker_changes_with_anything_it_runs(tmp_path: Path) -> None:
+    """Chromium updates a module worker only when its own script changed."""
+    pwa = tmp_path / "pwa"
+    (pwa / "src" / "sw").mkdir(parents=True)
+    (pwa / "src" / "sync").mkdir()
+    (pwa / "index.html").write_text("<!doctype html>")
+    (pwa / "src" / "sync" / "push.js").write_text("export {};\n")
+    (pwa / "src" / "sw" / "outbox.js").write_text("export {};\n")
+    (pwa / MODULE_WORKER).write_text("import './src/sw/outbox.js';\n// Worker version: \n")
+    write(pwa)
+    assert stale(pwa) == []
+
+    def stamp() -> str:
+        return (pwa / MODULE_WORKER).read_text().splitlines()[-1]
+
+    first = stamp()
+    assert len(first.removeprefix("// Worker version: ")) == 16
+    for changed in ("src/sync/push.js", "src/sw/outbox.js"):
+        (pwa / changed).write_text("export const changed = true;\n")
+        assert (
+            stale(pwa) == [OUTPUT, MODULE_WORKER]
+            if changed.startswith("src/sync")
+            else [MODULE_WORKER]
+        )
+        write(pwa)
+        assert stamp() != first, changed
+        first = stamp()
 
 
 @pytest.mark.parametrize(
@@ -30,6 +69,8 @@ def test_the_precache_list_is_current() -> None:
         ("vendor/zxing-wasm/reader/zxing_reader.wasm", True),
         ("vendor/zxing-wasm/reader/index.js", True),
         ("sw.js", False),
+        ("sw-module.js", False),
+        ("src/sw/outbox.js", False),
         ("src/sw/shell.js", False),
         ("src/sw/precache.js", False),
         ("vendor/zxing-wasm/LICENSE", False),

@@ -13,6 +13,8 @@
  */
 
 const WORKER_URL = '/app/sw.js';
+/** The same worker as a module: it can send the outbox with no window open (pwa/sw-module.js). */
+const MODULE_WORKER_URL = '/app/sw-module.js';
 const SCOPE = '/app/';
 const SYNC_TAG = 'rounds-sync';
 const UPDATE_CHECK_MS = 60 * 60 * 1000; // while the app stays open, look for a new version hourly
@@ -49,7 +51,7 @@ export async function registerServiceWorker({ onUpdateReady } = {}) {
   const sw = container();
   if (!sw) return null;
   listen(sw);
-  const registration = await sw.register(WORKER_URL, { scope: SCOPE, updateViaCache: 'none' });
+  const registration = await register(sw);
   lastUpdateCheck = Date.now();
   if (onUpdateReady) {
     watchForUpdates(registration, onUpdateReady);
@@ -61,6 +63,24 @@ export async function registerServiceWorker({ onUpdateReady } = {}) {
     }
   });
   return registration;
+}
+
+/**
+ * Where the browser has Background Sync (Chromium), the module worker, which sends the
+ * outbox itself when no window is open; elsewhere, or when module workers are refused
+ * (Chromium before 91), the classic one: there a sync event never comes anyway.
+ * @param {ServiceWorkerContainer} sw
+ */
+async function register(sw) {
+  const options = { scope: SCOPE, updateViaCache: /** @type {const} */ ('none') };
+  if (typeof SyncManager !== 'undefined') {
+    try {
+      return await sw.register(MODULE_WORKER_URL, { ...options, type: 'module' });
+    } catch (error) {
+      console.warn('module service worker refused; the classic one instead', error);
+    }
+  }
+  return sw.register(WORKER_URL, options);
 }
 
 /**
