@@ -79,12 +79,12 @@ export function createStatusBar({ getClient }) {
 
   const bar = h('div', { class: 'status-bar' });
   // Not a live region: progress changes by the second; the announcer says what matters.
-  const detail = h('p', { class: 'sync-detail' });
+  const progressLine = h('p', { class: 'sync-detail' });
   const banners = h('div', { class: 'banners' });
   const announcer = h('p', { class: 'sr-only', role: 'status' });
   /** @type {string | null | undefined} the state last announced (undefined: none yet) */
   let announced;
-  const el = h('header', { class: 'top' }, bar, detail, banners, announcer);
+  const el = h('header', { class: 'top' }, bar, progressLine, banners, announcer);
 
   /** The origin's storage, to warn before it is full. */
   async function measureStorage() {
@@ -131,8 +131,8 @@ export function createStatusBar({ getClient }) {
     );
     const doing = d.cls === 'syncing' ? progressText(status.progress) : '';
     const line = !signedIn ? '' : doing || (lastSync ? t('sync.last', { when: lastSync }) : t('sync.never'));
-    detail.textContent = line;
-    detail.hidden = !line;
+    progressLine.textContent = line;
+    progressLine.hidden = !line;
     // Screen readers hear a change of state (offline, back online, a problem), not every
     // minute's "syncing".
     const category = signedIn && d.cls !== 'syncing' ? d.cls : null;
