@@ -148,3 +148,27 @@ test('a full disk with nothing else to free: the acks still go, and make the roo
     disk.restore();
   }
 });
+
+test('a full disk: the push goes though its answers cannot be kept, and a photo the server now holds frees its bytes', async () => {
+  const server = seeded();
+  const disk = limitStorage('rounds:T100');
+  try {
+    const { tab } = browser(server, { estimate: disk.estimate });
+    const client = await tab();
+    await client.signIn('T100', 'pw');
+    server.offline = true;
+    const sha = await client.storeBlob(new Uint8Array(200_000).fill(5), 'image/jpeg');
+    await client.act('asset.add_note', { asset_id: 'a1', text: 'photo of the fan' }, { blobs: [sha] });
+    disk.budget = disk.used + 100; // full, with nothing the server holds to free
+    server.offline = false;
+    const outcome = await client.syncNow();
+    assert.equal(outcome.ok, true, JSON.stringify(outcome.error));
+    assert.ok(server.blobs.get(sha).complete, 'uploaded');
+    assert.equal(await client.pendingCount(), 0, 'pushed and acknowledged');
+    assert.equal(disk.used < disk.budget - 150_000, true, 'the photo\'s bytes went once the server had them');
+    assert.match(server.rows.get('asset:a1').data.notes, /photo of the fan/);
+    await client.close();
+  } finally {
+    disk.restore();
+  }
+});

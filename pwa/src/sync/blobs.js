@@ -4,6 +4,7 @@
 // slice, and the chunks stay on the phone until the server has the blob AND no queued op
 // names it, nor an op acknowledged in the last 14 days (a server restored from a backup
 // needs it again) unless the disk runs short.
+import { isQuotaError } from '../db/connection.js';
 import { done, settle } from '../db/schema.js';
 import { sha256Hex } from '../shared/sha256.js';
 import { ApiError, errorOf } from './api.js';
@@ -124,6 +125,25 @@ async function updateBlob(db, sha256, changes) {
 }
 
 /**
+ * Note that the server holds a blob whole. A full disk refuses even that small write; the
+ * bytes the server holds then go at once (deleting needs no room), so the disk has room
+ * again: without its row the blob is fetched from the server when shown.
+ * @param {IDBDatabase} db
+ * @param {string} sha256
+ */
+async function markUploaded(db, sha256) {
+  try {
+    await updateBlob(db, sha256, { uploaded: true });
+  } catch (error) {
+    if (!isQuotaError(error)) throw error;
+    const tx = db.transaction(['blobs', 'blob_chunks'], 'readwrite');
+    tx.objectStore('blob_chunks').delete(IDBKeyRange.bound([sha256, 0], [sha256, Infinity]));
+    tx.objectStore('blobs').delete(sha256);
+    await done(tx);
+  }
+}
+
+/**
  * What the server holds of a blob: HEAD answers Upload-Offset and Blob-Complete, or 404.
  * @param {Response} response
  */
@@ -229,7 +249,7 @@ export async function uploadPending(db, api, { onProgress } = {}) {
     const report = (/** @type {number} */ held) => onProgress?.({ sent: finished + Math.min(held, blob.size), total });
     try {
       if (await uploadBlob(db, api, blob, { onBytes: report })) {
-        await updateBlob(db, blob.sha256, { uploaded: true });
+        await markUploaded(db, blob.sha256);
         outcome.uploaded += 1;
       }
     } catch (error) {

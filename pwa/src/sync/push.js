@@ -4,6 +4,7 @@
 // server restored from a backup can never lose what a technician did. A seq_gap is filled
 // from the queue, else from the ops acknowledged in the last 14 days (retained.js); a gap
 // neither can fill starts a new incarnation (incarnation.js) and the push starts over.
+import { isQuotaError } from '../db/connection.js';
 import { done, settle } from '../db/schema.js';
 import { pending, readMeta, storeResults, wireOp } from './outbox.js';
 import { ApiError } from './api.js';
@@ -125,7 +126,13 @@ export async function push(db, api, { limit = MAX_OPS_PER_PUSH, now = () => new 
     const at = now().toISOString();
     /** @type {PushResult[]} */
     const results = response?.results ?? [];
-    await storeResults(db, batch.map((op, i) => [op.seq, results[i] ? { ...results[i], at } : undefined]));
+    try {
+      await storeResults(db, batch.map((op, i) => [op.seq, results[i] ? { ...results[i], at } : undefined]));
+    } catch (error) {
+      // A full disk cannot keep the answers; the server keeps the ops, and sending them
+      // again next time only earns duplicates. The sync goes on to free space.
+      if (!isQuotaError(error)) throw error;
+    }
     outcome.sent += batch.length;
     for (const result of results) outcome.statuses[result.status] = (outcome.statuses[result.status] ?? 0) + 1;
     onProgress?.({ sent: Math.min(outcome.sent, goal), total: goal });
