@@ -14,6 +14,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from tests.databases import PG_SERVER
+from tests.e2e.browser import ROOT
 from tests.e2e.field_steps import SYNC_MS, pending_badge, sheet, sync_state
 
 _PG_HOST = re.match(r"postgresql://(?P<user>[^@]+)@(?P<host>[^:/]+):(?P<port>\d+)", PG_SERVER)
@@ -131,3 +132,34 @@ def sync_again(page: Page) -> None:
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(sync_state(page)).to_have_class(re.compile(r"\bsync-synced\b"), timeout=SYNC_MS)
     expect(pending_badge(page)).to_have_count(0, timeout=SYNC_MS)
+
+
+def message(language: str, key: str) -> str:
+    """A plain message of the field app's catalogue (pwa/src/app/messages/<language>.js)."""
+    text = (ROOT / "pwa" / "src" / "app" / "messages" / f"{language}.js").read_text()
+    found = re.search(rf"^\s*'{re.escape(key)}': '((?:[^'\\]|\\.)*)',$", text, re.MULTILINE)
+    assert found is not None, key
+    return found[1].replace("\\'", "'")
+
+
+# Records every connection the page opens to IndexedDB (window.openedDatabases), so a test
+# can close them under the app as WebKit does to a backgrounded page; with
+# window.storageBroken set, every connection opened is closed at once.
+RECORD_CONNECTIONS = """(() => {
+  const open = IDBFactory.prototype.open;
+  window.openedDatabases = [];
+  IDBFactory.prototype.open = function (...args) {
+    const request = open.apply(this, args);
+    request.addEventListener('success', () => {
+      window.openedDatabases.push(request.result);
+      if (window.storageBroken) request.result.close();
+    });
+    return request;
+  };
+})();"""
+
+
+def close_connections(page: Page) -> int:
+    """Close every IndexedDB connection the page holds; returns how many were open."""
+    closed: int = page.evaluate("window.openedDatabases.splice(0).map((db) => db.close()).length")
+    return closed
