@@ -13,7 +13,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
 from sqlmodel import col
 
 from server.db.models import (
@@ -27,6 +27,7 @@ from server.db.models import (
     Store,
     User,
     WorkOrder,
+    WorkOrderEvent,
 )
 from server.domain.accounts.actor import Actor
 from server.errors import Forbidden
@@ -207,3 +208,31 @@ def scope_work_orders(actor: Actor, stmt: S) -> S:
         R.REQUESTER: lambda a: _same(WorkOrder.department_id, a.department_id),
     }
     return stmt.where(_combine(actor, rules), _in_sites(actor, WorkOrder.site_id))
+
+
+def scope_tied_work_orders(actor: Actor, stmt: S) -> S:
+    """Orders the actor was tied to, whether or not they still see them: they are or were
+    its assignee, it was on their team (a technician's or team lead's), or they acted on
+    it. Work they report on such an order after it moved away is kept as a late report;
+    anyone else who names it learns nothing of it."""
+    ties: list[ColumnElement[bool]] = [
+        col(WorkOrderEvent.actor_id) == actor.user_id,
+        col(WorkOrderEvent.assignee_id) == actor.user_id,
+    ]
+    if actor.team_id is not None and actor.has(R.TECHNICIAN, R.TEAM_LEAD):
+        ties.append(col(WorkOrderEvent.team_id) == actor.team_id)
+    tied_by_history = exists().where(
+        col(WorkOrderEvent.work_order_id) == col(WorkOrder.id), or_(*ties)
+    )
+    return stmt.where(or_(col(WorkOrder.assignee_id) == actor.user_id, tied_by_history))
+
+
+def may_bill_work(actor: Actor, order: WorkOrder) -> bool:
+    """Labour and parts are charged to the department when the order's assignee or the
+    lead of its team records them (or the desk, which decides billing anyway); a line from
+    anyone else waits for the desk's decision."""
+    if actor.has(*OVERSEERS):
+        return True
+    if order.assignee_id is not None and order.assignee_id == actor.user_id:
+        return True
+    return actor.has(R.TEAM_LEAD) and order.team_id is not None and actor.team_id == order.team_id

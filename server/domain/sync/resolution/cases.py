@@ -20,8 +20,8 @@ from server.errors import NotFound
 
 QueueStatus = Literal["open", "resolved"]
 QueueKind = Literal["conflict", "rejected", "all"]
-Resolution = Literal["keep_server", "resubmit", "merge"]
-RESOLUTIONS: tuple[str, ...] = ("keep_server", "resubmit", "merge")
+Resolution = Literal["keep_server", "accept", "resubmit", "merge"]
+RESOLUTIONS: tuple[str, ...] = ("keep_server", "accept", "resubmit", "merge")
 SUPERSEDED = "superseded"
 
 

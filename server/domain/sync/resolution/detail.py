@@ -21,6 +21,7 @@ from server.domain.sync.resolution.cases import (
     parsed,
     queue_items,
 )
+from server.domain.work.billing import BilledLine, lines_of
 
 
 class FieldRow(msgspec.Struct):
@@ -55,6 +56,10 @@ class ConflictDetail(msgspec.Struct):
     resubmitted_as: uuid.UUID | None
     last_attempt: Attempt | None
     can_resubmit: bool
+    # Labour and part lines the op (and its re-submission) wrote, with their billing state;
+    # `can_accept` when some wait for the desk's decision.
+    lines: list[BilledLine] = msgspec.field(default_factory=list)
+    can_accept: bool = False
 
 
 def _fields(server: dict[str, Any], device: dict[str, Any]) -> list[FieldRow]:
@@ -85,6 +90,7 @@ async def detail_of(session: AsyncSession, case_: Case) -> ConflictDetail:
     else:  # a refusal has no server version to compare with: the device's args alone
         server_side, device_side = {}, args
     attempt = await session.get(SyncOp, op.resubmitted_as) if op.resubmitted_as else None
+    lines = await lines_of(session, [op.op_id, *([attempt.op_id] if attempt else [])])
     return ConflictDetail(
         item=item,
         server_side=server_side,
@@ -98,6 +104,9 @@ async def detail_of(session: AsyncSession, case_: Case) -> ConflictDetail:
         resubmitted_as=op.resubmitted_as,
         last_attempt=attempt_of(attempt),
         can_resubmit=bool(op.name) and "args" in parsed(op),
+        lines=lines,
+        can_accept=not case_.resolved
+        and any(line.op_id == op.op_id and line.billing == "pending" for line in lines),
     )
 
 
