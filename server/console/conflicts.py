@@ -21,7 +21,7 @@ from server.domain.assets import service as assets
 from server.domain.sync import resolution
 from server.domain.sync.resolution import ConflictDetail, QueueKind, QueueStatus
 from server.domain.work import workflow
-from server.errors import AlreadyResolved, InvalidInput, NotFound
+from server.errors import AlreadyResolved, InvalidInput, NotFound, SenderInactive
 from server.web.deps import CurrentActor, DbSession
 from server.web.security import requires
 
@@ -177,7 +177,7 @@ class ConflictConsoleController(Controller):
                         f"(line {exc.lineno}, column {exc.colno})."
                     ) from exc
             await resolution.resolve(db_session, actor, item_id, data.resolution, data.note, edited)
-        except (InvalidInput, AlreadyResolved) as refusal:
+        except (InvalidInput, AlreadyResolved, SenderInactive) as refusal:
             await db_session.rollback()
             return await _detail_page(
                 request,

@@ -82,7 +82,9 @@ async def resolve(
             await _fold(session, actor, attempt, case_.op)
     await session.flush()
     return ResolveOutcome(
-        resolved=case_.resolved, attempt=attempt_of(attempt), detail=await detail_of(session, case_)
+        resolved=case_.resolved,
+        attempt=await attempt_of(session, attempt),
+        detail=await detail_of(session, case_),
     )
 
 
