@@ -13,7 +13,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, exists, false, null, or_, select, true
 from sqlmodel import col
 
 from server.db.models import (
@@ -26,6 +26,7 @@ from server.db.models import (
     RouteCheckpoint,
     Store,
     User,
+    UserSite,
     WorkOrder,
     WorkOrderEvent,
 )
@@ -236,3 +237,28 @@ def may_bill_work(actor: Actor, order: WorkOrder) -> bool:
     if order.assignee_id is not None and order.assignee_id == actor.user_id:
         return True
     return actor.has(R.TEAM_LEAD) and order.team_id is not None and actor.team_id == order.team_id
+
+
+def scope_queue_items(
+    actor: Actor, stmt: S, *, entity_type: Any, entity_id: Any, sender_id: Any
+) -> S:
+    """The desk's queue of conflicting and rejected ops, for a desk user limited to sites:
+    an item about a work order or an asset falls under that row's site (as it is now);
+    an item about nothing with a site (an id that names no row, a callback, an op that
+    could not be read) falls under its sender's sites, so an item from a sender with no
+    site limits is hospital-wide and goes to the desk without site limits."""
+    if not actor.site_limited:
+        return stmt
+    order_site = select(col(WorkOrder.site_id)).where(col(WorkOrder.id) == entity_id)
+    asset_site = select(col(Asset.site_id)).where(col(Asset.id) == entity_id)
+    entity_site = case(
+        (entity_type == "work_order", order_site.scalar_subquery()),
+        (entity_type == "asset", asset_site.scalar_subquery()),
+        else_=null(),
+    )
+    sender_here = exists().where(
+        col(UserSite.user_id) == sender_id, col(UserSite.site_id).in_(actor.site_ids)
+    )
+    return stmt.where(
+        or_(entity_site.in_(actor.site_ids), and_(entity_site.is_(None), sender_here))
+    )

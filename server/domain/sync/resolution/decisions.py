@@ -28,6 +28,7 @@ from server.domain.sync.resolution.cases import (
 )
 from server.domain.sync.resolution.console import resubmit
 from server.domain.sync.resolution.detail import Attempt, ConflictDetail, attempt_of, detail_of
+from server.domain.sync.resolution.queue import require_in_scope
 from server.domain.work import billing
 from server.errors import AlreadyResolved, InvalidInput
 from sync.registry import Rejected
@@ -54,6 +55,7 @@ async def resolve(
     if resolution not in RESOLUTIONS:
         raise InvalidInput(f"A resolution is one of {', '.join(RESOLUTIONS)}.")
     case_ = await load_case(session, item_id, lock=True)
+    await require_in_scope(session, actor, case_)
     if case_.resolved:
         raise await _already_resolved(session, case_)
     note = note.strip()[:2000]

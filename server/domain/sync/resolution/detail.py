@@ -23,6 +23,7 @@ from server.domain.sync.resolution.cases import (
     people,
     queue_items,
 )
+from server.domain.sync.resolution.queue import require_in_scope
 from server.domain.work.billing import BilledLine, lines_of
 
 
@@ -124,4 +125,6 @@ async def conflict_detail(
 ) -> ConflictDetail:
     """Both sides, the op verbatim, the entity it is about, and how it was resolved."""
     require(actor, Permission.RESOLVE_CONFLICTS)
-    return await detail_of(session, await load_case(session, item_id))
+    case_ = await load_case(session, item_id)
+    await require_in_scope(session, actor, case_)
+    return await detail_of(session, case_)
