@@ -100,3 +100,24 @@ def test_the_desk_sees_billing_on_the_order_page_and_accepts_there(client: Clien
     assert f'data-total-cents="{cost}"' in after
     assert f'href="{conflict_url}"' not in after
     assert "data-pending-cents" not in after
+
+
+def test_a_resubmission_refused_again_never_charges_its_copy(client: Client) -> None:
+    c = cast(client)
+    order_id, (labour, _) = cancelled_while_working(c, 40)
+    again = resolve(c, labour["conflict_id"], "resubmit")
+    assert again.status_code == 200, again.text
+    body = again.json()
+    assert (body["resolved"], body["attempt"]["status"]) == (False, "conflict")
+    assert body["detail"]["can_accept"] is True
+    # The attempt kept the same work a second time: that copy is declined at once.
+    assert sorted(line["billing"] for line in body["detail"]["lines"]) == ["declined", "pending"]
+    detail = c.detail(order_id)
+    [kept] = [line for line in detail["labour"] if line["billing"] == "pending"]
+    assert detail["pending_cents"] == kept["cost_cents"]
+
+    accepted = resolve(c, labour["conflict_id"], "accept")
+    assert accepted.status_code == 200, accepted.text
+    detail = c.detail(order_id)
+    assert sorted(line["billing"] for line in detail["labour"]) == ["accepted", "declined"]
+    assert (detail["total_cents"], detail["pending_cents"]) == (kept["cost_cents"], 0)
