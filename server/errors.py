@@ -113,6 +113,14 @@ class AlreadyResolved(RoundsError):
     title = "Already resolved by the desk"
 
 
+class SenderInactive(RoundsError):
+    """A re-submission applies as the op's sender, whose account is no longer active."""
+
+    status = 409
+    code = "sender_inactive"
+    title = "The sender's account is no longer active"
+
+
 class TooManyAttempts(RoundsError):
     status = 429
     code = "too_many_attempts"

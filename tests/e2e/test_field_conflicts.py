@@ -94,6 +94,10 @@ def test_desk_cancels_while_the_technician_completes_offline(
         report = [n for n in detail["notes"] if "Replaced the battery pack" in n["text"]]
         assert [n["late"] for n in report] == [True]
         assert detail["extra"]["completed_at"] is None
+        # Kept, not charged: the labour waits for the desk's decision.
+        [line] = detail["labour"]
+        assert (line["billing"], detail["total_cents"]) == ("pending", 0)
+        assert detail["pending_cents"] == line["cost_cents"] > 0
         queue = c.get("/api/v1/conflicts", status="open", kind="all", limit=200)["items"]
         ours = {
             item["op_name"]: item
@@ -123,6 +127,21 @@ def test_desk_cancels_while_the_technician_completes_offline(
         completion = entries.filter(has=page.locator("h2", has_text="Completion"))
         expect(completion).to_contain_text("Replaced the battery pack")
         screenshot(page, "inbox-conflict")
+
+        # The desk accepts the labour: the department is charged for it, and at the phone's
+        # next sync its inbox keeps only the completion, which the desk has yet to decide.
+        labour_item = ours["work_order.log_labour"]["id"]
+        accepted = http.post(
+            f"/api/v1/conflicts/{labour_item}/resolve",
+            headers=c.desk.headers,
+            json={"resolution": "accept"},
+        )
+        assert accepted.status_code == 200, accepted.text
+        assert c.detail(order_id)["total_cents"] == line["cost_cents"]
+        phone.set_offline(True)
+        expect(sync_state(page)).to_have_class(re.compile(r"\bsync-offline\b"))
+        phone.set_offline(False)
+        expect(problems_badge(page)).to_have_text("1", timeout=SYNC_MS)
 
 
 def note_in(page: Page, text: str) -> None:
