@@ -91,15 +91,13 @@ def browser_options() -> Options:
     assert binary is not None, "MiniBrowser is missing: make webkit"
     options.binary_location = binary
     options.add_argument("--automation")
-    # The page's console goes to the driver's log, for a failing test to read.
-    options.add_argument("--enable-write-console-messages-to-stdout=true")
     return options
 
 
 @contextmanager
-def webkit_session(display: str, directory: Path) -> Iterator[webdriver.Remote]:
-    """WebKitWebDriver and one MiniBrowser session on `display`, with a fresh profile;
-    the driver's log (and the browser's console) in `directory`/webkit.log."""
+def webkit_session(display: str, directory: Path, log: Path) -> Iterator[webdriver.Remote]:
+    """WebKitWebDriver and one MiniBrowser session on `display`, with a fresh profile and
+    its home under `directory`; the driver's and the browser's output into `log`."""
     home = directory / "home"
     for sub in ("config", "data", "cache", "runtime"):
         (home / sub).mkdir(parents=True, exist_ok=True)
@@ -117,13 +115,13 @@ def webkit_session(display: str, directory: Path) -> Iterator[webdriver.Remote]:
     env.pop("WAYLAND_DISPLAY", None)
     stack = ExitStack()
     with stack:
-        log = stack.enter_context((directory / "webkit.log").open("ab"))
+        output = stack.enter_context(log.open("ab"))
         # In a process group of its own: the browser and its web processes it starts are
         # ended with it, even when a session did not close cleanly.
         service = Service(
             executable_path=WEBKIT_DRIVER,
             env=env,
-            log_output=log,
+            log_output=output,
             popen_kw={"start_new_session": True},
         )
         service.start()

@@ -24,6 +24,7 @@ from selenium.common.exceptions import (
     ElementNotInteractableException,
     StaleElementReferenceException,
     TimeoutException,
+    WebDriverException,
 )
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
@@ -121,7 +122,8 @@ class WebKitPhone:
             return waiter.until(lambda _: check())
         except TimeoutException:
             raise AssertionError(
-                f"WebKit never showed {what} within {timeout_s} s (browser log: {self.log})"
+                f"WebKit never showed {what} within {timeout_s} s; the page: {self.describe()}"
+                f" (browser log: {self.log})"
             ) from None
 
     def evaluate(self, source: str, arg: Any = None) -> Any:
@@ -295,9 +297,12 @@ class WebKitPhone:
         return path
 
     def describe(self) -> str:
-        """What the page shows, for an assertion's message."""
-        return json.dumps(
-            self.driver.execute_script(
-                "return {url: location.href, main: document.getElementById('main')?.innerText}"
+        """Where the page is and what its screen says, for an assertion's message."""
+        try:
+            shows = self.driver.execute_script(
+                "return {url: location.href, main: document.getElementById('main')?.innerText,"
+                " sheet: document.querySelector('dialog[open]')?.innerText}"
             )
-        )
+        except WebDriverException as error:
+            return f"unreadable ({error.msg})"
+        return json.dumps(shows, ensure_ascii=False)[:2000]
