@@ -168,14 +168,15 @@ class WebKitPhone:
     def wait_gone(self, css: str, timeout_s: float = STEP_S) -> None:
         self.until(lambda: not self.shown(css), f"{css} gone", timeout_s)
 
-    def tap(self, css: str, text: str | None = None) -> None:
+    def tap(self, css: str, text: str | None = None) -> WebElement:
         """Click what a person would tap; waits while something (a sheet opening, a toast)
-        is still in the way."""
+        is still in the way, or the screen is drawn again under the finger. Returns what
+        was tapped."""
 
-        def clicked() -> bool:
+        def clicked() -> WebElement | None:
             element = next(iter(self.visible(css, text)), None)
             if element is None:
-                return False
+                return None
             try:
                 # WebDriver scrolls a target only to the viewport's edge, where the app's
                 # fixed tab bar covers it; a thumb would bring it to the middle first.
@@ -184,11 +185,11 @@ class WebKitPhone:
                 )
                 element.click()
             except (ElementClickInterceptedException, ElementNotInteractableException):
-                return False
-            return True
+                return None
+            return element
 
         described = css if text is None else f"{css} with {text!r}"
-        self.until(clicked, f"{described} to tap")
+        return self.until(clicked, f"{described} to tap")
 
     def fill(self, css: str, value: str) -> None:
         field = self.one(css)
@@ -277,8 +278,25 @@ class WebKitPhone:
         tells the app at once: the technician taps Sync now in the settings, as they would
         after leaving the plant room, rather than wait for the backoff's next try."""
         self.link.restore()
+        self.sync_now()
+
+    def sync_now(self) -> None:
+        """Tap Sync now in the settings and wait for that sync's outcome (the settings
+        screen draws itself again once it has one), which must be "Synced at ...": then
+        up to date, nothing pending."""
         self.go("/settings")
-        self.tap("button", "Sync now")
+        button = self.tap("button", "Sync now")
+
+        def redrawn() -> bool:
+            try:
+                button.is_enabled()
+            except StaleElementReferenceException:
+                return True
+            return False
+
+        self.until(redrawn, "the outcome of Sync now", SYNC_S)
+        outcome = self.text_of("#s-sync ~ p[role=status]")
+        assert outcome.startswith("Synced at"), f"Sync now: {outcome}"
         self.wait_synced()
 
     def device_id(self) -> str:
