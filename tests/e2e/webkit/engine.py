@@ -113,11 +113,10 @@ def webkit_session(display: str, directory: Path, log: Path) -> Iterator[webdriv
         "NO_AT_BRIDGE": "1",  # no accessibility bus to look for on a bare screen
     }
     env.pop("WAYLAND_DISPLAY", None)
-    stack = ExitStack()
-    with stack:
+    with ExitStack() as stack:
         output = stack.enter_context(log.open("ab"))
-        # In a process group of its own: the browser and its web processes it starts are
-        # ended with it, even when a session did not close cleanly.
+        # In a process group of its own: the browser it starts, and the browser's web
+        # processes, are ended with it even when a session did not close cleanly.
         service = Service(
             executable_path=WEBKIT_DRIVER,
             env=env,

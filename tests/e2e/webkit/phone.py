@@ -71,20 +71,17 @@ class Link:
     """The phone's connection to one server: a TCP proxy the test cuts and restores."""
 
     def __init__(self, server: FieldServer) -> None:
-        self.server = server
         self._proxy = TcpProxy("127.0.0.1", server.port)
         self._proxy.start()
         self.app_url = f"http://127.0.0.1:{self._proxy.port}/app/"
-        self.up = True
 
     def cut(self) -> None:
         """Connections refused from now on; those open are dropped."""
         self._proxy.cut()
-        self.up = False
 
     def restore(self) -> None:
+        """Connections accepted again, on the same port (the app's origin)."""
         self._proxy.start()
-        self.up = True
 
     def close(self) -> None:
         self._proxy.close()
@@ -281,22 +278,24 @@ class WebKitPhone:
         self.sync_now()
 
     def sync_now(self) -> None:
-        """Tap Sync now in the settings and wait for that sync's outcome (the settings
-        screen draws itself again once it has one), which must be "Synced at ...": then
-        up to date, nothing pending."""
+        """Tap Sync now in the settings and wait for that sync's outcome, which must be
+        "Synced at ...": then up to date, nothing pending. The screen is drawn again with
+        the outcome (and meanwhile, on a change, with "Syncing…"): until then the button
+        tapped is still there, and any message is an earlier one."""
         self.go("/settings")
         button = self.tap("button", "Sync now")
 
-        def redrawn() -> bool:
+        def outcome() -> str | None:
             try:
                 button.is_enabled()
+                return None
             except StaleElementReferenceException:
-                return True
-            return False
+                pass
+            said = next(iter(self.texts("#s-sync ~ p[role=status]")), None)
+            return said if said != "Syncing…" else None
 
-        self.until(redrawn, "the outcome of Sync now", SYNC_S)
-        outcome = self.text_of("#s-sync ~ p[role=status]")
-        assert outcome.startswith("Synced at"), f"Sync now: {outcome}"
+        said = self.until(outcome, "the outcome of Sync now", SYNC_S)
+        assert said.startswith("Synced at"), f"Sync now: {said}"
         self.wait_synced()
 
     def device_id(self) -> str:
