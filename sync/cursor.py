@@ -31,6 +31,10 @@ class _Wire(msgspec.Struct, array_like=True):
     after_id: str
     txid: int
     change_id: int
+    # Added within version 1: a cursor made before reads as having no anchor.
+    anchor_txid: int = 0
+    anchor_id: int = 0
+    anchor_mark: int = 0
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,20 @@ class Position:
 
     txid: int
     change_id: int
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The last change of the log this cursor has accounted for, with a mark of its content.
+
+    A database restored from a backup taken before that change no longer holds it (or
+    holds another change under its id), and the cursor is answered `reset`. `change_id`
+    0 means no anchor (the log was empty).
+    """
+
+    txid: int = 0
+    change_id: int = 0
+    mark: int = 0
 
 
 @dataclass(frozen=True)
@@ -51,6 +69,7 @@ class Cursor:
     after_id: str
     # changes phase: the last change delivered; initial phase: where replay starts
     position: Position
+    anchor: Anchor = Anchor()
 
     def to_changes(self) -> Cursor:
         return replace(self, phase="changes", type_index=0, after_id="")
@@ -66,6 +85,9 @@ def encode(cursor: Cursor) -> str:
         cursor.after_id,
         cursor.position.txid,
         cursor.position.change_id,
+        cursor.anchor.txid,
+        cursor.anchor.change_id,
+        cursor.anchor.mark,
     )
     return base64.urlsafe_b64encode(msgspec.msgpack.encode(wire)).decode().rstrip("=")
 
@@ -85,4 +107,5 @@ def decode(text: str) -> Cursor:
         wire.type_index,
         wire.after_id,
         Position(wire.txid, wire.change_id),
+        Anchor(wire.anchor_txid, wire.anchor_id, wire.anchor_mark),
     )

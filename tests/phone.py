@@ -70,8 +70,10 @@ class Phone:
         v: int = 1,
         blobs: list[str] | None = None,
         hlc: str | None = None,
+        client_time: str | None = None,
     ) -> dict[str, Any]:
-        """Record an op locally: the next seq, chained to the previous op."""
+        """Record an op locally: the next seq, chained to the previous op (`client_time`:
+        what the phone's clock says, by default the right time)."""
         self.seq += 1
         stamp = hlc if hlc is not None else str(self.clock.tick(int(time.time() * 1000)))
         body = {
@@ -81,7 +83,7 @@ class Phone:
             "name": name,
             "v": v,
             "args": args,
-            "client_time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "client_time": client_time or datetime.now(UTC).isoformat(timespec="milliseconds"),
             "hlc": stamp,
             "blobs": blobs or [],
             "prev_hash": self.last_hash,

@@ -53,6 +53,13 @@ BOARD_CATALOGUE: dict[str, tuple[str, str]] = {
     "order.claimed": ("Claimed time", "手机时间"),
     "order.received": ("Received", "服务器接收"),
     "order.late": ("late", "迟到"),
+    "order.clock_corrected": ("phone clock corrected", "手机时间已校正"),
+    "order.clock_ahead": ("The phone's clock was over 5 minutes fast: shown is the time"
+                          " the server received it.",
+                          "手机时间快了 5 分钟以上：显示的是服务器收到的时间。"),
+    "order.clock_backwards": ("The phone's clock ran backwards: shown is the time the"
+                              " server received it.",
+                              "手机时间倒退：显示的是服务器收到的时间。"),
     "order.detail": ("Detail", "说明"),
     "order.labour": ("Labour", "人工"),
     "order.parts": ("Parts", "材料"),

@@ -88,10 +88,14 @@ class Conflict(SQLModel, table=True):
 
 
 class Change(SQLModel, table=True):
-    """One row per write to a synced entity, in the writing transaction.
+    """One row per write to a synced entity and audience, in the writing transaction.
 
     `txid` is PostgreSQL's transaction id (0 on SQLite, where writers are serialised), so
-    pull can tell committed history from transactions still in flight.
+    pull can tell committed history from transactions still in flight. The audience
+    columns (site, team, department, contractor) are the values that decide who sees the
+    entity; a write that changes them logs one row with the values before and one with
+    the values after, so a phone hears of an entity entering its scope and of it leaving,
+    and no phone hears of entities it never could see.
     """
 
     __tablename__ = "sync_change"
@@ -110,6 +114,10 @@ class Change(SQLModel, table=True):
     version: int
     deleted: bool = False
     changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    site_id: uuid.UUID | None = None
+    team_id: uuid.UUID | None = None
+    department_id: uuid.UUID | None = None
+    contractor_id: uuid.UUID | None = None
 
 
 class SyncSetting(SQLModel, table=True):

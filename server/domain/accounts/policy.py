@@ -10,6 +10,7 @@ role sees.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -102,17 +103,36 @@ def require(actor: Actor, permission: Permission) -> None:
 
 
 S = TypeVar("S", bound=Select[Any])
-Rule = Callable[[Actor], ColumnElement[bool] | None]
+Rule = Callable[[Actor, "Audience"], ColumnElement[bool] | None]
 
 
-def _combine(actor: Actor, rules: dict[Role, Rule]) -> ColumnElement[bool]:
+@dataclass(frozen=True)
+class Audience:
+    """The columns that decide who sees a row.
+
+    A rule reads them from the row's own table when rows are queried, and from the
+    change log when the pull's change feed is (each change row carries the values its
+    entity had, before and after the write: server/domain/sync/capture.py), so one rule
+    decides both who sees a row and who hears of its changes.
+    """
+
+    site: Any = None
+    team: Any = None
+    department: Any = None
+    contractor: Any = None
+
+
+AudienceRule = Callable[[Actor, Audience], ColumnElement[bool]]
+
+
+def _combine(actor: Actor, on: Audience, rules: dict[Role, Rule]) -> ColumnElement[bool]:
     """OR the rules of the actor's roles; a role without a rule sees nothing."""
     clauses: list[ColumnElement[bool]] = []
     for role in actor.roles:
         rule = rules.get(role)
         if rule is None:
             continue
-        clause = rule(actor)
+        clause = rule(actor, on)
         if clause is not None:
             clauses.append(clause)
     return or_(*clauses) if clauses else false()
@@ -122,41 +142,88 @@ def _in_sites(actor: Actor, site_column: Any) -> ColumnElement[bool]:
     return col(site_column).in_(actor.site_ids) if actor.site_limited else true()
 
 
-def _everything(_: Actor) -> ColumnElement[bool]:
+def _everything(_: Actor, __: Audience) -> ColumnElement[bool]:
     return true()
 
 
 def _same(column: Any, value: Any) -> ColumnElement[bool]:
-    return false() if value is None else and_(col(column) == value)
+    return false() if value is None or column is None else and_(col(column) == value)
+
+
+def sites_rule(actor: Actor, on: Audience) -> ColumnElement[bool]:
+    """Reference rows of a campus (sites, buildings, locations, stores)."""
+    return _in_sites(actor, on.site)
+
+
+_ASSET_RULES: dict[Role, Rule] = {
+    **dict.fromkeys(OVERSEERS, _everything),
+    R.TEAM_LEAD: _everything,
+    R.TECHNICIAN: _everything,
+    R.REQUESTER: lambda a, on: _same(on.department, a.department_id),
+    R.CONTRACTOR_MANAGER: lambda a, on: _same(on.contractor, a.contractor_id),
+}
+
+
+def asset_rule(actor: Actor, on: Audience) -> ColumnElement[bool]:
+    return and_(_combine(actor, on, _ASSET_RULES), _in_sites(actor, on.site))
+
+
+_PATROL_RULES: dict[Role, Rule] = {
+    **dict.fromkeys(OVERSEERS, _everything),
+    R.GUARD: lambda a, on: _same(on.contractor, a.contractor_id),
+    R.CLEANER: lambda a, on: _same(on.contractor, a.contractor_id),
+    R.CONTRACTOR_MANAGER: lambda a, on: _same(on.contractor, a.contractor_id),
+}
+
+
+def route_rule(actor: Actor, on: Audience) -> ColumnElement[bool]:
+    """A route is its contractor's; overseers see every route of their sites. A checkpoint's
+    changes are logged once per route it is on, with that route's audience, so the same
+    rule tells who hears of them."""
+    return and_(_combine(actor, on, _PATROL_RULES), _in_sites(actor, on.site))
+
+
+_WORK_ORDER_RULES: dict[Role, Rule] = {
+    **dict.fromkeys(OVERSEERS, _everything),
+    R.TEAM_LEAD: lambda a, on: _same(on.team, a.team_id),
+    R.TECHNICIAN: lambda a, on: _same(on.team, a.team_id),
+    R.REQUESTER: lambda a, on: _same(on.department, a.department_id),
+}
+
+
+def work_order_rule(actor: Actor, on: Audience) -> ColumnElement[bool]:
+    return and_(_combine(actor, on, _WORK_ORDER_RULES), _in_sites(actor, on.site))
+
+
+ASSET_AUDIENCE = Audience(
+    site=Asset.site_id, department=Asset.department_id, contractor=Asset.contractor_id
+)
+ROUTE_AUDIENCE = Audience(site=Route.site_id, contractor=Route.contractor_id)
+WORK_ORDER_AUDIENCE = Audience(
+    site=WorkOrder.site_id, team=WorkOrder.team_id, department=WorkOrder.department_id
+)
 
 
 def scope_assets(actor: Actor, stmt: S) -> S:
-    rules: dict[Role, Rule] = {
-        **dict.fromkeys(OVERSEERS, _everything),
-        R.TEAM_LEAD: _everything,
-        R.TECHNICIAN: _everything,
-        R.REQUESTER: lambda a: _same(Asset.department_id, a.department_id),
-        R.CONTRACTOR_MANAGER: lambda a: _same(Asset.contractor_id, a.contractor_id),
-    }
-    return stmt.where(_combine(actor, rules), _in_sites(actor, Asset.site_id))
+    return stmt.where(asset_rule(actor, ASSET_AUDIENCE))
 
 
 def scope_locations(actor: Actor, stmt: S) -> S:
-    return stmt.where(_in_sites(actor, Location.site_id))
+    return stmt.where(sites_rule(actor, Audience(site=Location.site_id)))
 
 
 def scope_site_ids(actor: Actor, site_column: Any, stmt: S) -> S:
     """For reference rows that belong to a campus (sites, buildings, stores)."""
-    return stmt.where(_in_sites(actor, site_column))
+    return stmt.where(sites_rule(actor, Audience(site=site_column)))
 
 
 def scope_people(actor: Actor, stmt: S) -> S:
     rules: dict[Role, Rule] = {
         **dict.fromkeys(OVERSEERS, _everything),
-        R.TEAM_LEAD: lambda a: _same(User.team_id, a.team_id),
-        R.CONTRACTOR_MANAGER: lambda a: _same(User.contractor_id, a.contractor_id),
+        R.TEAM_LEAD: lambda a, _: _same(User.team_id, a.team_id),
+        R.CONTRACTOR_MANAGER: lambda a, _: _same(User.contractor_id, a.contractor_id),
     }
-    return stmt.where(_combine(actor, rules))
+    return stmt.where(_combine(actor, Audience(), rules))
 
 
 def scope_contractors(actor: Actor, stmt: S) -> S:
@@ -166,20 +233,8 @@ def scope_contractors(actor: Actor, stmt: S) -> S:
     return stmt
 
 
-def _own_contractor_routes(actor: Actor) -> ColumnElement[bool]:
-    return _same(Route.contractor_id, actor.contractor_id)
-
-
-_PATROL_RULES: dict[Role, Rule] = {
-    **dict.fromkeys(OVERSEERS, _everything),
-    R.GUARD: _own_contractor_routes,
-    R.CLEANER: _own_contractor_routes,
-    R.CONTRACTOR_MANAGER: _own_contractor_routes,
-}
-
-
 def scope_routes(actor: Actor, stmt: S) -> S:
-    return stmt.where(_combine(actor, _PATROL_RULES), _in_sites(actor, Route.site_id))
+    return stmt.where(route_rule(actor, ROUTE_AUDIENCE))
 
 
 def scope_checkpoints(actor: Actor, stmt: S) -> S:
@@ -196,14 +251,8 @@ def scope_checkpoints(actor: Actor, stmt: S) -> S:
 
 
 def scope_stores(actor: Actor, stmt: S) -> S:
-    return stmt.where(_in_sites(actor, Store.site_id))
+    return stmt.where(sites_rule(actor, Audience(site=Store.site_id)))
 
 
 def scope_work_orders(actor: Actor, stmt: S) -> S:
-    rules: dict[Role, Rule] = {
-        **dict.fromkeys(OVERSEERS, _everything),
-        R.TEAM_LEAD: lambda a: _same(WorkOrder.team_id, a.team_id),
-        R.TECHNICIAN: lambda a: _same(WorkOrder.team_id, a.team_id),
-        R.REQUESTER: lambda a: _same(WorkOrder.department_id, a.department_id),
-    }
-    return stmt.where(_combine(actor, rules), _in_sites(actor, WorkOrder.site_id))
+    return stmt.where(work_order_rule(actor, WORK_ORDER_AUDIENCE))

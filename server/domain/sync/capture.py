@@ -6,6 +6,13 @@ sync, and a change is never visible without its change record (or the reverse). 
 UPDATE or DELETE statements on synced tables would skip this, so they are refused.
 `update_rows` is the one set-based way to change synced rows: it does what a flush
 would, for many rows in one statement per step.
+
+Each change row names the audience of its entity (site, team, department, contractor:
+see `SyncedType.audience`), so the pull's change feed is scoped in its query. A write
+that moves an entity to another audience logs a row for the old audience too, so the
+phones that held it hear that it left. A checkpoint is seen through the routes it is on,
+so its changes carry the audience of each of those routes, and a route gaining or losing
+a checkpoint, or changing hands, is logged as a change of its checkpoints as well.
 """
 
 from __future__ import annotations
@@ -14,19 +21,24 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, event, insert, text, update
+from sqlalchemy import bindparam, event, insert, inspect, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
-from server.db.models import Change
+from server.db.models import Change, Checkpoint, Route, RouteCheckpoint
 from server.db.types import utcnow
-from server.domain.sync.synced import BY_MODEL, CHILDREN
+from server.domain.sync.synced import BY_MODEL, BY_NAME, CHILDREN, SyncedType
 
 PENDING = "sync_pending_changes"
 LAST_POSITION = "sync_last_position"
 TXID = "sync_txid"
+
+
+# (site, team, department, contractor) of an entity, as a change row carries them.
+AudienceKey = tuple[uuid.UUID | None, uuid.UUID | None, uuid.UUID | None, uuid.UUID | None]
+DIMENSIONS = ("site", "team", "department", "contractor")
 
 
 @dataclass
@@ -36,6 +48,25 @@ class _Pending:
     row: Any
     deleted: bool
     version: int
+    audiences: set[AudienceKey]
+
+
+def _audience(synced: SyncedType, row: Any, *, before: bool = False) -> AudienceKey:
+    """The row's audience now, or as committed before this flush changed it."""
+    state = inspect(row)
+    values: list[uuid.UUID | None] = []
+    for dimension in DIMENSIONS:
+        name = synced.audience.get(dimension)
+        if name is None:
+            values.append(None)
+            continue
+        history = state.attrs[name].history
+        values.append(history.deleted[0] if before and history.deleted else getattr(row, name))
+    return (values[0], values[1], values[2], values[3])
+
+
+def _route_audience(route: Route) -> AudienceKey:
+    return _audience(BY_NAME["route"], route)
 
 
 def current_txid(session: Session) -> int:
@@ -65,6 +96,46 @@ def _touch_parent(
     _record(session, parent, seen, force=True)
 
 
+def _touch_checkpoint(
+    session: Session,
+    checkpoint_id: uuid.UUID,
+    seen: dict[tuple[str, uuid.UUID], _Pending],
+    left: AudienceKey | None = None,
+) -> None:
+    """A checkpoint whose routes changed: its guards gain or lose it (`left`: the audience
+    of a route it is no longer seen through)."""
+    with session.no_autoflush:
+        checkpoint = session.get(Checkpoint, checkpoint_id)
+    if checkpoint is None or checkpoint in session.deleted:
+        return
+    pending = _record(session, checkpoint, seen, force=True)
+    if pending is not None and left is not None:
+        pending.audiences.add(left)
+
+
+def _route_membership_changed(
+    session: Session, row: SQLModel, seen: dict[tuple[str, uuid.UUID], _Pending]
+) -> None:
+    if isinstance(row, RouteCheckpoint):
+        left = None
+        if row in session.deleted:
+            with session.no_autoflush:
+                route = session.get(Route, row.route_id)
+            left = _route_audience(route) if route is not None else None
+        _touch_checkpoint(session, row.checkpoint_id, seen, left)
+    elif isinstance(row, Route) and row not in session.new:
+        before = _audience(BY_NAME["route"], row, before=True)
+        if row in session.deleted or before != _route_audience(row):
+            with session.no_autoflush:
+                ids = session.scalars(
+                    select(col(RouteCheckpoint.checkpoint_id)).where(
+                        col(RouteCheckpoint.route_id) == row.id
+                    )
+                ).all()
+            for checkpoint_id in ids:
+                _touch_checkpoint(session, checkpoint_id, seen, before)
+
+
 def _record(
     session: Session,
     row: Any,
@@ -72,20 +143,26 @@ def _record(
     *,
     force: bool = False,
     deleted: bool = False,
-) -> None:
+) -> _Pending | None:
     entity_type = BY_MODEL[type(row)]
+    synced = BY_NAME[entity_type]
     key = (entity_type, row.id)
     if key in seen:
-        return
+        return seen[key]
     if deleted:
-        seen[key] = _Pending(entity_type, row.id, None, True, (row.version or 1) + 1)
-        return
+        audiences = {_audience(synced, row, before=True), _audience(synced, row)}
+        seen[key] = _Pending(entity_type, row.id, None, True, (row.version or 1) + 1, audiences)
+        return seen[key]
     if row not in session.new:
         if not force and not session.is_modified(row, include_collections=False):
-            return
+            return None
         row.version = (row.version or 1) + 1
         row.updated_at = utcnow()
-    seen[key] = _Pending(entity_type, row.id, row, False, row.version or 1)
+    audiences = {_audience(synced, row)}
+    if row not in session.new:
+        audiences.add(_audience(synced, row, before=True))
+    seen[key] = _Pending(entity_type, row.id, row, False, row.version or 1, audiences)
+    return seen[key]
 
 
 def _before_flush(session: Session, _: UOWTransaction, __: Any) -> None:
@@ -101,13 +178,31 @@ def _before_flush(session: Session, _: UOWTransaction, __: Any) -> None:
     for row in list(session.new) + list(session.dirty) + list(session.deleted):
         if type(row) in CHILDREN:
             _touch_parent(session, row, seen)
+        if isinstance(row, RouteCheckpoint | Route):
+            _route_membership_changed(session, row, seen)
     session.info[PENDING] = list(seen.values())
+
+
+def _add_route_audiences(session: Session, pending: list[_Pending]) -> None:
+    """Each checkpoint is heard of by the audience of every route it is on now."""
+    ids = [p.entity_id for p in pending if p.entity_type == "checkpoint"]
+    if not ids:
+        return
+    by_id = {p.entity_id: p for p in pending if p.entity_type == "checkpoint"}
+    rows = session.connection().execute(
+        select(col(RouteCheckpoint.checkpoint_id), col(Route.site_id), col(Route.contractor_id))
+        .join(Route, col(Route.id) == col(RouteCheckpoint.route_id))
+        .where(col(RouteCheckpoint.checkpoint_id).in_(ids))
+    )
+    for checkpoint_id, site_id, contractor_id in rows:
+        by_id[checkpoint_id].audiences.add((site_id, None, None, contractor_id))
 
 
 def _after_flush(session: Session, _: UOWTransaction) -> None:
     pending: list[_Pending] = session.info.pop(PENDING, [])
     if not pending:
         return
+    _add_route_audiences(session, pending)
     txid = current_txid(session)
     now = utcnow()
     rows = [
@@ -118,12 +213,18 @@ def _after_flush(session: Session, _: UOWTransaction) -> None:
             "version": p.row.version if p.row is not None else p.version,
             "deleted": p.deleted,
             "changed_at": now,
+            **_audience_columns(audience),
         }
         for p in pending
+        for audience in sorted(p.audiences, key=str)
     ]
     table = Change.__table__  # type: ignore[attr-defined]
     ids = session.connection().execute(insert(table).returning(table.c.id), rows).scalars().all()
     session.info[LAST_POSITION] = (txid, max(ids))
+
+
+def _audience_columns(audience: AudienceKey) -> dict[str, uuid.UUID | None]:
+    return {f"{dimension}_id": value for dimension, value in zip(DIMENSIONS, audience, strict=True)}
 
 
 async def update_rows(
@@ -146,9 +247,12 @@ async def update_rows(
     if not rows:
         return {}
     entity_type = BY_MODEL[model]
+    synced = BY_NAME[entity_type]
     columns = sorted(next(iter(rows.values()))[1])
     if any(sorted(values) != columns for _, values in rows.values()):
         raise ValueError("update_rows sets the same columns on every row")
+    if set(columns) & set(synced.audience.values()):
+        raise ValueError("update_rows cannot move rows to another audience; use the unit of work")
     await session.flush()  # pending ORM edits of these rows go first, not over this write
     now = utcnow()
     versions = {row_id: version + 1 for row_id, (version, _) in rows.items()}
@@ -173,6 +277,7 @@ async def update_rows(
         ],
     )
     txid = await session.run_sync(current_txid)
+    audiences = await _audiences_of(connection, synced, list(rows))
     changes = Change.__table__  # type: ignore[attr-defined]
     result = await connection.execute(
         insert(changes).returning(changes.c.id),
@@ -184,6 +289,7 @@ async def update_rows(
                 "version": version,
                 "deleted": False,
                 "changed_at": now,
+                **_audience_columns(audiences[row_id]),
             }
             for row_id, version in versions.items()
         ],
@@ -196,6 +302,25 @@ async def update_rows(
             for name, value in {**values, "version": versions[row_id], "updated_at": now}.items():
                 set_committed_value(copy, name, value)
     return versions
+
+
+async def _audiences_of(
+    connection: Any, synced: SyncedType, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, AudienceKey]:
+    table = synced.model.__table__  # type: ignore[attr-defined]
+    names = [synced.audience.get(dimension) for dimension in DIMENSIONS]
+    selected = [table.c[name] for name in names if name is not None]
+    found: dict[uuid.UUID, AudienceKey] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        result = await connection.execute(
+            select(table.c.id, *selected).where(table.c.id.in_(chunk))
+        )
+        for row_id, *values in result:
+            by_name = dict(zip([n for n in names if n is not None], values, strict=True))
+            audience = [by_name[name] if name is not None else None for name in names]
+            found[row_id] = (audience[0], audience[1], audience[2], audience[3])
+    return found
 
 
 def _refuse_bulk_writes(state: ORMExecuteState) -> None:

@@ -50,15 +50,15 @@ from sync.wire import Outcome as StoredOutcome
 log = logging.getLogger("rounds.sync.push")
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 SERVER_ERROR = "The server could not apply this action; the desk can re-submit it."
-# A value the database refused for this op alone (a constraint, a value out of range):
-# the op is kept and refused with a stable code, and the batch goes on.
-DATA_REFUSALS: dict[type[DBAPIError], tuple[str, str]] = {
-    IntegrityError: (
+# A value the database refused for this op alone (a constraint, a value out of range), by
+# SQLSTATE class: the op is kept and refused with a stable code, and the batch goes on.
+DATA_REFUSALS: dict[str, tuple[str, str]] = {
+    "23": (
         "data_conflict",
         "The server already holds a record this action would create or contradicts it;"
         " it is kept and the desk can correct and re-submit it.",
     ),
-    DataError: (
+    "22": (
         "invalid_data",
         "A value in this action does not fit what the server stores (too long, out of"
         " range or unreadable); it is kept and the desk can correct and re-submit it.",
@@ -452,10 +452,15 @@ def _parse(raw: msgspec.Raw) -> tuple[Op | None, str]:
 
 
 def _data_refusal(exc: DBAPIError) -> tuple[str, str] | None:
-    for kind, refusal in DATA_REFUSALS.items():
-        if isinstance(exc, kind):
-            return refusal
-    return None
+    """The refusal for a database error caused by this op's data; None for the others
+    (unreachable, deadlocked: the batch is retried whole)."""
+    if isinstance(exc, IntegrityError):
+        return DATA_REFUSALS["23"]
+    if isinstance(exc, DataError):
+        return DATA_REFUSALS["22"]
+    # asyncpg's data errors arrive as a plain DBAPIError carrying the SQLSTATE.
+    state = str(getattr(exc.orig, "sqlstate", None) or "")
+    return DATA_REFUSALS.get(state[:2])
 
 
 @dataclass(frozen=True)

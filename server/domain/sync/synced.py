@@ -9,13 +9,14 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
     Boolean,
     Column,
+    ColumnElement,
     Date,
     Executable,
     Float,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     Uuid,
     false,
     select,
+    true,
     type_coerce,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,8 +53,12 @@ from server.db.models import (
 from server.db.types import UTCDateTime
 from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import (
+    Audience,
+    AudienceRule,
     Permission,
+    asset_rule,
     can,
+    route_rule,
     scope_assets,
     scope_checkpoints,
     scope_locations,
@@ -60,6 +66,8 @@ from server.domain.accounts.policy import (
     scope_site_ids,
     scope_stores,
     scope_work_orders,
+    sites_rule,
+    work_order_rule,
 )
 
 Scope = Callable[[Actor, Select[Any]], Select[Any]]
@@ -71,6 +79,10 @@ def _everyone(_: Actor, stmt: Select[Any]) -> Select[Any]:
     return stmt
 
 
+def _heard_by_everyone(_: Actor, __: Audience) -> ColumnElement[bool]:
+    return true()
+
+
 def _when(permission: Permission, scope: Scope) -> Scope:
     def scoped(actor: Actor, stmt: Select[Any]) -> Select[Any]:
         return scope(actor, stmt) if can(actor, permission) else stmt.where(false())
@@ -78,26 +90,80 @@ def _when(permission: Permission, scope: Scope) -> Scope:
     return scoped
 
 
+def _heard_when(permission: Permission, rule: AudienceRule) -> AudienceRule:
+    def heard(actor: Actor, on: Audience) -> ColumnElement[bool]:
+        return rule(actor, on) if can(actor, permission) else false()
+
+    return heard
+
+
 @dataclass(frozen=True)
 class SyncedType:
+    """`scope` filters the type's rows for an actor; `feed` tells, from the audience a
+    change row carries, whether the actor hears of that change; `audience` names the
+    row's attributes that fill a change row's audience (`Audience` field -> attribute)."""
+
     name: str
     model: type[SQLModel]
     scope: Scope
+    feed: AudienceRule
+    audience: dict[str, str] = field(default_factory=dict)
     hidden: frozenset[str] = frozenset()
 
 
+_SITE = {"site": "site_id"}
 SYNCED_TYPES: tuple[SyncedType, ...] = (
-    SyncedType("site", Site, lambda a, s: scope_site_ids(a, Site.id, s)),
-    SyncedType("building", Building, lambda a, s: scope_site_ids(a, Building.site_id, s)),
-    SyncedType("location", Location, scope_locations),
-    SyncedType("department", Department, _everyone),
-    SyncedType("team", Team, _everyone),
-    SyncedType("asset", Asset, _when(Permission.READ_ASSETS, scope_assets)),
-    SyncedType("item", Item, _when(Permission.READ_STOCK, _everyone)),
-    SyncedType("store", Store, _when(Permission.READ_STOCK, scope_stores)),
-    SyncedType("checkpoint", Checkpoint, _when(Permission.READ_PATROL, scope_checkpoints)),
-    SyncedType("route", Route, _when(Permission.READ_PATROL, scope_routes)),
-    SyncedType("work_order", WorkOrder, _when(Permission.READ_WORK_ORDERS, scope_work_orders)),
+    SyncedType(
+        "site", Site, lambda a, s: scope_site_ids(a, Site.id, s), sites_rule, {"site": "id"}
+    ),
+    SyncedType(
+        "building", Building, lambda a, s: scope_site_ids(a, Building.site_id, s), sites_rule, _SITE
+    ),
+    SyncedType("location", Location, scope_locations, sites_rule, _SITE),
+    SyncedType("department", Department, _everyone, _heard_by_everyone),
+    SyncedType("team", Team, _everyone, _heard_by_everyone),
+    SyncedType(
+        "asset",
+        Asset,
+        _when(Permission.READ_ASSETS, scope_assets),
+        _heard_when(Permission.READ_ASSETS, asset_rule),
+        {"site": "site_id", "department": "department_id", "contractor": "contractor_id"},
+    ),
+    SyncedType(
+        "item",
+        Item,
+        _when(Permission.READ_STOCK, _everyone),
+        _heard_when(Permission.READ_STOCK, _heard_by_everyone),
+    ),
+    SyncedType(
+        "store",
+        Store,
+        _when(Permission.READ_STOCK, scope_stores),
+        _heard_when(Permission.READ_STOCK, sites_rule),
+        _SITE,
+    ),
+    # A checkpoint's changes also carry the audience of every route it is on (capture.py).
+    SyncedType(
+        "checkpoint",
+        Checkpoint,
+        _when(Permission.READ_PATROL, scope_checkpoints),
+        _heard_when(Permission.READ_PATROL, route_rule),
+        _SITE,
+    ),
+    SyncedType(
+        "route",
+        Route,
+        _when(Permission.READ_PATROL, scope_routes),
+        _heard_when(Permission.READ_PATROL, route_rule),
+        {"site": "site_id", "contractor": "contractor_id"},
+    ),
+    SyncedType(
+        "work_order",
+        WorkOrder,
+        _when(Permission.READ_WORK_ORDERS, scope_work_orders),
+        _heard_when(Permission.READ_WORK_ORDERS, work_order_rule),
+        {"site": "site_id", "team": "team_id", "department": "department_id"},
+    ),
 )
 BY_NAME = {synced.name: synced for synced in SYNCED_TYPES}
 BY_MODEL: dict[type[SQLModel], str] = {synced.model: synced.name for synced in SYNCED_TYPES}

@@ -37,6 +37,7 @@ class TimelineEntry(msgspec.Struct):
     received_at: datetime
     detail: str
     late: bool
+    clock_flag: str | None = None  # the phone's claim was out of bounds: the receipt time
 
 
 class WorkOrderDetail(msgspec.Struct):
@@ -102,6 +103,7 @@ async def work_order_detail(
                 e.received_at,
                 e.detail,
                 e.late,
+                e.clock_flag,
             )
             for e in events
         ],
