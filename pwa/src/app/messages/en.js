@@ -415,4 +415,11 @@ export default {
   'inbox.code.unknown_location': 'The room is not in the register, or outside your sites.',
   'inbox.code.unknown_op': 'The server does not know this kind of action: this app is newer or older than the server.',
   'inbox.code.unknown_work_order': 'The work order is not visible to you any more.',
+
+  // Step buttons and drafts: an action that could not be stored, what is typed kept.
+  'act.failed': 'Not recorded: this phone could not store it. Try again; what you typed is kept.',
+  'act.failed_full': 'Not recorded: this phone’s storage is full. Free some space (old photos, other apps), then try again; what you typed is kept.',
+  'act.failed_signed_out': 'Not recorded: nobody is signed in on this phone any more. Sign in again; what you typed is kept.',
+  'act.failed_reload': 'Not recorded: the app lost its storage connection. Reload the app, then try again; what you typed is kept.',
+  'draft.kept': 'Draft kept on this phone ({when}).',
 };

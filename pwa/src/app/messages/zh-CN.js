@@ -404,4 +404,11 @@ export default {
   'inbox.code.unknown_location': '该房间不在台账中，或不在您的院区。',
   'inbox.code.unknown_op': '服务器不认识这种操作：本应用版本与服务器不一致。',
   'inbox.code.unknown_work_order': '您已无法查看这张工单。',
+
+  // Step buttons and drafts: an action that could not be stored, what is typed kept.
+  'act.failed': '未记录：本机无法保存。请重试；您输入的内容已保留。',
+  'act.failed_full': '未记录：本机存储空间已满。请清理空间（旧照片、其他应用）后重试；您输入的内容已保留。',
+  'act.failed_signed_out': '未记录：本机已无人登录。请重新登录；您输入的内容已保留。',
+  'act.failed_reload': '未记录：应用与本机存储的连接已断开。请重新加载应用后重试；您输入的内容已保留。',
+  'draft.kept': '草稿已保存在本机（{when}）。',
 };
