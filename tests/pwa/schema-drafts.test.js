@@ -1,5 +1,6 @@
-// Schema version 3: the drafts store. A phone on version 2 keeps its outbox, its rows and
-// its inbox through the upgrade; drafts are kept per key, replaced, listed and dropped.
+// Schema version 3: the drafts store, and assets found by their tag. A phone on version 2
+// keeps its outbox, its rows and its inbox through the upgrade; drafts are kept per key,
+// replaced, listed and dropped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import 'fake-indexeddb/auto';
@@ -31,6 +32,7 @@ function openVersion2(factory, name) {
       meta.put(2, 'next_seq');
       outbox.put({ op_id: 'o1', incarnation: INCARNATION, seq: 1, name: 'work_order.note', v: 1, args: { work_order_id: 'w1', text: 'x' }, client_time: '', hlc: '', blobs: [], prev_hash: '' });
       entities.put({ type: 'work_order', id: 'w1', version: 3, status: 'in_progress' });
+      entities.put({ type: 'asset', id: 'a1', version: 1, tag_code: '7K3M9Q2XWD', name: 'Chiller 2' });
       inbox.put({ op_id: 'o0', status: 'rejected', code: 'not_assignee' });
     };
     request.onsuccess = () => resolve(request.result);
@@ -38,7 +40,7 @@ function openVersion2(factory, name) {
   });
 }
 
-test('upgrading a version-2 database adds the drafts store and keeps everything else', async () => {
+test('upgrading a version-2 database adds the drafts store and the tag index, and keeps everything else', async () => {
   const factory = new IDBFactory();
   (await openVersion2(factory, 'rounds:T100')).close();
   const db = await openDatabase('rounds:T100', factory);
@@ -49,6 +51,8 @@ test('upgrading a version-2 database adds the drafts store and keeps everything 
   const tx = db.transaction(['entities', 'inbox'], 'readonly');
   assert.equal((await settle(tx.objectStore('entities').get(['work_order', 'w1']))).status, 'in_progress');
   assert.equal((await settle(tx.objectStore('inbox').get('o0'))).code, 'not_assignee');
+  const tagged = await settle(tx.objectStore('entities').index('tag_code').getAll('7K3M9Q2XWD'));
+  assert.deepEqual(tagged.map((row) => row.name), ['Chiller 2'], 'rows held before the upgrade are found by tag');
   await writeDraft(db, 'note:w1', { text: 'Fan bearing noisy' });
   db.close();
   const again = await openDatabase('rounds:T100', factory);

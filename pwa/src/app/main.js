@@ -144,6 +144,10 @@ async function boot() {
   });
   await router.start();
   startServiceWorker();
+  // The keyboard wedge listens on every screen from here on.
+  import('./scan-anywhere.js')
+    .then((scan) => scan.listenEverywhere({ getClient: () => client, navigate: router.navigate, toast }))
+    .catch((error) => console.warn('scanning unavailable', error));
 }
 
 boot().catch(fatal);

@@ -46,6 +46,8 @@ export function upgrade(db, tx, oldVersion) {
     // entity ('note:<work order id>', 'report'), so Back, a reload or a killed tab keep it
     // (src/db/drafts.js). Dropped once the action is stored.
     db.createObjectStore('drafts', { keyPath: 'key' });
+    // An asset by the tag on its label, for a scan on any screen (src/app/scan-anywhere.js).
+    tx.objectStore('entities').createIndex('tag_code', 'tag_code');
   }
 }
 

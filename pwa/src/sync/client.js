@@ -215,6 +215,17 @@ class Client {
     return found;
   }
 
+  /**
+   * Rows of `entities` by one of its indexes: findBy('tag_code', '7K3M9Q2XWD').
+   * @param {string} index
+   * @param {IDBValidKey} value
+   * @returns {Promise<Array<Record<string, any>>>}
+   */
+  async findBy(index, value) {
+    if (!this.s) return [];
+    return settle(this.s.db.transaction('entities', 'readonly').objectStore('entities').index(index).getAll(value));
+  }
+
   /** @param {string} type @param {string} id @returns {Promise<Record<string, any> | undefined>} */
   async get(type, id) {
     if (!this.s) return undefined;

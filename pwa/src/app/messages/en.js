@@ -422,4 +422,12 @@ export default {
   'act.failed_signed_out': 'Not recorded: nobody is signed in on this phone any more. Sign in again; what you typed is kept.',
   'act.failed_reload': 'Not recorded: the app lost its storage connection. Reload the app, then try again; what you typed is kept.',
   'draft.kept': 'Draft kept on this phone ({when}).',
+
+  // A scan on a screen without a scan button (src/app/scan-anywhere.js).
+  'scan.no_open_order': 'No open work order for {asset} ({tag}).',
+  'scan.unknown_tag': 'Tag {tag} is not in the register on this phone.',
+  'scan.not_a_tag': 'Scanned {text}: that is not an equipment tag.',
+  'scan.sheet_open': 'Scanned {text}. Finish or close this form first to open what it names.',
+  'orders.for_asset': 'Open work orders: {asset}',
+  'orders.for_asset_empty': 'No open work order for this equipment.',
 };

@@ -411,4 +411,12 @@ export default {
   'act.failed_signed_out': '未记录：本机已无人登录。请重新登录；您输入的内容已保留。',
   'act.failed_reload': '未记录：应用与本机存储的连接已断开。请重新加载应用后重试；您输入的内容已保留。',
   'draft.kept': '草稿已保存在本机（{when}）。',
+
+  // A scan on a screen without a scan button (src/app/scan-anywhere.js).
+  'scan.no_open_order': '{asset}（{tag}）没有未完成的工单。',
+  'scan.unknown_tag': '本机台账中没有标签 {tag}。',
+  'scan.not_a_tag': '已扫描 {text}：这不是设备标签。',
+  'scan.sheet_open': '已扫描 {text}。请先完成或关闭当前表单，再打开它对应的内容。',
+  'orders.for_asset': '未完成的工单：{asset}',
+  'orders.for_asset_empty': '该设备没有未完成的工单。',
 };
