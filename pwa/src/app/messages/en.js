@@ -430,4 +430,16 @@ export default {
   'scan.sheet_open': 'Scanned {text}. Finish or close this form first to open what it names.',
   'orders.for_asset': 'Open work orders: {asset}',
   'orders.for_asset_empty': 'No open work order for this equipment.',
+
+  // Web Push on this phone (src/app/push.js), in Settings.
+  'settings.push': 'Notifications',
+  'settings.push_on': 'On: new assignments and answers to your requests reach this phone, even with the app closed.',
+  'settings.push_off': 'Off on this phone: new work shows when the app syncs.',
+  'settings.push_ask': 'Not on yet on this phone.',
+  'settings.push_blocked': 'Blocked: the browser does not allow notifications for Rounds. Allow them in the browser’s site settings, then turn them on here.',
+  'settings.push_home_screen': 'On iPhone and iPad, notifications reach only an app added to the Home Screen (iOS 16.4 or later): tap Share, then Add to Home Screen, open Rounds from there and turn them on here.',
+  'settings.push_unsupported': 'This browser cannot receive notifications: new work shows when the app syncs.',
+  'settings.push_turn_off': 'Turn off notifications',
+  'settings.push_turn_on': 'Turn on notifications',
+  'settings.push_failed': 'That did not work. Is the phone online? Try again.',
 };

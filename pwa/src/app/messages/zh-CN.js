@@ -419,4 +419,16 @@ export default {
   'scan.sheet_open': '已扫描 {text}。请先完成或关闭当前表单，再打开它对应的内容。',
   'orders.for_asset': '未完成的工单：{asset}',
   'orders.for_asset_empty': '该设备没有未完成的工单。',
+
+  // Web Push on this phone (src/app/push.js), in Settings.
+  'settings.push': '通知',
+  'settings.push_on': '已开启：新派工和报修答复会发送到本机，应用关闭时也能收到。',
+  'settings.push_off': '本机已关闭：新工作在应用同步时显示。',
+  'settings.push_ask': '本机尚未开启。',
+  'settings.push_blocked': '已被阻止：浏览器不允许 Rounds 发送通知。请在浏览器的网站设置中允许，然后在这里开启。',
+  'settings.push_home_screen': '在 iPhone 和 iPad 上，只有添加到主屏幕的应用（iOS 16.4 或更高版本）才能收到通知：点“分享”，再点“添加到主屏幕”，从主屏幕打开 Rounds 后在这里开启。',
+  'settings.push_unsupported': '此浏览器无法接收通知：新工作在应用同步时显示。',
+  'settings.push_turn_off': '关闭通知',
+  'settings.push_turn_on': '开启通知',
+  'settings.push_failed': '操作未成功。手机是否联网？请重试。',
 };
