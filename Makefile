@@ -15,7 +15,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint typecheck pytest jstest deps test-deps services browser webkit vendor clean docs pwa pwa-icons
+.PHONY: run test lint typecheck pytest jstest deps test-deps services browser webkit vendor clean docs pwa pwa-rules pwa-icons
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -102,8 +102,13 @@ docs: deps
 # The field app's offline shell: pwa/src/sw/precache.js lists every file the service worker
 # caches, with a version hashed from them. Run after adding, changing or removing a file under
 # pwa/ (a test fails while it is stale). pwa-icons redraws pwa/icons/, then rebuilds the list.
-pwa: deps
+# pwa-rules writes pwa/src/shared/rules.js, the server's state machine, service levels and op
+# roles for the phone's offline effects (a test fails while it is stale); pwa runs it first.
+pwa: pwa-rules
 	$(BIN)/python -m server.field_app precache
+
+pwa-rules: deps
+	$(BIN)/python -m server.field_app rules
 
 pwa-icons: deps
 	$(BIN)/python -m server.field_app icons

@@ -29,9 +29,9 @@ test('a new database has every store and a fresh incarnation', async () => {
   const db = await freshDb();
   assert.deepEqual(
     [...db.objectStoreNames].sort(),
-    ['blob_chunks', 'blobs', 'cache', 'entities', 'inbox', 'meta', 'outbox', 'server'],
+    ['blob_chunks', 'blobs', 'cache', 'drafts', 'entities', 'inbox', 'meta', 'outbox', 'server'],
   );
-  assert.equal(db.version, 2);
+  assert.equal(db.version, 3);
   assert.match(String(await readMeta(db, 'incarnation')), /^[0-9a-f-]{36}$/);
   assert.equal(await readMeta(db, 'next_seq'), 1);
   assert.equal(await readMeta(db, 'last_hash'), '');

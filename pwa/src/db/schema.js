@@ -2,7 +2,7 @@
 // order from the version a phone has; a step is never edited once released, only added.
 
 export const DB_NAME = 'rounds';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /**
  * @param {IDBDatabase} db
@@ -40,6 +40,14 @@ export function upgrade(db, tx, oldVersion) {
     db.createObjectStore('inbox', { keyPath: 'op_id' });
     // cache: read-only extras fetched for offline use (an asset's history), by key.
     db.createObjectStore('cache', { keyPath: 'key' });
+  }
+  if (oldVersion < 3) {
+    // drafts: what the user has typed into a form and not recorded yet, by screen and
+    // entity ('note:<work order id>', 'report'), so Back, a reload or a killed tab keep it
+    // (src/db/drafts.js). Dropped once the action is stored.
+    db.createObjectStore('drafts', { keyPath: 'key' });
+    // An asset by the tag on its label, for a scan on any screen (src/app/scan-anywhere.js).
+    tx.objectStore('entities').createIndex('tag_code', 'tag_code');
   }
 }
 

@@ -49,3 +49,9 @@ MOVES: dict[str, Move] = {
 FIELD_ACTIONS = frozenset(
     {"accept", "start", "hold", "resume", "complete", "log_labour", "add_part", "attach", "note"}
 )
+
+# Actions only the order's assignee (or the desk) may take (workflow `_require_assignee`);
+# the field app's copy of this rule is generated from here (server/field_app/rules.py).
+ASSIGNEE_ONLY = frozenset(
+    {"accept", "start", "hold", "resume", "complete", "log_labour", "add_part", "inspect"}
+)
