@@ -15,7 +15,7 @@ BIN := $(VENV)/bin
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint typecheck pytest jstest deps test-deps services browser vendor clean docs pwa pwa-icons
+.PHONY: run test lint typecheck pytest jstest deps test-deps services browser webkit vendor clean docs pwa pwa-rules pwa-icons
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -60,7 +60,19 @@ browser:
 	  { $$APT update -q >/dev/null && $$APT install -y -q chromium >/dev/null; }; }
 	@command -v chromium >/dev/null
 
-pytest: test-deps services browser
+# The WebKit browser tests (tests/e2e/webkit/) drive Debian's WebKitGTK: its WebDriver server
+# (webkit2gtk-driver, which brings MiniBrowser) on a virtual screen (xvfb).
+webkit:
+	@{ command -v WebKitWebDriver && command -v Xvfb && ls /usr/lib/*/webkit2gtk-4.1/MiniBrowser; } \
+	  >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then APT=apt-get; else APT="sudo apt-get"; fi; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $$APT install -y -q webkit2gtk-driver xvfb >/dev/null 2>&1 || \
+	  { $$APT update -q >/dev/null && $$APT install -y -q webkit2gtk-driver xvfb >/dev/null; }; }
+	@command -v WebKitWebDriver >/dev/null && command -v Xvfb >/dev/null && \
+	  ls /usr/lib/*/webkit2gtk-4.1/MiniBrowser >/dev/null
+
+pytest: test-deps services browser webkit
 	$(BIN)/pytest
 
 test: lint typecheck pytest jstest
@@ -90,8 +102,13 @@ docs: deps
 # The field app's offline shell: pwa/src/sw/precache.js lists every file the service worker
 # caches, with a version hashed from them. Run after adding, changing or removing a file under
 # pwa/ (a test fails while it is stale). pwa-icons redraws pwa/icons/, then rebuilds the list.
-pwa: deps
+# pwa-rules writes pwa/src/shared/rules.js, the server's state machine, service levels and op
+# roles for the phone's offline effects (a test fails while it is stale); pwa runs it first.
+pwa: pwa-rules
 	$(BIN)/python -m server.field_app precache
+
+pwa-rules: deps
+	$(BIN)/python -m server.field_app rules
 
 pwa-icons: deps
 	$(BIN)/python -m server.field_app icons

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server.errors import error_catalogue
+from server.errors import OP_REFUSALS, error_catalogue
 
 
 def errors_markdown() -> str:
@@ -20,6 +20,19 @@ def errors_markdown() -> str:
     lines += [
         f"| `{code}` | {status} | {title} |" for code, (status, title) in error_catalogue().items()
     ]
+    lines += [
+        "",
+        "## Codes of refused ops",
+        "",
+        "A pushed op that is `rejected` or a `conflict` carries a `code` in its push result and",
+        "in the device's inbox (`GET /api/v1/sync/inbox`): one of these, or the code of one of the",
+        "errors above that its handler met (`invalid_transition`, `not_assignee` ...). The field",
+        "app shows its own words for each (pwa/src/app/messages/).",
+        "",
+        "| code | meaning |",
+        "| --- | --- |",
+    ]
+    lines += [f"| `{code}` | {meaning} |" for code, meaning in sorted(OP_REFUSALS.items())]
     return "\n".join(lines) + "\n"
 
 

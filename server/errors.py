@@ -113,6 +113,14 @@ class AlreadyResolved(RoundsError):
     title = "Already resolved by the desk"
 
 
+class SenderInactive(RoundsError):
+    """A re-submission applies as the op's sender, whose account is no longer active."""
+
+    status = 409
+    code = "sender_inactive"
+    title = "The sender's account is no longer active"
+
+
 class TooManyAttempts(RoundsError):
     status = 429
     code = "too_many_attempts"
@@ -250,3 +258,24 @@ def error_catalogue() -> dict[str, tuple[int, str]]:
     for cls in _all_subclasses(RoundsError):
         catalogue[cls.code] = (cls.status, cls.title)
     return dict(sorted(catalogue.items()))
+
+
+# Codes an op's outcome carries (push results, the device's inbox, the desk's queue) that
+# never come as an HTTP error: the sync protocol's refusals and the op handlers' own. A
+# handler that meets one of the errors above passes its code on instead.
+OP_REFUSALS: dict[str, str] = {
+    "conflict": "The order moved on meanwhile; what the op carried is kept for the desk",
+    "seq_reused": "The seq was already used by another op of this phone",
+    "unknown_op": "The server has no handler for this op name and version",
+    "invalid_op": "The op could not be read",
+    "invalid_args": "The op's args do not match its schema",
+    "invalid_hlc": "A field edit without a readable hybrid logical clock stamp",
+    "clock_ahead": "The phone's clock is more than a day ahead of the server's",
+    "server_error": "The handler failed; the desk can re-submit the op",
+    "data_conflict": "The database refused a record the op would create",
+    "invalid_data": "A value of the op does not fit what the database stores",
+    "unknown_work_order": "No such work order in the sender's scope",
+    "unknown_asset": "No such asset in the sender's scope",
+    "unknown_location": "No such location in the sender's sites",
+    "no_checklist": "The work order has no checklist to record",
+}

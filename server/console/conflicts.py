@@ -20,7 +20,8 @@ from server.domain.accounts.policy import Permission
 from server.domain.assets import service as assets
 from server.domain.sync import resolution
 from server.domain.sync.resolution import ConflictDetail, QueueKind, QueueStatus
-from server.errors import AlreadyResolved, InvalidInput, NotFound
+from server.domain.work import workflow
+from server.errors import AlreadyResolved, InvalidInput, NotFound, SenderInactive
 from server.web.deps import CurrentActor, DbSession
 from server.web.security import requires
 
@@ -46,6 +47,14 @@ def _shown(value: Any) -> str:
 
 def _pretty(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, default=str)
+
+
+async def _order_number(session: AsyncSession, actor: Actor, order_id: uuid.UUID) -> str:
+    """The order's number when the desk user may open it (no dead link otherwise)."""
+    try:
+        return (await workflow.load(session, actor, order_id, lock=False)).number
+    except NotFound:
+        return ""
 
 
 async def _detail_page(
@@ -76,6 +85,10 @@ async def _detail_page(
             entity_url, entity_name = f"/desk/assets/{asset.id}", asset.name
         except NotFound:
             pass
+    if item.entity_type == "work_order" and item.entity_id is not None:
+        number = await _order_number(session, actor, item.entity_id)
+        if number:
+            entity_url, entity_name = f"/desk/orders/{item.entity_id}", number
     return render(
         request,
         "conflicts/detail.html",
@@ -164,7 +177,7 @@ class ConflictConsoleController(Controller):
                         f"(line {exc.lineno}, column {exc.colno})."
                     ) from exc
             await resolution.resolve(db_session, actor, item_id, data.resolution, data.note, edited)
-        except (InvalidInput, AlreadyResolved) as refusal:
+        except (InvalidInput, AlreadyResolved, SenderInactive) as refusal:
             await db_session.rollback()
             return await _detail_page(
                 request,

@@ -16,7 +16,17 @@ from sqlmodel import col
 from server.console.board import duration, required_id
 from server.console.forms import uuid_or_none
 from server.console.pages import render
-from server.db.models import Asset, Department, Item, Role, Team, User, WorkOrderStatus
+from server.db.models import (
+    Asset,
+    Conflict,
+    Department,
+    Item,
+    LineBilling,
+    Role,
+    Team,
+    User,
+    WorkOrderStatus,
+)
 from server.db.types import utcnow
 from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import Permission, can
@@ -52,6 +62,20 @@ def may(actor: Actor, action: str, status: str, team_id: uuid.UUID | None) -> bo
             actor.has(Role.TEAM_LEAD) and team_id is not None and actor.team_id == team_id
         )
     return can(actor, Permission.DISPATCH)
+
+
+async def _open_conflicts(
+    session: AsyncSession, actor: Actor, op_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """The open conflict deciding each pending line's op, for a desk user who may decide."""
+    if not op_ids or not can(actor, Permission.RESOLVE_CONFLICTS):
+        return {}
+    rows = await session.execute(
+        select(col(Conflict.op_id), col(Conflict.id)).where(
+            col(Conflict.op_id).in_(op_ids), col(Conflict.status) == "open"
+        )
+    )
+    return {row[0]: row[1] for row in rows.all()}
 
 
 async def order_page(
@@ -93,6 +117,11 @@ async def order_page(
     )
     assignee_id = detail.extra["assignee_id"]
     now = utcnow()
+    waiting = {
+        line["op_id"]
+        for line in [*detail.labour, *detail.parts]
+        if line["billing"] == LineBilling.PENDING and line["op_id"] is not None
+    }
     return render(
         request,
         "orders/detail.html",
@@ -117,6 +146,7 @@ async def order_page(
         },
         now=now,
         duration=duration,
+        decide=await _open_conflicts(session, actor, waiting),
     )
 
 

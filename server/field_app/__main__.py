@@ -1,9 +1,12 @@
-"""`python -m server.field_app [precache|icons] [--check]`: regenerate the field app's files.
+"""`python -m server.field_app [precache|rules|icons] [--check]`: regenerate the field app's files.
 
 `precache` (the default, `make pwa`) rewrites `pwa/src/sw/precache.js` from the files under
 `pwa/`, and the version line of `pwa/sw-module.js`; with `--check` it only says whether the
 committed files are current (exit 1 if not).
-`icons` redraws `pwa/icons/*.png` (`make pwa-icons` rebuilds the list after it).
+`rules` (`make pwa-rules`, and the first step of `make pwa`) rewrites
+`pwa/src/shared/rules.js` from the server's state machine, service levels and op catalogue;
+`--check` works the same. `icons` redraws `pwa/icons/*.png` (`make pwa-icons` rebuilds the
+list after it).
 """
 
 from __future__ import annotations
@@ -13,20 +16,25 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from server.field_app import rules
 from server.field_app.icons import write_icons
 from server.field_app.precache import PWA_DIR, stale, write
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m server.field_app", description=__doc__)
-    parser.add_argument("what", nargs="?", choices=["precache", "icons"], default="precache")
-    parser.add_argument("--check", action="store_true", help="precache: compare, do not write")
+    parser.add_argument(
+        "what", nargs="?", choices=["precache", "rules", "icons"], default="precache"
+    )
+    parser.add_argument("--check", action="store_true", help="compare, do not write")
     parser.add_argument("--pwa-dir", type=Path, default=PWA_DIR)
     args = parser.parse_args(argv)
     if args.what == "icons":
         for path in write_icons(args.pwa_dir / "icons"):
             print(f"wrote {path}")
         return 0
+    if args.what == "rules":
+        return _rules(args.pwa_dir, check=args.check)
     if args.check:
         outdated = stale(args.pwa_dir)
         names = ", ".join(str(path) for path in outdated)
@@ -34,6 +42,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1 if outdated else 0
     target, precache = write(args.pwa_dir)
     print(f"wrote {target}: {len(precache.files)} files, version {precache.version}")
+    return 0
+
+
+def _rules(pwa_dir: Path, *, check: bool) -> int:
+    if check:
+        committed = pwa_dir / rules.OUTPUT
+        current = committed.is_file() and committed.read_text() == rules.render(rules.rules())
+        print(f"{rules.OUTPUT} is {'current' if current else 'stale: run `make pwa-rules`'}")
+        return 0 if current else 1
+    print(f"wrote {rules.write(pwa_dir)}")
     return 0
 
 

@@ -100,8 +100,8 @@ def running(database_url: str, directory: Path) -> Iterator[FieldServer]:
 
 # Installs the worker the way the app does (src/app/sw-client.js) and waits until it controls
 # the page. Leaves `window.swClient` (the module), `window.updatesOffered` (a count) and
-# `window.applyUpdate` (the latest offer) for the test.
-_INSTALL = """async () => {
+# `window.applyUpdate` (the latest offer) for the test. Returns the names of the caches.
+INSTALL_WORKER = """async () => {
   const client = await import('/app/src/app/sw-client.js');
   window.swClient = client;
   window.updatesOffered = 0;
@@ -123,5 +123,12 @@ _INSTALL = """async () => {
 def install_worker(page: Page, server: FieldServer) -> list[str]:
     """Open the app, install its service worker; returns the names of the caches."""
     page.goto(server.app_url)
-    caches: list[str] = page.evaluate(_INSTALL)
+    caches: list[str] = page.evaluate(INSTALL_WORKER)
     return caches
+
+
+# The paths of the requests held in the cache named by the argument.
+CACHED_PATHS = """async (name) => {
+  const cache = await caches.open(name);
+  return (await cache.keys()).map((request) => new URL(request.url).pathname);
+}"""

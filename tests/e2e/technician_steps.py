@@ -89,7 +89,7 @@ def screenshot(page: Page, screen: str) -> Path:
 
 # The app's scanner is one module instance per page (src/scan/scanner.js): a listener added
 # here hears every scan the screens hear, suppressed repeats included (which screens drop).
-_RECORD = """async () => {
+HEAR_SCANS = """async () => {
   const scanner = await import('/app/src/scan/scanner.js');
   window.heardScans = [];
   window.stopHearingScans = scanner.subscribe((event) => window.heardScans.push({
@@ -100,7 +100,7 @@ _RECORD = """async () => {
 
 
 def hear_scans(page: Page) -> None:
-    page.evaluate(_RECORD)
+    page.evaluate(HEAR_SCANS)
 
 
 def heard(page: Page) -> list[dict[str, Any]]:
@@ -112,20 +112,21 @@ def stop_hearing(page: Page) -> None:
     page.evaluate("window.stopHearingScans()")
 
 
+DECODER_HERE = """async () => {
+  const camera = await import('/app/src/scan/camera.js');
+  return {
+    barcodeDetector: typeof BarcodeDetector !== 'undefined',
+    decoder: await camera.chooseDecoder(),
+    zxingOnPage: camera.isZxingLoaded(),
+  };
+}"""
+
+
 def decoder_here(page: Page) -> dict[str, Any]:
     """Whether this browser has a BarcodeDetector (Linux Chromium has none), which decoder
     the camera module picks, and whether zxing-wasm was loaded on the page itself (not
     when its worker did the reading)."""
-    found: dict[str, Any] = page.evaluate(
-        """async () => {
-          const camera = await import('/app/src/scan/camera.js');
-          return {
-            barcodeDetector: typeof BarcodeDetector !== 'undefined',
-            decoder: await camera.chooseDecoder(),
-            zxingOnPage: camera.isZxingLoaded(),
-          };
-        }"""
-    )
+    found: dict[str, Any] = page.evaluate(DECODER_HERE)
     return found
 
 
@@ -153,7 +154,7 @@ def sign_with_finger(page: Page, canvas: Locator) -> None:
 
 
 # Keydown times as the page sees them (window, capture phase: before the wedge on document).
-_KEY_TIMES = """() => {
+KEY_TIMES = """() => {
   window.keyTimes = [];
   if (!window.timingKeys) {
     window.timingKeys = true;
@@ -169,7 +170,7 @@ def wedge_burst(page: Page, code: str, *, attempts: int = 3) -> None:
     reach the page later than the wedge's longest gap, which no hardware scanner does; such
     a burst is not a scan, and is sent again (once the wedge has given up on it)."""
     for _ in range(attempts):
-        limits = page.evaluate(_KEY_TIMES)
+        limits = page.evaluate(KEY_TIMES)
         assert page.evaluate(
             "document.activeElement?.blur(), document.activeElement === document.body"
         )

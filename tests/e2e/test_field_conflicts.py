@@ -1,8 +1,9 @@
 """The field app when the world moves on while it is offline, against a real server.
 
 (a) The desk cancels an order while the technician, offline, logs labour and completes it:
-back online, the phone's inbox shows both actions as conflicts with the server's words and
-what to do, and the server keeps the technician's work on the cancelled order as late.
+back online, the phone's inbox shows both actions as conflicts in its own words (the
+server's beside them) and what to do, and the server keeps the technician's work on the
+cancelled order as late.
 (b) One user with two tabs open, each recording a note offline: one tab syncs for both,
 each note reaches the server once, and both tabs end up showing both notes.
 """
@@ -36,6 +37,7 @@ from tests.integration.work.loop import applied, cast
 pytestmark = pytest.mark.slow
 
 CONFLICT_ADVICE = "The order changed while you were offline"
+CONFLICT_TEXT = "The work order changed while you were offline; what you recorded is kept on it."
 
 
 def open_order(page: Page, order_id: str) -> None:
@@ -94,6 +96,10 @@ def test_desk_cancels_while_the_technician_completes_offline(
         report = [n for n in detail["notes"] if "Replaced the battery pack" in n["text"]]
         assert [n["late"] for n in report] == [True]
         assert detail["extra"]["completed_at"] is None
+        # Kept, not charged: the labour waits for the desk's decision.
+        [line] = detail["labour"]
+        assert (line["billing"], detail["total_cents"]) == ("pending", 0)
+        assert detail["pending_cents"] == line["cost_cents"] > 0
         queue = c.get("/api/v1/conflicts", status="open", kind="all", limit=200)["items"]
         ours = {
             item["op_name"]: item
@@ -103,7 +109,8 @@ def test_desk_cancels_while_the_technician_completes_offline(
         assert sorted(ours) == ["work_order.complete", "work_order.log_labour"]
         assert {item["kind"] for item in ours.values()} == {"conflict"}
 
-        # The inbox: each action, marked a conflict, in the server's words, with advice.
+        # The inbox: each action, marked a conflict, in the phone's words by its code (the
+        # server's own words beside them), with advice.
         page.locator(".status-bar .inbox-link").click()
         expect(heading(page)).to_have_text("Inbox")
         entries = page.locator("article.inbox-entry")
@@ -117,12 +124,28 @@ def test_desk_cancels_while_the_technician_completes_offline(
             expect(entry.locator(".badge")).to_have_text("Conflict")
             message = ours[name]["message"]
             assert message
-            expect(entry.locator("dd[lang=en]")).to_have_text(message)
+            expect(entry.locator("dd").first).to_have_text(CONFLICT_TEXT)
+            expect(entry.locator(".server-words p[lang=en]")).to_have_text(message)
             expect(entry).to_contain_text(CONFLICT_ADVICE)
             expect(entry.locator("a.button")).to_have_attribute("href", f"#/orders/{order_id}")
         completion = entries.filter(has=page.locator("h2", has_text="Completion"))
         expect(completion).to_contain_text("Replaced the battery pack")
         screenshot(page, "inbox-conflict")
+
+        # The desk accepts the labour: the department is charged for it, and at the phone's
+        # next sync its inbox keeps only the completion, which the desk has yet to decide.
+        labour_item = ours["work_order.log_labour"]["id"]
+        accepted = http.post(
+            f"/api/v1/conflicts/{labour_item}/resolve",
+            headers=c.desk.headers,
+            json={"resolution": "accept"},
+        )
+        assert accepted.status_code == 200, accepted.text
+        assert c.detail(order_id)["total_cents"] == line["cost_cents"]
+        phone.set_offline(True)
+        expect(sync_state(page)).to_have_class(re.compile(r"\bsync-offline\b"))
+        phone.set_offline(False)
+        expect(problems_badge(page)).to_have_text("1", timeout=SYNC_MS)
 
 
 def note_in(page: Page, text: str) -> None:

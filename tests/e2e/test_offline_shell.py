@@ -15,14 +15,15 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, Request, Response
 
 from server.field_app.precache import build, write
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, FieldServer, install_worker
+from tests.e2e.browser import (
+    CACHED_PATHS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FieldServer,
+    install_worker,
+)
 
 pytestmark = pytest.mark.slow
-
-CACHED_PATHS = """async (name) => {
-  const cache = await caches.open(name);
-  return (await cache.keys()).map((request) => new URL(request.url).pathname);
-}"""
 
 
 def assert_shell(response: Response | None, pwa_dir: Path) -> None:

@@ -25,11 +25,17 @@ function deepFreeze(value) {
 
 /** Apply ops in order to one row, as the rebase does. */
 function run(row, ...ops) {
+  return runAs(ctx, row, ...ops);
+}
+
+function runAs(context, row, ...ops) {
   return ops.reduce((current, o) => {
     const [key] = touches(o);
-    return applyEffect(o, key, deepFreeze(current), ctx);
+    return applyEffect(o, key, deepFreeze(current), context);
   }, row);
 }
+
+const REQUESTER = { id: 'u-nurse', name: 'Nia Nurse', roles: ['requester'] };
 
 const order = (fields = {}) => ({ type: 'work_order', id: 'w1', version: 5, status: 'accepted_by_team', assignee_id: 'u-tech', priority: 3, arrived_at: null, ...fields });
 
@@ -79,7 +85,9 @@ test("the technician's loop moves status and fills the fields they own", () => {
   const confirmed = run(done, op('work_order.confirm', { ...wo, employee_no: 'N200', signature_sha256: 'a'.repeat(64) }));
   assert.deepEqual([confirmed.status, confirmed.signature_sha256, confirmed._confirmed_by_employee_no], ['confirmed', 'a'.repeat(64), 'N200']);
   assert.equal(confirmed._attachments.at(-1).kind, 'signature');
-  const closed = run(confirmed, op('work_order.rate', { ...wo, score: 4, fixed: true, comment: ' ok ' }));
+  const rate = op('work_order.rate', { ...wo, score: 4, fixed: true, comment: ' ok ' });
+  assert.equal(run(confirmed, rate), confirmed, 'a technician may not rate: the server says forbidden');
+  const closed = runAs({ user: REQUESTER, get }, confirmed, rate);
   assert.deepEqual([closed.status, closed.rating, closed.fixed, closed.rating_comment, closed.closed_at], ['closed', 4, true, 'ok', AT]);
 });
 

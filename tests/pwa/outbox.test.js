@@ -30,7 +30,7 @@ test('a new database has every store and a fresh incarnation', async () => {
   const db = await freshDb();
   assert.deepEqual(
     [...db.objectStoreNames].sort(),
-    ['blob_chunks', 'blobs', 'cache', 'entities', 'inbox', 'meta', 'outbox', 'retained', 'server'],
+    ['blob_chunks', 'blobs', 'cache', 'drafts', 'entities', 'inbox', 'meta', 'outbox', 'retained', 'server'],
   );
   assert.equal(db.version, 3);
   assert.match(String(await readMeta(db, 'incarnation')), /^[0-9a-f-]{36}$/);

@@ -46,7 +46,7 @@ test('upgrading a version-1 database keeps its incarnation and its outbox', asyn
   assert.deepEqual([...outbox.indexNames], ['blobs']);
   assert.deepEqual(await settle(outbox.index('blobs').getAllKeys('c'.repeat(64))), [1], 'old ops are indexed by the blobs they name');
   const entities = db.transaction('entities', 'readonly').objectStore('entities');
-  assert.deepEqual([...entities.indexNames], ['type']);
+  assert.deepEqual([...entities.indexNames], ['tag_code', 'type']);
   const retained = db.transaction('retained', 'readonly').objectStore('retained');
   assert.deepEqual([retained.keyPath, [...retained.indexNames].sort()], ['op_id', ['acked_at', 'blobs']], 'version 3: acknowledged ops are kept');
   db.close();

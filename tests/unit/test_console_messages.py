@@ -8,7 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from server.console.i18n import LANGUAGES, MESSAGES, translator
-from server.db.models import AssetStatus, Role, WorkOrderKind, WorkOrderStatus
+from server.db.models import AssetStatus, LineBilling, Role, WorkOrderKind, WorkOrderStatus
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "server" / "console" / "templates"
 LITERAL_KEY = re.compile(r"""\bt\(\s*'([a-z_.]*[a-z_])'\s*[,)]""")
@@ -19,6 +19,7 @@ DYNAMIC: dict[str, type[StrEnum]] = {
     "wo_status.": WorkOrderStatus,
     "wo_kind.": WorkOrderKind,
     "asset_status.": AssetStatus,
+    "billing.": LineBilling,
 }
 
 

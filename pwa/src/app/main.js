@@ -77,6 +77,8 @@ const router = createRouter({
     if (user) {
       // The outbox and unsent photos live in this browser's storage: ask to keep it.
       import('./sw-client.js').then((sw) => sw.requestPersistentStorage?.()).catch(() => {});
+      // Assignments reach the phone with the app closed, unless turned off in Settings.
+      import('./push.js').then((push) => push.enablePush(client)).catch((error) => console.warn('web push', error));
       // The tab bar shows as soon as the user's database opens, before the first sync ends:
       // someone who already moved on (to report a fault) is not pulled back home.
       const { path } = parseHash(location.hash);
@@ -147,6 +149,15 @@ async function boot() {
   });
   await router.start();
   startServiceWorker();
+  // Signed in before: keep the subscription current (a new server key, a shared phone's
+  // new user), without asking anything.
+  if (client.user) {
+    import('./push.js').then((push) => push.enablePush(client, { ask: false })).catch((error) => console.warn('web push', error));
+  }
+  // The keyboard wedge listens on every screen from here on.
+  import('./scan-anywhere.js')
+    .then((scan) => scan.listenEverywhere({ getClient: () => client, navigate: router.navigate, toast }))
+    .catch((error) => console.warn('scanning unavailable', error));
 }
 
 boot().catch(fatal);

@@ -2,6 +2,8 @@
 // index.html at /app/ and never needs a fallback for deep links. Each screen is its own
 // module, imported the first time its route opens.
 
+import { maySend } from '../shared/roles.js';
+
 /**
  * @typedef {object} Route
  * @property {string} name
@@ -40,16 +42,14 @@ export const ROUTES = [
   { name: 'settings', pattern: /^\/settings$/, load: () => import('./views/settings.js') },
 ];
 
-const FIELD_ROLES = ['technician', 'team_lead', 'desk', 'supervisor', 'admin'];
-
-/** Does the user work orders in the field (technician and up)? */
+/** Does the user work orders in the field (the roles the server lets start work)? */
 export function isField(/** @type {any} */ user) {
-  return Boolean(user?.roles?.some((/** @type {string} */ r) => FIELD_ROLES.includes(r)));
+  return maySend(user, 'work_order.start');
 }
 
-/** Is the user clinical staff who report and confirm? */
+/** Is the user clinical staff who confirm and rate (the roles the server lets rate)? */
 export function isRequester(/** @type {any} */ user) {
-  return Boolean(user?.roles?.includes('requester'));
+  return maySend(user, 'work_order.rate');
 }
 
 /** The screen a user lands on. */

@@ -42,6 +42,12 @@ export function upgrade(db, tx, oldVersion) {
     db.createObjectStore('cache', { keyPath: 'key' });
   }
   if (oldVersion < 3) {
+    // drafts: what the user has typed into a form and not recorded yet, by screen and
+    // entity ('note:<work order id>', 'report'), so Back, a reload or a killed tab keep it
+    // (src/db/drafts.js). Dropped once the action is stored.
+    db.createObjectStore('drafts', { keyPath: 'key' });
+    // An asset by the tag on its label, for a scan on any screen (src/app/scan-anywhere.js).
+    tx.objectStore('entities').createIndex('tag_code', 'tag_code');
     // retained: ops a pull acknowledged, kept 14 days by op_id (with the seq and incarnation
     // they had), so that a server restored from a backup gets them again (src/sync/retained.js).
     const retained = db.createObjectStore('retained', { keyPath: 'op_id' });

@@ -2,9 +2,11 @@
 // from a person by timing: a scanner sends a burst of printable keys a few milliseconds
 // apart, ended by Enter or Tab; people are slower. The timing logic is WedgeDecoder, a pure
 // state machine fed (key, timestamp) pairs; attachWedge() is the thin DOM adapter that
-// listens on `document`, so a scan lands on any screen without a focused field.
+// listens on `document`, so a scan lands on any screen without a focused field. Keys typed
+// into a text field (an input for text, a text area, an editable element) are never taken
+// for a scan, however fast: a quick typist's note must not open another screen.
 //
-// Keeping a burst out of a focused input: the first key of a burst cannot be told from a
+// Keeping a burst out of a focused element: the first key of a burst cannot be told from a
 // person's, so it goes through; from the `holdAfter`-th fast key on, keys are held back
 // (preventDefault). When the burst turns out to be a scan, the keys that went through are
 // taken back out of the input (when the caret is right after them); when it turns out to be
@@ -255,8 +257,8 @@ function takeBack(doc, leaked) {
 /**
  * Listen for wedge scans on a document.
  * @param {(scan: WedgeScan) => void} onScan
- * @param {WedgeOptions & {target?: Document}} [options] elements inside
- *   `[data-scan-wedge="off"]` receive a scanner's keys as typing, untouched
+ * @param {WedgeOptions & {target?: Document}} [options] text fields, and elements inside
+ *   `[data-scan-wedge="off"]`, receive a scanner's keys as typing, untouched
  * @returns {() => void} detach
  */
 export function attachWedge(onScan, { target = document, ...options } = {}) {
@@ -278,7 +280,7 @@ export function attachWedge(onScan, { target = document, ...options } = {}) {
   /** @param {KeyboardEvent} event */
   const onKeyDown = (event) => {
     const origin = /** @type {Element | null} */ (event.target);
-    if (origin?.closest?.('[data-scan-wedge="off"]')) {
+    if (isTextField(origin) || /** @type {HTMLElement | null} */ (origin)?.isContentEditable || origin?.closest?.('[data-scan-wedge="off"]')) {
       giveBack(target, decoder.reset());
       return;
     }

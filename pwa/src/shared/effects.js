@@ -10,12 +10,15 @@
 // "waiting to sync": _notes, _labour, _parts, _attachments, _inspections. They vanish with
 // the op's ack; the order's detail (client.cached) then has the server's copy.
 //
-// When the server would refuse the op (an illegal move, not the assignee, a retired
-// asset), the effect leaves the row as it is: the refusal arrives in the inbox.
+// When the server would refuse the op (a role that may not send it, an illegal move, not
+// the assignee, a retired asset), the effect leaves the row as it is: the refusal arrives
+// in the inbox. Those rules are the server's own, generated into rules.js.
+import RULES from './rules.js';
+import { isDesk, maySend } from './roles.js';
 
 /** @typedef {[string, string]} Key [type, id] */
 /** @typedef {Record<string, any>} Row */
-/** @typedef {{op_id: string, name: string, args: Record<string, any>, client_time: string, hlc?: string}} OpLike */
+/** @typedef {{op_id: string, name: string, v?: number, args: Record<string, any>, client_time: string, hlc?: string}} OpLike */
 /**
  * @typedef {object} Context
  * @property {{id: string, name?: string, roles?: string[]} | null | undefined} user the signed-in user
@@ -30,14 +33,13 @@
  */
 
 /** Minutes to arrive after dispatch and to complete after the report, by priority (docs/work-orders.md). */
-export const SLA_MINUTES = Object.freeze({
-  1: [30, 240], 2: [60, 480], 3: [240, 1440], 4: [480, 4320], 5: [1440, 10080],
-});
+export const SLA_MINUTES = RULES.sla_minutes;
+/** @type {Record<string, {from: string[], to: string | null}>} */
+const MOVES = RULES.moves;
 
-const OPEN = ['reported', 'dispatched', 'accepted_by_team', 'accepted', 'in_progress', 'on_hold'];
-const WORKING = ['accepted', 'in_progress', 'on_hold'];
-const FINISHED = ['completed', 'confirmed', 'closed'];
-const DESK_ROLES = ['desk', 'supervisor', 'admin'];
+/** @param {number} priority @param {'response' | 'resolution'} clock */
+const slaMinutes = (priority, clock) =>
+  (/** @type {Record<string, {response: number, resolution: number}>} */ (SLA_MINUTES)[priority] ?? SLA_MINUTES[3])[clock];
 
 /**
  * @param {string} iso
@@ -47,9 +49,6 @@ function plusMinutes(iso, minutes) {
   const at = Date.parse(iso);
   return Number.isNaN(at) ? null : new Date(at + minutes * 60_000).toISOString();
 }
-
-/** @param {Context['user']} user */
-const isDesk = (user) => Boolean(user?.roles?.some((role) => DESK_ROLES.includes(role)));
 
 /**
  * Python's str.strip(), near enough for free text.
@@ -73,18 +72,21 @@ const order = (args) => [['work_order', String(args.work_order_id)]];
 const asset = (args) => [['asset', String(args.asset_id)]];
 
 /**
- * An effect on an existing work order, guarded like the server's workflow.
- * @param {{from: string[] | null, to?: string, assignee?: boolean,
- *   change?: (row: Row, op: OpLike, ctx: Context) => Row}} rule from: null = any state;
- *   assignee: only the assignee (or the desk) may
+ * An effect on an existing work order, guarded like the server's workflow: the states the
+ * action is allowed from, the state it moves to, and whether only the assignee (or the
+ * desk) may take it, all from the server's rules.
+ * @param {string} action a key of RULES.moves (work_order.<action>)
+ * @param {(row: Row, op: OpLike, ctx: Context) => Row} [change]
  * @returns {Effect}
  */
-function orderEffect({ from, to, assignee = false, change }) {
+function orderEffect(action, change) {
+  const { from, to } = MOVES[action];
+  const assignee = RULES.assignee_only.includes(action);
   return {
     touches: order,
     apply(op, row, ctx) {
       if (!row) return row;
-      if (from && !from.includes(row.status)) return row;
+      if (!from.includes(row.status)) return row;
       if (assignee && row.assignee_id && row.assignee_id !== ctx.user?.id && !isDesk(ctx.user)) return row;
       let next = to ? { ...row, status: to } : { ...row };
       if (change) next = change(next, op, ctx);
@@ -134,7 +136,7 @@ const EFFECTS = {
         category: a.category || assetRow?.category || '',
         assignee_id: null,
         response_due_at: null,
-        resolution_due_at: plusMinutes(at, (SLA_MINUTES[priority] ?? SLA_MINUTES[3])[1]),
+        resolution_due_at: plusMinutes(at, slaMinutes(priority, 'resolution')),
         dispatched_at: null,
         arrived_at: null,
         completed_at: null,
@@ -155,107 +157,60 @@ const EFFECTS = {
       };
     },
   },
-  'work_order.dispatch': orderEffect({
-    from: ['reported', 'dispatched', 'accepted_by_team'],
-    to: 'dispatched',
-    change: (row, op) => ({
-      ...row,
-      team_id: op.args.team_id,
-      assignee_id: row.team_id && row.team_id !== op.args.team_id ? null : row.assignee_id,
-      dispatched_at: op.client_time,
-      response_due_at: plusMinutes(op.client_time, (SLA_MINUTES[row.priority] ?? SLA_MINUTES[3])[0]),
-    }),
-  }),
-  'work_order.assign': orderEffect({
-    from: ['dispatched', 'accepted_by_team', ...WORKING],
-    to: 'accepted_by_team',
-    change: (row, op) => ({ ...row, assignee_id: op.args.technician_id }),
-  }),
-  'work_order.accept': orderEffect({ from: ['accepted_by_team'], to: 'accepted', assignee: true }),
-  'work_order.start': orderEffect({
-    from: ['accepted'],
-    to: 'in_progress',
-    assignee: true,
-    change: (row, op) => ({ ...row, arrived_at: row.arrived_at ?? op.client_time }),
-  }),
-  'work_order.hold': orderEffect({
-    from: ['in_progress'],
-    to: 'on_hold',
-    assignee: true,
-    change: (row, op) => ({ ...row, hold_reason: String(op.args.reason ?? '').slice(0, 200) }),
-  }),
-  'work_order.resume': orderEffect({ from: ['on_hold'], to: 'in_progress', assignee: true }),
-  'work_order.complete': orderEffect({
-    from: ['in_progress', 'on_hold'],
-    to: 'completed',
-    assignee: true,
-    change: (row, op) => ({ ...row, completed_at: op.client_time, resolution: strip(op.args.resolution) }),
-  }),
-  'work_order.confirm': orderEffect({
-    from: ['completed'],
-    to: 'confirmed',
-    // confirmed_by_id is the server's lookup of the employee number; keep what was typed.
-    change: (row, op) => append(
-      { ...row, confirmed_at: op.client_time, signature_sha256: op.args.signature_sha256, _confirmed_by_employee_no: strip(op.args.employee_no) },
-      '_attachments',
-      { sha256: op.args.signature_sha256, kind: 'signature', caption: '', op_id: op.op_id },
-    ),
-  }),
-  'work_order.rate': orderEffect({
-    from: ['confirmed'],
-    to: 'closed',
-    change: (row, op) => ({
-      ...row, rating: op.args.score, rating_comment: strip(op.args.comment), fixed: op.args.fixed, closed_at: op.client_time,
-    }),
-  }),
-  'work_order.cancel': orderEffect({ from: OPEN, to: 'cancelled' }),
-  'work_order.reopen': orderEffect({
-    from: FINISHED,
-    to: 'dispatched',
-    change: (row) => ({ ...row, completed_at: null, confirmed_at: null, closed_at: null, rating: null, fixed: null }),
-  }),
-  'work_order.log_labour': orderEffect({
-    from: [...WORKING, 'completed'],
-    assignee: true,
-    change: (row, op) => append(row, '_labour', {
-      minutes: op.args.minutes, grade: op.args.grade ?? 'technician', at: op.client_time, op_id: op.op_id,
-    }),
-  }),
+  'work_order.dispatch': orderEffect('dispatch', (row, op) => ({
+    ...row,
+    team_id: op.args.team_id,
+    assignee_id: row.team_id && row.team_id !== op.args.team_id ? null : row.assignee_id,
+    dispatched_at: op.client_time,
+    response_due_at: plusMinutes(op.client_time, slaMinutes(row.priority, 'response')),
+  })),
+  'work_order.assign': orderEffect('assign', (row, op) => ({ ...row, assignee_id: op.args.technician_id })),
+  'work_order.accept': orderEffect('accept'),
+  'work_order.start': orderEffect('start', (row, op) => ({ ...row, arrived_at: row.arrived_at ?? op.client_time })),
+  'work_order.hold': orderEffect('hold', (row, op) => ({ ...row, hold_reason: String(op.args.reason ?? '').slice(0, 200) })),
+  'work_order.resume': orderEffect('resume'),
+  'work_order.complete': orderEffect('complete', (row, op) => ({
+    ...row, completed_at: op.client_time, resolution: strip(op.args.resolution),
+  })),
+  // confirmed_by_id is the server's lookup of the employee number; keep what was typed.
+  'work_order.confirm': orderEffect('confirm', (row, op) => append(
+    { ...row, confirmed_at: op.client_time, signature_sha256: op.args.signature_sha256, _confirmed_by_employee_no: strip(op.args.employee_no) },
+    '_attachments',
+    { sha256: op.args.signature_sha256, kind: 'signature', caption: '', op_id: op.op_id },
+  )),
+  'work_order.rate': orderEffect('rate', (row, op) => ({
+    ...row, rating: op.args.score, rating_comment: strip(op.args.comment), fixed: op.args.fixed, closed_at: op.client_time,
+  })),
+  'work_order.cancel': orderEffect('cancel'),
+  'work_order.reopen': orderEffect('reopen', (row) => ({
+    ...row, completed_at: null, confirmed_at: null, closed_at: null, rating: null, fixed: null,
+  })),
+  'work_order.log_labour': orderEffect('log_labour', (row, op) => append(row, '_labour', {
+    minutes: op.args.minutes, grade: op.args.grade ?? 'technician', at: op.client_time, op_id: op.op_id,
+  })),
   'work_order.add_part': {
-    ...orderEffect({
-      from: [...WORKING, 'completed'],
-      assignee: true,
-      change: (row, op, { get }) => {
-        const item = get('item', String(op.args.item_id));
-        const unit = item?.unit_cost_cents ?? null;
-        return append(row, '_parts', {
-          item_id: op.args.item_id,
-          quantity: op.args.quantity,
-          unit_cost_cents: unit,
-          cost_cents: unit === null ? null : unit * op.args.quantity,
-          op_id: op.op_id,
-        });
-      },
+    ...orderEffect('add_part', (row, op, { get }) => {
+      const item = get('item', String(op.args.item_id));
+      const unit = item?.unit_cost_cents ?? null;
+      return append(row, '_parts', {
+        item_id: op.args.item_id,
+        quantity: op.args.quantity,
+        unit_cost_cents: unit,
+        cost_cents: unit === null ? null : unit * op.args.quantity,
+        op_id: op.op_id,
+      });
     }),
     needs: (args) => [['item', String(args.item_id)]],
   },
-  'work_order.attach': orderEffect({
-    from: [...OPEN, 'completed'],
-    change: (row, op) => append(row, '_attachments', {
-      sha256: op.args.sha256, kind: op.args.kind ?? 'photo', caption: op.args.caption ?? '', op_id: op.op_id,
-    }),
-  }),
-  'work_order.note': orderEffect({
-    from: null,
-    change: (row, op, { user }) => append(row, '_notes', {
-      text: strip(op.args.text), author_id: user?.id ?? null, author: user?.name ?? '', at: op.client_time, op_id: op.op_id,
-    }),
-  }),
-  'work_order.inspect': orderEffect({
-    from: WORKING,
-    assignee: true,
-    change: (row, op) => append(row, '_inspections', { results: op.args.results, at: op.client_time, op_id: op.op_id }),
-  }),
+  'work_order.attach': orderEffect('attach', (row, op) => append(row, '_attachments', {
+    sha256: op.args.sha256, kind: op.args.kind ?? 'photo', caption: op.args.caption ?? '', op_id: op.op_id,
+  })),
+  'work_order.note': orderEffect('note', (row, op, { user }) => append(row, '_notes', {
+    text: strip(op.args.text), author_id: user?.id ?? null, author: user?.name ?? '', at: op.client_time, op_id: op.op_id,
+  })),
+  'work_order.inspect': orderEffect('inspect', (row, op) => append(row, '_inspections', {
+    results: op.args.results, at: op.client_time, op_id: op.op_id,
+  })),
   'asset.set_location': {
     touches: asset,
     needs: (args) => [['location', String(args.location_id)]],
@@ -320,7 +275,10 @@ export function needs(op, get) {
  */
 export function applyEffect(op, key, row, ctx) {
   const effect = EFFECTS[op.name];
-  return effect ? effect.apply(op, row, ctx) : row;
+  if (!effect) return row;
+  // A role the server refuses (`forbidden`) changes nothing; an unknown sender is not judged.
+  if (ctx.user && !maySend(ctx.user, op.name, op.v ?? 1)) return row;
+  return effect.apply(op, row, ctx);
 }
 
 /** @param {string} name */

@@ -12,6 +12,7 @@ import { isQuotaError, storageError } from '../db/connection.js';
 import { done, settle } from '../db/schema.js';
 import { createApi } from './api.js';
 import { blobOf, storeBlob } from './blobs.js';
+import { deleteDraft, draftKeys, readDraft, writeDraft } from '../db/drafts.js';
 import { createEngine } from './engine.js';
 import { electLeader, openChannel } from './leader.js';
 import { countPending, enqueue, readMeta } from './outbox.js';
@@ -246,6 +247,17 @@ class Client {
     return found;
   }
 
+  /**
+   * Rows of `entities` by one of its indexes: findBy('tag_code', '7K3M9Q2XWD').
+   * @param {string} index
+   * @param {IDBValidKey} value
+   * @returns {Promise<Array<Record<string, any>>>}
+   */
+  async findBy(index, value) {
+    if (!this.s) return [];
+    return settle(this.s.db.transaction('entities', 'readonly').objectStore('entities').index(index).getAll(value));
+  }
+
   /** @param {string} type @param {string} id @returns {Promise<Record<string, any> | undefined>} */
   async get(type, id) {
     const s = this.s;
@@ -328,6 +340,40 @@ class Client {
       } catch { /* offline: nothing to show */ }
     }
     return blob ? URL.createObjectURL(blob) : undefined;
+  }
+
+  /**
+   * Drafts: what the user typed and has not recorded yet (src/db/drafts.js). Signed out,
+   * there are none and nothing is kept.
+   * @param {string} key e.g. note:<work order id>
+   */
+  async draft(key) {
+    return this.s ? readDraft(this.s.db, key) : undefined;
+  }
+
+  /** @param {string} key @param {Record<string, unknown>} fields */
+  async saveDraft(key, fields) {
+    return this.s ? writeDraft(this.s.db, key, fields) : undefined;
+  }
+
+  /** @param {string} key */
+  async dropDraft(key) {
+    if (this.s) await deleteDraft(this.s.db, key);
+  }
+
+  /** @param {string} prefix @returns {Promise<string[]>} */
+  async draftKeys(prefix) {
+    return this.s ? draftKeys(this.s.db, prefix) : [];
+  }
+
+  /**
+   * An authenticated call to the server (online only): the parsed JSON, or an ApiError.
+   * @param {string} method
+   * @param {string} path
+   * @param {unknown} [json]
+   */
+  async request(method, path, json) {
+    return this.need().api.request(method, path, json === undefined ? {} : { json });
   }
 
   /** Ops not yet acknowledged by the server. */

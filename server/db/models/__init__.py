@@ -5,7 +5,15 @@ from server.db.models.auth import ConsoleSession, LoginFailure, RefreshToken
 from server.db.models.base import Entity, metadata, new_id
 from server.db.models.history import FieldClock, FieldHistory
 from server.db.models.jobs import JobLease
-from server.db.models.lines import Attachment, Callback, LabourLine, Note, Notification, PartLine
+from server.db.models.lines import (
+    Attachment,
+    Callback,
+    LabourLine,
+    LineBilling,
+    Note,
+    Notification,
+    PartLine,
+)
 from server.db.models.org import Building, Department, Floor, Location, LocationKind, Site
 from server.db.models.patrol import Checkpoint, Route, RouteCheckpoint, RouteWindow
 from server.db.models.people import Contractor, Device, Role, Team, User, UserRole, UserSite
@@ -59,6 +67,7 @@ __all__ = [
     "ItemGtin",
     "JobLease",
     "LabourLine",
+    "LineBilling",
     "Location",
     "LocationKind",
     "LoginFailure",

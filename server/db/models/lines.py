@@ -1,18 +1,36 @@
 """What a job consumed and recorded: labour, parts, photos, notes, callbacks.
 
 `late` marks content that reached the server after the order had moved on (cancelled,
-reassigned, completed by someone else): it is kept as a late report, never dropped.
+reassigned, moved to another team, finished): it is kept as a late report, never dropped.
+`billing` says whether a labour or part line is charged: a line from the assignee or the
+lead of the order's team, on time, is `accepted`; a late line, or one from anyone else,
+is `pending` until the desk decides (accepted, or `declined`). Costs count accepted lines.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
 from sqlmodel import Field
 
 from server.db.models.base import Entity
-from server.db.types import UTCDateTime
+from server.db.types import UTCDateTime, string_enum
+
+
+class LineBilling(StrEnum):
+    ACCEPTED = "accepted"
+    PENDING = "pending"
+    DECLINED = "declined"
+
+
+def _billing_field() -> LineBilling:
+    return Field(  # type: ignore[no-any-return]
+        default=LineBilling.ACCEPTED,
+        sa_type=string_enum(LineBilling, 16),
+        sa_column_kwargs={"server_default": LineBilling.ACCEPTED.value},
+    )
 
 
 class LabourLine(Entity, table=True):
@@ -25,8 +43,9 @@ class LabourLine(Entity, table=True):
     grade: str = Field(max_length=40)
     hourly_rate_cents: int
     cost_cents: int
-    op_id: uuid.UUID | None = None
+    op_id: uuid.UUID | None = Field(default=None, index=True)
     late: bool = False
+    billing: LineBilling = _billing_field()
 
 
 class PartLine(Entity, table=True):
@@ -37,8 +56,9 @@ class PartLine(Entity, table=True):
     quantity: int
     unit_cost_cents: int
     cost_cents: int
-    op_id: uuid.UUID | None = None
+    op_id: uuid.UUID | None = Field(default=None, index=True)
     late: bool = False
+    billing: LineBilling = _billing_field()
 
 
 class Attachment(Entity, table=True):

@@ -65,6 +65,10 @@ class SyncOp(SQLModel, table=True):
     )
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     resubmitted_as: uuid.UUID | None = None
+    # What the op is about, read from its args (`asset_id` of an `asset.*` op): the desk's
+    # queue is scoped by the site of that entity (server/domain/sync/subject.py).
+    entity_type: str | None = Field(default=None, max_length=32)
+    entity_id: uuid.UUID | None = None
 
 
 class Conflict(SQLModel, table=True):

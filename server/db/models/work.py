@@ -100,3 +100,7 @@ class WorkOrderEvent(Entity, table=True):
     clock_flag: str | None = Field(default=None, max_length=16)
     detail: str = ""
     late: bool = False
+    # The order's team and assignee once this event was recorded: who was tied to the
+    # order, so work they report after it moved away is kept (server/domain/work/ops.py).
+    team_id: uuid.UUID | None = None
+    assignee_id: uuid.UUID | None = None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, exists, false, null, or_, select, true
 from sqlmodel import col
 
 from server.db.models import (
@@ -27,7 +27,9 @@ from server.db.models import (
     RouteCheckpoint,
     Store,
     User,
+    UserSite,
     WorkOrder,
+    WorkOrderEvent,
 )
 from server.domain.accounts.actor import Actor
 from server.errors import Forbidden
@@ -256,3 +258,56 @@ def scope_stores(actor: Actor, stmt: S) -> S:
 
 def scope_work_orders(actor: Actor, stmt: S) -> S:
     return stmt.where(work_order_rule(actor, WORK_ORDER_AUDIENCE))
+
+
+def scope_tied_work_orders(actor: Actor, stmt: S) -> S:
+    """Orders the actor was tied to, whether or not they still see them: they are or were
+    its assignee, it was on their team (a technician's or team lead's), or they acted on
+    it. Work they report on such an order after it moved away is kept as a late report;
+    anyone else who names it learns nothing of it."""
+    ties: list[ColumnElement[bool]] = [
+        col(WorkOrderEvent.actor_id) == actor.user_id,
+        col(WorkOrderEvent.assignee_id) == actor.user_id,
+    ]
+    if actor.team_id is not None and actor.has(R.TECHNICIAN, R.TEAM_LEAD):
+        ties.append(col(WorkOrderEvent.team_id) == actor.team_id)
+    tied_by_history = exists().where(
+        col(WorkOrderEvent.work_order_id) == col(WorkOrder.id), or_(*ties)
+    )
+    return stmt.where(or_(col(WorkOrder.assignee_id) == actor.user_id, tied_by_history))
+
+
+def may_bill_work(actor: Actor, order: WorkOrder) -> bool:
+    """Labour and parts are charged to the department when the order's assignee or the
+    lead of its team records them (or the desk, which decides billing anyway); a line from
+    anyone else waits for the desk's decision."""
+    if actor.has(*OVERSEERS):
+        return True
+    if order.assignee_id is not None and order.assignee_id == actor.user_id:
+        return True
+    return actor.has(R.TEAM_LEAD) and order.team_id is not None and actor.team_id == order.team_id
+
+
+def scope_queue_items(
+    actor: Actor, stmt: S, *, entity_type: Any, entity_id: Any, sender_id: Any
+) -> S:
+    """The desk's queue of conflicting and rejected ops, for a desk user limited to sites:
+    an item about a work order or an asset falls under that row's site (as it is now);
+    an item about nothing with a site (an id that names no row, a callback, an op that
+    could not be read) falls under its sender's sites, so an item from a sender with no
+    site limits is hospital-wide and goes to the desk without site limits."""
+    if not actor.site_limited:
+        return stmt
+    order_site = select(col(WorkOrder.site_id)).where(col(WorkOrder.id) == entity_id)
+    asset_site = select(col(Asset.site_id)).where(col(Asset.id) == entity_id)
+    entity_site = case(
+        (entity_type == "work_order", order_site.scalar_subquery()),
+        (entity_type == "asset", asset_site.scalar_subquery()),
+        else_=null(),
+    )
+    sender_here = exists().where(
+        col(UserSite.user_id) == sender_id, col(UserSite.site_id).in_(actor.site_ids)
+    )
+    return stmt.where(
+        or_(entity_site.in_(actor.site_ids), and_(entity_site.is_(None), sender_here))
+    )

@@ -16,7 +16,9 @@ site and a team. Definitions, so a reader can recompute every figure by hand:
 * repeat repairs: a corrective order on an asset that had another corrective order
   reported in the 30 days before it (the earlier one may be in the previous month).
 * cost per department: labour plus parts (`cost_cents`) of the month's orders, per
-  the ordering department, most expensive first.
+  the ordering department, most expensive first. Only accepted lines count: a late
+  line, or one from someone who may not bill the order, is charged once the desk
+  accepts it, and never when the desk declines it.
 * satisfaction: the month's ratings, "not fixed" answers, and callbacks opened on the
   month's orders with the outcomes recorded so far.
 """
@@ -38,6 +40,7 @@ from server.db.models import (
     Callback,
     Department,
     LabourLine,
+    LineBilling,
     PartLine,
     Team,
     User,
@@ -203,7 +206,7 @@ async def _line_costs(
 ) -> dict[uuid.UUID, int]:
     stmt = (
         select(col(model.work_order_id), func.coalesce(func.sum(col(model.cost_cents)), 0))
-        .where(col(model.work_order_id).in_(ids))
+        .where(col(model.work_order_id).in_(ids), col(model.billing) == LineBilling.ACCEPTED)
         .group_by(col(model.work_order_id))
     )
     return {row[0]: int(row[1]) for row in (await session.execute(stmt)).all()}

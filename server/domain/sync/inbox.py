@@ -12,6 +12,33 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from server.db.models import SyncOp
+from server.errors import (
+    OP_REFUSALS,
+    DeviceRequired,
+    Forbidden,
+    InvalidConfirmation,
+    InvalidInput,
+    InvalidSubscription,
+    InvalidTransition,
+    NotAssignee,
+    NotFound,
+    NotRequestingDepartment,
+    RoundsError,
+)
+
+# The errors of the modules the op handlers use, which a handler passes on as its refusal
+# (`Rejected(exc.code, ...)`); tests/unit/test_outcome_codes.py finds every one they raise.
+HANDLER_ERRORS: tuple[type[RoundsError], ...] = (
+    DeviceRequired,
+    Forbidden,
+    InvalidConfirmation,
+    InvalidInput,
+    InvalidSubscription,
+    InvalidTransition,
+    NotAssignee,
+    NotFound,
+    NotRequestingDepartment,
+)
 
 ADVICE = {
     "conflict": "The desk has both versions and will decide; nothing you recorded is lost.",
@@ -19,6 +46,12 @@ ADVICE = {
     "unknown_op": "Update the app; the desk can re-submit this action.",
 }
 DEFAULT_ADVICE = "Nothing you recorded is lost: the desk can correct and re-submit this action."
+
+
+def outcome_codes() -> list[str]:
+    """Every `code` a rejected or conflicting op can carry into the inbox (the field app
+    translates each: server/field_app/rules.py hands it the list)."""
+    return sorted({*OP_REFUSALS, *(error.code for error in HANDLER_ERRORS)})
 
 
 class InboxEntry(msgspec.Struct):

@@ -40,6 +40,7 @@ from server.db.types import utcnow
 from server.domain.accounts.actor import Actor
 from server.domain.sync.capture import LAST_POSITION, current_txid
 from server.domain.sync.context import OPS, OnBehalf, OpContext
+from server.domain.sync.subject import subject_of
 from sync.chain import op_hash
 from sync.clocks import bound_claim
 from sync.registry import Applied, Conflicted, OpSpec, Outcome, Rejected
@@ -111,6 +112,8 @@ class _Record:
     entity_versions: dict[str, int] | None = None
     txid: int = 0
     last_change_id: int = 0
+    entity_type: str | None = None
+    entity_id: uuid.UUID | None = None
 
     def row(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _Record.__slots__}
@@ -194,6 +197,7 @@ class _Batch:
             self.referencing.extend(BlobRef(sha256=sha, op_id=op.op_id) for sha in sorted(shas))
 
     def _record(self, op: Op, raw: msgspec.Raw) -> _Record:
+        entity_type, entity_id = subject_of(op.name, op.args)
         record = _Record(
             op_id=op.op_id,
             device_id=self.device_id,
@@ -207,6 +211,8 @@ class _Batch:
             client_time=op.client_time[:64],
             received_at=self.received_at,
             txid=self.txid,
+            entity_type=entity_type and entity_type[:32],
+            entity_id=entity_id,
         )
         self.records.append(record)
         self.known[op.op_id] = record

@@ -1,5 +1,6 @@
 """One work order as the desk reads it: the timeline of nodes, labour, parts, photos,
-notes, callbacks and what it costs the department."""
+notes, callbacks and what it costs the department: the accepted lines only, with what
+still waits for the desk's billing decision beside it (`pending_cents`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from server.db.models import (
     Attachment,
     Callback,
     LabourLine,
+    LineBilling,
     Note,
     PartLine,
     User,
@@ -51,11 +53,16 @@ class WorkOrderDetail(msgspec.Struct):
     labour_cents: int
     parts_cents: int
     total_cents: int
+    pending_cents: int
     extra: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
 def _plain(row: SQLModel) -> dict[str, Any]:
     return {key: value for key, value in row.model_dump().items() if key not in {"updated_at"}}
+
+
+def _billed(lines: list[LabourLine] | list[PartLine], billing: LineBilling) -> int:
+    return sum(line.cost_cents for line in lines if line.billing == billing)
 
 
 async def work_order_detail(
@@ -88,8 +95,8 @@ async def work_order_detail(
         ).all()
     )
     labour, parts = await rows(LabourLine), await rows(PartLine)
-    labour_cents = sum(line.cost_cents for line in labour)
-    parts_cents = sum(line.cost_cents for line in parts)
+    labour_cents = _billed(labour, LineBilling.ACCEPTED)
+    parts_cents = _billed(parts, LineBilling.ACCEPTED)
     return WorkOrderDetail(
         order=work_order_out(order),
         timeline=[
@@ -115,6 +122,7 @@ async def work_order_detail(
         labour_cents=labour_cents,
         parts_cents=parts_cents,
         total_cents=labour_cents + parts_cents,
+        pending_cents=_billed(labour, LineBilling.PENDING) + _billed(parts, LineBilling.PENDING),
         extra={
             "assignee_id": order.assignee_id,
             "rating": order.rating,

@@ -1,6 +1,6 @@
 """The work-order ops phones push. Each one calls the same workflow function the console
 uses; what differs is only how a refusal travels back (a rejected op, or a conflict that
-keeps the technician's report when the order moved on meanwhile)."""
+keeps the technician's report when the order moved on meanwhile: see `late`)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,18 @@ from typing import Annotated, Any
 
 import msgspec
 
-from server.db.models import Role, WorkOrder, WorkOrderStatus
-from server.domain.accounts.actor import Actor
+from server.db.models import Role, WorkOrder
 from server.domain.sync.context import OPS, OpContext
 from server.domain.work import workflow as wf
-from server.domain.work.states import FIELD_ACTIONS, FINISHED
-from server.errors import NotFound, RoundsError
+from server.domain.work.late import (
+    KEPT_WHEN_REFUSED,
+    MOVED_AWAY,
+    late_report,
+    state_reason,
+    why_late,
+)
+from server.domain.work.states import FIELD_ACTIONS
+from server.errors import InvalidTransition, NotFound, RoundsError
 from sync.registry import Applied, Conflicted, OpSpec, Rejected
 
 EVERYONE = frozenset(Role)
@@ -98,10 +104,10 @@ class Reason(Ref, forbid_unknown_fields=True):
     reason: Text = ""
 
 
-def meta_of(ctx: OpContext, *, late: bool = False) -> wf.Meta:
+def meta_of(ctx: OpContext) -> wf.Meta:
     """Where and when: the claimed time as push bounded it (sync/clocks.py)."""
     return wf.Meta(
-        ctx.received_at, ctx.claimed_at, ctx.device_id, ctx.op.op_id, late, ctx.clock_flag
+        ctx.received_at, ctx.claimed_at, ctx.device_id, ctx.op.op_id, False, ctx.clock_flag
     )
 
 
@@ -109,56 +115,38 @@ def _versions(order: WorkOrder) -> dict[str, int]:
     return {f"work_order:{order.id}": order.version}
 
 
-def _moved_on(order: WorkOrder, actor: Actor, action: str) -> bool:
-    """The order changed under the technician: cancelled, reassigned, or done by another."""
-    if actor.has(*DESK):
-        return False
-    status = WorkOrderStatus(order.status)
-    if status == WorkOrderStatus.CANCELLED:
-        return True
-    if order.assignee_id is not None and order.assignee_id != actor.user_id:
-        return True
-    return action == "complete" and status in FINISHED
-
-
-async def _late_report(ctx: OpContext, order: WorkOrder, action: str, args: Any) -> Conflicted:
-    """Keep what the technician carried on the order, flagged late, and tell the desk."""
-    meta = meta_of(ctx, late=True)
-    session, actor = ctx.session, ctx.actor
-    if isinstance(args, Labour):
-        await wf.log_labour(session, actor, meta, order, args.minutes, args.grade)
-    elif isinstance(args, Part):
-        await wf.add_part(session, actor, meta, order, args.item_id, args.quantity)
-    elif isinstance(args, Attach):
-        await wf.attach(session, actor, meta, order, args.sha256, args.kind, args.caption)
-    elif isinstance(args, Complete):
-        await wf.note(session, actor, meta, order, f"Late completion report: {args.resolution}")
-    else:
-        await wf.note(
-            session, actor, meta, order, f"Late {action.replace('_', ' ')} from the field."
-        )
-    await session.flush()
-    return Conflicted(
-        message=f"The work order was {WorkOrderStatus(order.status).value.replace('_', ' ')}"
-        " or reassigned meanwhile; your report is kept on it and the desk will follow up.",
-        entity_type="work_order",
-        entity_id=order.id,
-        server_side={
-            "status": str(order.status),
-            "assignee_id": str(order.assignee_id),
-            "version": order.version,
-        },
-        device_side={
-            "action": action,
-            "args": msgspec.to_builtins(args),
-            "by": actor.employee_no,
-            "client_time": ctx.op.client_time,
-        },
-        entity_versions=_versions(order),
-    )
-
-
 Step = Callable[[OpContext, WorkOrder, Any], Awaitable[object]]
+
+
+async def _target(ctx: OpContext, action: str, order_id: uuid.UUID) -> tuple[WorkOrder, bool]:
+    """The order in the sender's scope, or (for field actions) one they were tied to and
+    no longer see (True). Anyone else gets `unknown_work_order` and learns nothing."""
+    try:
+        return await wf.load(ctx.session, ctx.actor, order_id), False
+    except NotFound as exc:
+        tied = None
+        if action in FIELD_ACTIONS and not ctx.actor.has(*DESK):
+            tied = await wf.load_tied(ctx.session, ctx.actor, order_id)
+        if tied is None:
+            raise Rejected("unknown_work_order", exc.message) from exc
+        return tied, True
+
+
+async def _apply(ctx: OpContext, action: str, step: Step, args: Any) -> Applied | Conflicted:
+    order, moved_away = await _target(ctx, action, args.work_order_id)
+    if moved_away:
+        return await late_report(ctx, order, action, args, MOVED_AWAY)
+    reason = why_late(order, ctx.actor, action) if action in FIELD_ACTIONS else None
+    if reason is not None:
+        return await late_report(ctx, order, action, args, reason)
+    try:  # a refused move raises before the step writes anything
+        await step(ctx, order, args)
+    except InvalidTransition:
+        if action not in KEPT_WHEN_REFUSED or ctx.actor.has(*DESK):
+            raise
+        return await late_report(ctx, order, action, args, state_reason(order))
+    await ctx.session.flush()
+    return Applied(_versions(order))
 
 
 def _order_op(
@@ -166,17 +154,9 @@ def _order_op(
 ) -> None:
     async def handler(ctx: OpContext, args: Any) -> Applied | Conflicted:
         try:
-            order = await wf.load(ctx.session, ctx.actor, args.work_order_id)
-        except NotFound as exc:
-            raise Rejected("unknown_work_order", exc.message) from exc
-        if action in FIELD_ACTIONS and _moved_on(order, ctx.actor, action):
-            return await _late_report(ctx, order, action, args)
-        try:
-            await step(ctx, order, args)
-        except RoundsError as exc:
+            return await _apply(ctx, action, step, args)
+        except RoundsError as exc:  # e.g. a part naming no stock item, kept late or not
             raise Rejected(exc.code, exc.message) from exc
-        await ctx.session.flush()
-        return Applied(_versions(order))
 
     OPS.register(OpSpec(f"work_order.{action}", 1, args_type, roles, handler, summary))
 

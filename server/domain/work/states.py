@@ -43,8 +43,15 @@ MOVES: dict[str, Move] = {
     "note": Move(frozenset(S), None),
 }
 
-# Actions a technician takes in the field: when the order moved on meanwhile, what they
-# carried is kept as a late report and the desk gets a conflict, never a refusal.
+# Actions a technician takes in the field: when the order moved on meanwhile (even out of
+# the sender's sight), what they carried is kept as a late report and the desk gets a
+# conflict, never a refusal (server/domain/work/late.py).
 FIELD_ACTIONS = frozenset(
-    {"accept", "start", "hold", "resume", "complete", "log_labour", "add_part", "attach"}
+    {"accept", "start", "hold", "resume", "complete", "log_labour", "add_part", "attach", "note"}
+)
+
+# Actions only the order's assignee (or the desk) may take (workflow `_require_assignee`);
+# the field app's copy of this rule is generated from here (server/field_app/rules.py).
+ASSIGNEE_ONLY = frozenset(
+    {"accept", "start", "hold", "resume", "complete", "log_labour", "add_part", "inspect"}
 )

@@ -72,6 +72,30 @@ class Cast:
         applied(self.technician, "start", work_order_id=order_id)
 
 
+def whoami(phone: Phone) -> dict[str, Any]:
+    me: dict[str, Any] = phone.http.get("/api/v1/auth/me", headers=phone.headers).json()
+    return me
+
+
+def new_person(http: Any, role: str, **fields: Any) -> Phone:
+    """A new account made by the administrator (the demo hospital is shared: never reused)."""
+    admin = Phone(http, "A0001")
+    number = f"X{uuid.uuid4().hex[:8].upper()}"
+    response = http.post(
+        "/api/v1/people",
+        headers=admin.headers,
+        json={
+            "employee_no": number,
+            "name": f"Test {role} {number}",
+            "password": admin.password,
+            "roles": [role],
+            **fields,
+        },
+    )
+    assert response.status_code in (200, 201), response.text
+    return Phone(http, number)
+
+
 def cast(http: Any) -> Cast:
     return Cast(
         Phone(http, "R0001"), Phone(http, "D0001"), Phone(http, "L0001"), Phone(http, "T0001")

@@ -13,6 +13,9 @@ earlier half of a 40-day pair, and one on 1 April that must not count). All time
 
 Response 20 35 45 50 120: nearest-rank median rank 3 = 45, p90 rank 5 = 120.
 Repair 120 180 240 7020: median rank 2 = 180, p90 rank 4 = 7020.
+
+Cost counts accepted lines only: M1 also holds a late labour line of 4444 waiting for the
+desk (pending) and M3 a part of 8888 the desk declined; neither is in any figure.
 """
 
 from __future__ import annotations
@@ -128,6 +131,12 @@ async def _build_month(settings: Settings) -> dict[str, Any]:
             for wo, cents in ((m1, 2345), (m3, 5000), (m7, 7777)):
                 s.add(db.PartLine(work_order_id=wo.id, item_id=item.id, quantity=1,
                                unit_cost_cents=cents, cost_cents=cents))  # fmt: skip
+            s.add(db.LabourLine(work_order_id=m1.id, technician_id=t1, minutes=60, trade="e",
+                                grade="g", hourly_rate_cents=4444, cost_cents=4444, late=True,
+                                billing=db.LineBilling.PENDING))  # fmt: skip
+            s.add(db.PartLine(work_order_id=m3.id, item_id=item.id, quantity=1, late=True,
+                              unit_cost_cents=8888, cost_cents=8888,
+                              billing=db.LineBilling.DECLINED))  # fmt: skip
             s.add(db.Callback(work_order_id=m2.id, reason="not fixed", status="done",
                            outcome="reopen"))  # fmt: skip
             s.add(db.Callback(work_order_id=m3.id, reason="slow", status="open"))

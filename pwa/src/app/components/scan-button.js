@@ -17,6 +17,14 @@ import { t } from '../i18n.js';
 
 /** @type {Promise<any> | null} */
 let scannerModule = null;
+
+/** Scan buttons on screen now: while there is one, its screen takes the scans. */
+let live = 0;
+
+/** Whether the screen shown takes scans itself (else src/app/scan-anywhere.js does). */
+export function screenTakesScans() {
+  return live > 0;
+}
 function loadScanner() {
   scannerModule ??= import('../../scan/scanner.js').catch((error) => {
     console.warn('scanner unavailable', error);
@@ -96,6 +104,7 @@ export function scanButton({ onScan, onRepeat, label = t('scan.button'), hint = 
   /** @type {(() => void) | null} */
   let unsubscribe = null;
   let disposed = false;
+  live += 1;
   /** @type {null | (() => void)} */
   let closeSheet = null;
   /** @type {HTMLElement | null} the open camera sheet's status line */
@@ -259,6 +268,7 @@ export function scanButton({ onScan, onRepeat, label = t('scan.button'), hint = 
     el,
     open,
     dispose() {
+      if (!disposed) live -= 1;
       disposed = true;
       closeSheet?.();
       unsubscribe?.();

@@ -2,9 +2,20 @@
 // status and priority, the service-level countdown, and acting with feedback.
 import { h, icon, ICONS } from '../dom.js';
 import { formatDuration, t } from '../i18n.js';
+import RULES from '../../shared/rules.js';
 
-export const OPEN = new Set(['reported', 'dispatched', 'accepted_by_team', 'accepted', 'in_progress', 'on_hold']);
-export const FINISHED = new Set(['completed', 'confirmed', 'closed', 'cancelled']);
+/** The server's open states; every other state is finished for the screens (cancelled too). */
+export const OPEN = new Set(RULES.statuses.open);
+export const FINISHED = new Set(RULES.statuses.all.filter((status) => !OPEN.has(status)));
+
+/**
+ * Whether the server takes this action on an order in this state (its state machine).
+ * @param {string} action e.g. log_labour
+ * @param {string} status
+ */
+export function moveAllowed(action, status) {
+  return Boolean(/** @type {Record<string, {from: string[]}>} */ (RULES.moves)[action]?.from.includes(status));
+}
 /** Before the technician arrives the clock that matters is the response time. */
 const BEFORE_ARRIVAL = new Set(['reported', 'dispatched', 'accepted_by_team', 'accepted']);
 

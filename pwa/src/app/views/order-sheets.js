@@ -1,5 +1,6 @@
 // The small forms of the order screen, each in a bottom sheet: hold, labour, part, note,
-// complete, the requester's confirmation with a signature, and the rating.
+// complete, the requester's confirmation with a signature, and the rating. What is typed in
+// each is kept as a draft per order ("note:<work order id>") until the action is stored.
 import { h, icon, ICONS } from '../dom.js';
 import { t } from '../i18n.js';
 import { openSheet, userError } from '../components/sheet.js';
@@ -20,11 +21,19 @@ function chips(input, values, label = (v) => v) {
       class: 'chip',
       onclick: () => {
         input.value = value;
-        input.dispatchEvent(new Event('input'));
+        input.dispatchEvent(new Event('input', { bubbles: true }));
         input.focus();
       },
     }, label(value))));
 }
+
+/**
+ * The draft of one sheet of one order.
+ * @param {any} ctx
+ * @param {string} sheet
+ * @param {string} id the work order's
+ */
+export const draftOf = (ctx, sheet, id) => ({ client: ctx.client, key: `${sheet}:${id}` });
 
 /** @param {any} ctx @param {string} id */
 export function holdSheet(ctx, id) {
@@ -36,6 +45,7 @@ export function holdSheet(ctx, id) {
       chips(reason, [t('hold.parts'), t('hold.access'), t('hold.contractor')]),
     ],
     submit: t('action.hold'),
+    draft: draftOf(ctx, 'hold', id),
     onSubmit: () => perform(ctx, 'work_order.hold', { work_order_id: id, reason: reason.value.trim() }),
   });
 }
@@ -52,6 +62,7 @@ export function labourSheet(ctx, id) {
       chips(minutes, ['15', '30', '45', '60', '90', '120'], (v) => t('time.min', { m: v })),
     ],
     submit: t('labour.submit'),
+    draft: draftOf(ctx, 'labour', id),
     onSubmit: () => perform(ctx, 'work_order.log_labour', { work_order_id: id, minutes: Number(minutes.value) }),
   });
 }
@@ -63,6 +74,7 @@ export function noteSheet(ctx, id) {
     title: t('note.title'),
     body: h('label', null, t('note.text'), text),
     submit: t('note.submit'),
+    draft: draftOf(ctx, 'note', id),
     onSubmit: () => perform(ctx, 'work_order.note', { work_order_id: id, text: text.value.trim() }),
   });
 }
@@ -80,6 +92,7 @@ export function completeSheet(ctx, id, then) {
     intro: t('complete.intro'),
     body: h('label', null, t('complete.resolution'), text),
     submit: t('complete.submit'),
+    draft: draftOf(ctx, 'complete', id),
     onSubmit: async () => {
       await perform(ctx, 'work_order.complete', { work_order_id: id, resolution: text.value.trim() });
       done = true;
@@ -111,6 +124,8 @@ export function confirmSheet(ctx, order, { onSite, thenRate = false }) {
     intro: onSite ? t('confirm.intro_on_site') : t('confirm.intro'),
     body: [h('label', null, t('confirm.employee_no'), employee), pad.el],
     submit: t('confirm.submit'),
+    // The employee number is kept; a signature is drawn again (it is the person's own).
+    draft: draftOf(ctx, 'confirm', order.id),
     onSubmit: async () => {
       if (pad.isEmpty()) throw userError(t('confirm.sign_first'));
       const blob = await pad.toBlob();
@@ -155,6 +170,7 @@ export function rateSheet(ctx, id) {
       h('label', null, t('rate.comment'), comment),
     ],
     submit: t('rate.submit'),
+    draft: draftOf(ctx, 'rate', id),
     onSubmit: async (form) => {
       const data = new FormData(form);
       const score = Number(data.get('score'));
@@ -186,6 +202,7 @@ export async function addPart(ctx, id) {
   );
   const step = (/** @type {number} */ by) => {
     quantity.value = String(Math.max(1, Math.min(10000, (Number(quantity.value) || 0) + by)));
+    quantity.dispatchEvent(new Event('input', { bubbles: true }));
   };
 
   function choose(/** @type {any} */ item) {
@@ -195,6 +212,7 @@ export async function addPart(ctx, id) {
       h('span', { class: 'muted' }, `${item.code} · ${t('part.unit', { unit: item.unit })}`));
     results.replaceChildren();
     search.value = '';
+    picked.dispatchEvent(new Event('change', { bubbles: true })); // the draft keeps the choice
   }
 
   function find() {
@@ -252,6 +270,15 @@ export async function addPart(ctx, id) {
           h('span', { 'aria-hidden': 'true' }, '+'), h('span', { class: 'sr-only' }, t('part.more')))),
     ],
     submit: t('part.submit'),
+    draft: {
+      ...draftOf(ctx, 'part', id),
+      collect: () => ({ item_id: chosen?.id ?? null, quantity: quantity.value }),
+      restore: (/** @type {Record<string, any>} */ kept) => {
+        const item = kept.item_id ? items.find((i) => i.id === kept.item_id) : null;
+        if (item && !chosen) choose(item);
+        if (kept.quantity && quantity.value === '1') quantity.value = String(kept.quantity);
+      },
+    },
     onSubmit: async () => {
       if (!chosen) throw userError(t('part.choose_first'));
       await perform(ctx, 'work_order.add_part', { work_order_id: id, item_id: chosen.id, quantity: Number(quantity.value) });

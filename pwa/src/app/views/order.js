@@ -5,16 +5,15 @@
 import { h, icon, ICONS, mount } from '../dom.js';
 import { formatDateTime, has, t } from '../i18n.js';
 import { isField, isRequester } from '../router.js';
-import { openSheet } from '../components/sheet.js';
+import { failureText, stepButton } from '../components/busy.js';
 import { photoButton, storePhoto } from '../components/photo.js';
 import {
-  OPEN, empty, locationPath, newestFirst, orderNumber, pageHead, pathText, perform, places,
+  OPEN, empty, locationPath, moveAllowed, newestFirst, orderNumber, pageHead, pathText, perform, places,
   priorityBadge, slaElement, statusBadge, storageMessage,
 } from './common.js';
 import { stepTimes, stepper } from './stepper.js';
 import { addPart, confirmSheet, holdSheet, labourSheet, noteSheet, completeSheet, rateSheet } from './order-sheets.js';
 
-const WORKING = new Set(['accepted', 'in_progress', 'on_hold']);
 const FREE_TEXT = new Set(['hold', 'note', 'complete', 'cancel', 'reopen', 'callback']);
 
 /**
@@ -222,6 +221,19 @@ export default async function orderView(ctx) {
     );
   }
 
+  /** @type {string | null} why the last step could not be stored (cleared by the next try) */
+  let failure = null;
+  /** @type {HTMLElement | null} */
+  let failureBox = null;
+  /** @param {string | null} message */
+  const showFailure = (message) => {
+    failure = message;
+    if (!failureBox) return;
+    failureBox.textContent = message ?? '';
+    failureBox.hidden = !message;
+    if (message) failureBox.focus();
+  };
+
   /**
    * The buttons that fit the order's state and the user's part in it.
    * @param {any} order
@@ -233,71 +245,82 @@ export default async function orderView(ctx) {
     let primary = null;
     /** @type {HTMLElement[]} */
     const tools = [];
-    const go = (/** @type {string} */ name, /** @type {Record<string, unknown>} */ args = {}) =>
-      perform(ctx, name, { work_order_id: id, ...args });
+    /** A step that is stored at once. @param {string} label @param {string} name */
+    const step = (label, name) => stepButton({
+      label, cls: 'primary big', key: 'primary', records: true, onFailure: showFailure,
+      run: () => perform(ctx, name, { work_order_id: id }),
+    });
     // data-key: after a step re-renders the screen, focus stays on the step's place (the
     // big button is always 'primary': Accept becomes Start becomes Complete under the finger).
-    const button = (/** @type {string} */ label, /** @type {() => unknown} */ onclick, /** @type {string} */ cls = '') =>
-      h('button', { type: 'button', class: cls, onclick, 'data-key': cls.includes('primary') ? 'primary' : `tool-${label}` }, label);
+    /** A button that opens the sheet of a step. @param {string} label @param {() => unknown} open */
+    const opens = (label, open, primaryButton = false) => stepButton({
+      label, run: open, onFailure: showFailure,
+      cls: primaryButton ? 'primary big' : '', key: primaryButton ? 'primary' : `tool-${label}`,
+    });
     const photo = () => photoButton({
       onFile: async (file) => {
         try {
           const { sha256 } = await storePhoto(client, file);
           await perform(ctx, 'work_order.attach', { work_order_id: id, sha256, kind: 'photo' }, { blobs: [sha256] });
+          showFailure(null);
         } catch (error) {
           console.error(error);
-          ctx.toast(/** @type {any} */ (error)?.code === 'storage_full' ? t('photo.no_room') : storageMessage(error) ?? t('photo.failed'));
+          const code = /** @type {any} */ (error)?.code;
+          if (code === 'storage_full') showFailure(t('photo.no_room'));
+          else showFailure(storageMessage(error) ?? `${t('photo.failed')} ${failureText(error)}`);
         }
       },
     });
-    const note = () => button(t('action.note'), () => noteSheet(ctx, id));
+    const note = () => opens(t('action.note'), () => noteSheet(ctx, id));
+    const complete = (/** @type {boolean} */ big) =>
+      opens(t('action.complete'), () => completeSheet(ctx, id, () => confirmSheet(ctx, order, { onSite: true })), big);
     /** @type {string | null} */
     let hint = null;
 
     if (field && mine) {
       const s = order.status;
-      if (s === 'accepted_by_team') primary = button(t('action.accept'), () => go('work_order.accept'), 'primary big');
-      if (s === 'accepted') primary = button(t('action.start'), () => go('work_order.start'), 'primary big');
+      if (s === 'accepted_by_team') primary = step(t('action.accept'), 'work_order.accept');
+      if (s === 'accepted') primary = step(t('action.start'), 'work_order.start');
       if (s === 'in_progress') {
-        primary = button(t('action.complete'), () => completeSheet(ctx, id, () => confirmSheet(ctx, order, { onSite: true })), 'primary big');
-        tools.push(button(t('action.hold'), () => holdSheet(ctx, id)));
+        primary = complete(true);
+        tools.push(opens(t('action.hold'), () => holdSheet(ctx, id)));
       }
       if (s === 'on_hold') {
-        primary = button(t('action.resume'), () => go('work_order.resume'), 'primary big');
-        tools.push(button(t('action.complete'), () => completeSheet(ctx, id, () => confirmSheet(ctx, order, { onSite: true }))));
+        primary = step(t('action.resume'), 'work_order.resume');
+        tools.push(complete(false));
       }
       if (s === 'completed') {
-        primary = button(t('action.confirm_on_site'), () => confirmSheet(ctx, order, { onSite: true }), 'primary big');
+        primary = opens(t('action.confirm_on_site'), () => confirmSheet(ctx, order, { onSite: true }), true);
         hint = t('order.hint_confirm_on_site');
       }
-      if (WORKING.has(s) || s === 'completed') {
-        tools.push(button(t('action.labour'), () => labourSheet(ctx, id)));
-        tools.push(button(t('action.part'), () => addPart(ctx, id)));
-      }
-      if (OPEN.has(s) || s === 'completed') tools.push(photo());
+      if (moveAllowed('log_labour', s)) tools.push(opens(t('action.labour'), () => labourSheet(ctx, id)));
+      if (moveAllowed('add_part', s)) tools.push(opens(t('action.part'), () => addPart(ctx, id)));
+      if (moveAllowed('attach', s)) tools.push(photo());
       tools.push(note());
     } else if (field) {
       hint = order.assignee_id ? t('order.hint_other_assignee') : OPEN.has(order.status) ? t('order.hint_unassigned') : null;
-      if (OPEN.has(order.status) || order.status === 'completed') tools.push(photo());
+      if (moveAllowed('attach', order.status)) tools.push(photo());
       tools.push(note());
     }
     if (isRequester(user)) {
       if (order.status === 'completed' && !(field && mine)) {
-        primary = button(t('action.confirm'), () => confirmSheet(ctx, order, { onSite: false, thenRate: true }), 'primary big');
+        primary = opens(t('action.confirm'), () => confirmSheet(ctx, order, { onSite: false, thenRate: true }), true);
         hint = t('order.hint_confirm');
       }
       if (order.status === 'confirmed') {
-        primary = button(t('action.rate'), () => rateSheet(ctx, id), 'primary big');
+        primary = opens(t('action.rate'), () => rateSheet(ctx, id), true);
         hint = t('order.hint_rate');
       }
       if (!field) {
-        if (OPEN.has(order.status) || order.status === 'completed') tools.push(photo());
+        if (moveAllowed('attach', order.status)) tools.push(photo());
         tools.push(note());
       }
     }
     if (!primary && !tools.length) return null;
+    failureBox = h('p', { class: 'alert', role: 'alert', tabindex: '-1', hidden: !failure }, failure ?? '');
     return h('section', { class: 'actions-panel', 'aria-label': t('order.actions') },
       hint && h('p', { class: 'hint' }, icon(ICONS.ok), h('span', null, hint)),
+      failureBox,
       primary,
       tools.length > 0 && h('div', { class: 'tools' }, tools));
   }

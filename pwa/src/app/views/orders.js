@@ -1,5 +1,6 @@
 // My work orders: the ones assigned to me first, then my team's open ones, most urgent
-// first. Read from the phone only; a sync re-renders it.
+// first. With ?asset=<tag> (a scanned label naming several open orders), the open orders on
+// that equipment instead. Read from the phone only; a sync re-renders it.
 import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
 import {
@@ -30,9 +31,36 @@ export function orderCard(order, p) {
       slaElement(order)));
 }
 
+/**
+ * The open orders on one asset, found by its tag.
+ * @param {import('../router.js').ViewContext} ctx
+ * @param {string} tag
+ */
+async function assetOrders(ctx, tag) {
+  const { client, outlet } = ctx;
+  const asset = (await client.findBy('tag_code', tag)).find((/** @type {any} */ row) => row.type === 'asset');
+  const orders = asset
+    ? (await client.list('work_order', (/** @type {any} */ o) => o.asset_id === asset.id && OPEN.has(o.status))).sort(urgency)
+    : [];
+  const p = await places(client, asset ? [asset.id] : []);
+  if (!ctx.alive()) return;
+  const name = asset ? `${asset.name} (${tag})` : tag;
+  mount(
+    outlet,
+    pageHead(t('orders.for_asset', { asset: name }), { back: { href: '#/orders', label: t('orders.title') } }),
+    orders.length ? h('ul', { class: 'cards' }, orders.map((o) => orderCard(o, p))) : empty(t('orders.for_asset_empty')),
+  );
+}
+
 /** @param {import('../router.js').ViewContext} ctx */
 export default async function ordersView(ctx) {
-  const { client, user, outlet } = ctx;
+  const { client, user, outlet, query } = ctx;
+  const tag = query.get('asset');
+  if (tag) {
+    await assetOrders(ctx, tag.toUpperCase());
+    ctx.onChange(['work_order', 'asset'], () => assetOrders(ctx, tag.toUpperCase()));
+    return;
+  }
 
   async function render() {
     const orders = await client.list('work_order');

@@ -1,8 +1,11 @@
 // Report a fault: what is broken (scan the equipment's QR label, or pick the room), what is
 // wrong, how urgent, and a photo if it helps. The report is stored on the phone at once
-// with a new id and goes to the desk with the next sync.
+// with a new id and goes to the desk with the next sync. What is typed is kept as a draft
+// ('report') until then: Back, a reload or a killed tab lose nothing.
 import { h, mount } from '../dom.js';
-import { t } from '../i18n.js';
+import { formatDateTime, t } from '../i18n.js';
+import { fieldsOf, keepDraft } from '../drafts.js';
+import { failureText, markBusy, settle, settled } from '../components/busy.js';
 import { isField, isRequester } from '../router.js';
 import { scanButton } from '../components/scan-button.js';
 import { photoButton, storePhoto } from '../components/photo.js';
@@ -25,6 +28,10 @@ export default async function reportView(ctx) {
   let siteId = user.site_ids?.length === 1 ? user.site_ids[0] : p.sites.size === 1 ? [...p.sites.keys()][0] : '';
   let buildingId = '';
 
+  /** @type {{changed: () => void} | null} set once the form exists */
+  let draft = null;
+  const edited = () => draft?.changed();
+
   const findTag = (/** @type {string} */ tag) =>
     [...p.assets.values()].find((a) => String(a.tag_code).toUpperCase() === tag.toUpperCase()) ?? null;
 
@@ -40,6 +47,7 @@ export default async function reportView(ctx) {
   );
   const photoList = h('ul', { class: 'thumbs' });
   const formError = h('p', { class: 'alert', role: 'alert', hidden: true });
+  const draftState = h('p', { class: 'draft-state small muted', hidden: true });
 
   const scanner = scanButton({
     label: t('report.scan'),
@@ -59,6 +67,7 @@ export default async function reportView(ctx) {
         scanProblem = t('report.not_a_tag', { text: c.text });
       }
       renderWhat();
+      edited();
       whatBox.querySelector('h3, .alert')?.setAttribute('tabindex', '-1');
       /** @type {HTMLElement | null} */ (whatBox.querySelector('h3, .alert'))?.focus();
     },
@@ -72,7 +81,7 @@ export default async function reportView(ctx) {
         h('div', { class: 'chosen' },
           h('h3', null, asset.name),
           h('p', { class: 'small' }, h('span', { class: 'tag-code' }, t('order.tag', { tag: asset.tag_code })), ' ', pathText(path)),
-          h('button', { type: 'button', onclick: () => { asset = null; renderWhat(); } }, t('report.change'))));
+          h('button', { type: 'button', onclick: () => { asset = null; renderWhat(); edited(); } }, t('report.change'))));
       return;
     }
     if (location) {
@@ -80,7 +89,7 @@ export default async function reportView(ctx) {
         h('div', { class: 'chosen' },
           h('h3', null, location.name),
           h('p', { class: 'small' }, pathText(locationPath(location.id, p))),
-          h('button', { type: 'button', onclick: () => { location = null; renderWhat(); } }, t('report.change'))));
+          h('button', { type: 'button', onclick: () => { location = null; renderWhat(); edited(); } }, t('report.change'))));
       return;
     }
     const sites = [...p.sites.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -99,7 +108,7 @@ export default async function reportView(ctx) {
       const shown = rooms.slice(0, 30);
       list.replaceChildren(
         ...shown.map((l) => h('li', null,
-          h('button', { type: 'button', class: 'pick', onclick: () => { location = l; renderWhat(); /** @type {HTMLElement | null} */ (whatBox.querySelector('h3'))?.focus(); } },
+          h('button', { type: 'button', class: 'pick', onclick: () => { location = l; renderWhat(); edited(); /** @type {HTMLElement | null} */ (whatBox.querySelector('h3'))?.focus(); } },
             h('span', null, l.name),
             h('span', { class: 'small muted' },
               [l.code, l.parent_id ? p.locations.get(l.parent_id)?.name : null, p.buildings.get(l.building_id)?.name]
@@ -138,7 +147,7 @@ export default async function reportView(ctx) {
         h('img', { src: ph.url, alt: t('report.photo_alt', { n: i + 1 }) }),
         h('button', {
           type: 'button', class: 'ghost',
-          onclick: () => { URL.revokeObjectURL(ph.url); photos.splice(i, 1); renderPhotos(); },
+          onclick: () => { URL.revokeObjectURL(ph.url); photos.splice(i, 1); renderPhotos(); edited(); },
         }, t('report.photo_remove')))));
   }
   ctx.onCleanup(() => photos.forEach((ph) => URL.revokeObjectURL(ph.url)));
@@ -173,6 +182,7 @@ export default async function reportView(ctx) {
             const { sha256, blob } = await storePhoto(client, file);
             photos.push({ sha256, url: URL.createObjectURL(blob) });
             renderPhotos();
+            edited();
           } catch (error) {
             console.error(error);
             ctx.toast(/** @type {any} */ (error)?.code === 'storage_full' ? t('photo.no_room') : storageMessage(error) ?? t('photo.failed'));
@@ -180,7 +190,41 @@ export default async function reportView(ctx) {
         },
       })),
     formError,
+    draftState,
     h('button', { type: 'submit', class: 'primary big wide' }, t('report.submit'))));
+
+  const fields = fieldsOf(form);
+  const kept = keepDraft(client, 'report', {
+    collect: () => ({
+      ...fields.collect(),
+      asset_id: asset?.id ?? null,
+      location_id: location?.id ?? null,
+      photos: photos.map((ph) => ph.sha256),
+    }),
+    restore: (values) => {
+      fields.restore(values);
+      // A tag in the link (a scanned label) names the equipment; otherwise the draft's choice.
+      if (!wanted && !asset && !location) {
+        asset = values.asset_id ? p.assets.get(String(values.asset_id)) ?? null : null;
+        location = !asset && values.location_id ? p.locations.get(String(values.location_id)) ?? null : null;
+        renderWhat();
+      }
+      const shas = Array.isArray(values.photos) ? values.photos.map(String) : [];
+      void Promise.all(shas.map(async (sha256) => ({ sha256, url: await client.blobUrl(sha256) }))).then((found) => {
+        if (!ctx.alive()) return;
+        for (const ph of found) if (ph.url && !photos.some((x) => x.sha256 === ph.sha256)) photos.push(ph);
+        renderPhotos();
+      });
+    },
+    onSaved: (at) => {
+      draftState.hidden = !at;
+      draftState.textContent = at ? t('draft.kept', { when: formatDateTime(at) }) : '';
+    },
+  });
+  draft = kept;
+  form.addEventListener('input', edited);
+  form.addEventListener('change', edited);
+  ctx.onCleanup(() => void kept.close());
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -196,9 +240,10 @@ export default async function reportView(ctx) {
       return;
     }
     const submit = /** @type {HTMLButtonElement} */ (form.querySelector('button[type=submit]'));
-    submit.disabled = true;
+    if (submit.disabled) return;
+    markBusy(submit, true);
+    const id = crypto.randomUUID();
     try {
-      const id = crypto.randomUUID();
       const priority = Number(new FormData(form).get('priority') || 3);
       /** @type {Record<string, unknown>} */
       const args = { work_order_id: id, description: description.value.trim(), priority };
@@ -207,14 +252,24 @@ export default async function reportView(ctx) {
       const shas = photos.map((ph) => ph.sha256);
       if (shas.length) args.photos = shas;
       await perform(ctx, 'work_order.report', args, { blobs: shas, quiet: true });
-      ctx.toast(navigator.onLine === false ? t('report.sent_offline') : t('report.sent'));
-      ctx.navigate(isRequester(user) || isField(user) ? `/orders/${id}` : '/report', { replace: true });
     } catch (error) {
+      // Not stored: say why; everything typed stays in the form (and in its draft).
       console.error(error);
-      formError.textContent = t('common.failed_plain');
+      formError.textContent = failureText(error);
       formError.hidden = false;
-      submit.disabled = false;
+      markBusy(submit, false);
+      return;
     }
+    await kept.discard().catch((e) => console.warn('draft not dropped', e));
+    settle();
+    ctx.toast(navigator.onLine === false ? t('report.sent_offline') : t('report.sent'));
+    // The button stays disabled a moment: a double tap's second tap must not land on the
+    // screen that follows.
+    submit.classList.remove('busy');
+    submit.removeAttribute('aria-busy');
+    await settled();
+    if (!ctx.alive()) return;
+    ctx.navigate(isRequester(user) || isField(user) ? `/orders/${id}` : '/report', { replace: true });
   });
 
   mount(outlet,

@@ -1,6 +1,7 @@
-// Settings: who is signed in, the language, the phone's storage (used, quota, whether the
-// browser keeps it under pressure), syncing now, and signing out, which is refused while
-// actions are still waiting to be sent: they would be stranded on this phone.
+// Settings: who is signed in, the language, notifications (Web Push) on this phone, the
+// phone's storage (used, quota, whether the browser keeps it under pressure), syncing now,
+// and signing out, which is refused while actions are still waiting to be sent: they would
+// be stranded on this phone.
 import { h, mount } from '../dom.js';
 import { LANGUAGES, formatBytes, formatDateTime, language, setLanguage, t } from '../i18n.js';
 import { pageHead } from './common.js';
@@ -16,9 +17,18 @@ function swClient() {
   return import('../sw-client.js').catch(() => null);
 }
 
+/** @returns {Promise<any>} */
+function pushModule() {
+  return import('../push.js').catch(() => null);
+}
+
 /** @param {import('../router.js').ViewContext} ctx */
 export default async function settingsView(ctx) {
   const { client, user, outlet } = ctx;
+  /** @type {string} src/app/push.js PushState */
+  let pushNow = 'unsupported';
+  /** @type {string | null} */
+  let pushProblem = null;
   /** @type {{usage: number | null, quota: number | null, persisted: boolean} | null} */
   let storage = null;
   let pending = 0;
@@ -35,6 +45,37 @@ export default async function settingsView(ctx) {
       storage = null;
     }
     pending = Number((await client.pendingCount?.()) || 0);
+    const push = await pushModule();
+    pushNow = push ? await push.pushState(user).catch(() => 'unsupported') : 'unsupported';
+  }
+
+  /** The notifications section: where Web Push stands here, and the tap that changes it. */
+  function notifications() {
+    const canTurnOn = ['off', 'ask'].includes(pushNow);
+    return h('section', { class: 'card', 'aria-labelledby': 's-push' },
+      h('h2', { id: 's-push' }, t('settings.push')),
+      h('p', { class: 'push-state' }, t(`settings.push_${pushNow}`)),
+      pushProblem && h('p', { class: 'alert', role: 'alert' }, pushProblem),
+      (pushNow === 'on' || canTurnOn) &&
+        h('button', {
+          type: 'button',
+          class: 'push-toggle',
+          onclick: async (/** @type {Event} */ event) => {
+            const button = /** @type {HTMLButtonElement} */ (event.currentTarget);
+            button.disabled = true;
+            pushProblem = null;
+            const push = await pushModule();
+            try {
+              if (pushNow === 'on') await push.disablePush(client);
+              else await push.reenablePush(client);
+            } catch (error) {
+              console.warn('web push', error);
+              pushProblem = t('settings.push_failed');
+            }
+            await measure();
+            if (ctx.alive()) render();
+          },
+        }, pushNow === 'on' ? t('settings.push_turn_off') : t('settings.push_turn_on')));
   }
 
   function render() {
@@ -63,6 +104,7 @@ export default async function settingsView(ctx) {
                 },
               }),
               LANGUAGE_NAMES[code].name)))),
+      notifications(),
       h('section', { class: 'card', 'aria-labelledby': 's-storage' },
         h('h2', { id: 's-storage' }, t('settings.storage')),
         h('dl', { class: 'facts' },
@@ -116,6 +158,8 @@ export default async function settingsView(ctx) {
       /** @type {HTMLElement | null} */ (outlet.querySelector('.alert'))?.focus();
       return;
     }
+    // Nobody's notifications reach a phone nobody is signed in on (a shared phone).
+    await (await pushModule())?.leavePush(client);
     try {
       await client.signOut();
     } catch (error) {

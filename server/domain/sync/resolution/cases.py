@@ -16,12 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from server.db.models import Conflict, Device, SyncOp, User
+from server.domain.sync.subject import subject_of
 from server.errors import NotFound
 
 QueueStatus = Literal["open", "resolved"]
 QueueKind = Literal["conflict", "rejected", "all"]
-Resolution = Literal["keep_server", "resubmit", "merge"]
-RESOLUTIONS: tuple[str, ...] = ("keep_server", "resubmit", "merge")
+Resolution = Literal["keep_server", "accept", "resubmit", "merge"]
+RESOLUTIONS: tuple[str, ...] = ("keep_server", "accept", "resubmit", "merge")
 SUPERSEDED = "superseded"
 
 
@@ -85,12 +86,11 @@ def args_of(op: SyncOp) -> dict[str, Any]:
 
 
 def entity_of(op: SyncOp) -> tuple[str | None, uuid.UUID | None]:
-    """For an op without a conflict: `asset.add_note` is about the asset in `asset_id`."""
-    aggregate = op.name.split(".", 1)[0]
-    try:
-        return (aggregate, uuid.UUID(str(args_of(op).get(f"{aggregate}_id"))))
-    except ValueError:
-        return (None, None)
+    """For an op without a conflict: `asset.add_note` is about the asset in `asset_id`
+    (recorded at push; read from the args for an op logged before that)."""
+    if op.entity_id is not None:
+        return (op.entity_type, op.entity_id)
+    return subject_of(op.name, args_of(op))
 
 
 async def load_case(session: AsyncSession, item_id: uuid.UUID, *, lock: bool = False) -> Case:

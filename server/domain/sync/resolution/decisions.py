@@ -1,6 +1,7 @@
-"""Deciding about an item, once: close it, or apply its intent again (as sent, or with
-args the desk edited) and close it if that applies; a refused re-submission is folded
-into the item, which stays open."""
+"""Deciding about an item, once: close it (declining the labour and parts a late report
+kept), accept it (charging them), or apply its intent again (as sent, or with args the
+desk edited) and close it if that applies; a refused re-submission is folded into the
+item, which stays open. Billing follows the decision (`server.domain.work.billing`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.db.models import Conflict, SyncOp
+from server.db.models import Conflict, LineBilling, SyncOp
 from server.db.types import utcnow
 from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import Permission, require
@@ -27,6 +28,8 @@ from server.domain.sync.resolution.cases import (
 )
 from server.domain.sync.resolution.console import resubmit
 from server.domain.sync.resolution.detail import Attempt, ConflictDetail, attempt_of, detail_of
+from server.domain.sync.resolution.queue import require_in_scope
+from server.domain.work import billing
 from server.errors import AlreadyResolved, InvalidInput
 from sync.registry import Rejected
 
@@ -52,23 +55,38 @@ async def resolve(
     if resolution not in RESOLUTIONS:
         raise InvalidInput(f"A resolution is one of {', '.join(RESOLUTIONS)}.")
     case_ = await load_case(session, item_id, lock=True)
+    await require_in_scope(session, actor, case_)
     if case_.resolved:
         raise await _already_resolved(session, case_)
     note = note.strip()[:2000]
     attempt: SyncOp | None = None
+    original = [case_.op.op_id]
     if resolution == "keep_server":
+        await billing.decide(session, actor, original, LineBilling.DECLINED, "server kept")
+        _close(session, case_, actor, resolution, note)
+    elif resolution == "accept":
+        if not await billing.decide(session, actor, original, LineBilling.ACCEPTED, "accepted"):
+            raise InvalidInput(
+                "Nothing on this item waits for billing: accepting charges the labour or parts"
+                " a late report kept. Keep the server's version or re-submit instead."
+            )
         _close(session, case_, actor, resolution, note)
     else:
         args = _args_to_submit(case_.op, resolution, edited_args)
         attempt = await resubmit(session, actor, case_.op, args)
         case_.op.resubmitted_as = attempt.op_id
-        if attempt.status == "applied":
+        if attempt.status == "applied":  # its own lines are charged: the kept ones are not
+            await billing.decide(session, actor, original, LineBilling.DECLINED, "re-submitted")
             _close(session, case_, actor, resolution, note)
-        else:
+        else:  # the attempt kept a second copy of the same work: never to be charged
+            copy = [attempt.op_id]
+            await billing.decide(session, actor, copy, LineBilling.DECLINED, "copy of a refusal")
             await _fold(session, actor, attempt, case_.op)
     await session.flush()
     return ResolveOutcome(
-        resolved=case_.resolved, attempt=attempt_of(attempt), detail=await detail_of(session, case_)
+        resolved=case_.resolved,
+        attempt=await attempt_of(session, attempt),
+        detail=await detail_of(session, case_),
     )
 
 

@@ -1,4 +1,5 @@
-"""The queue: open items newest received first, resolved ones latest resolved first."""
+"""The queue: open items newest received first, resolved ones latest resolved first, each
+limited to the sites of a desk user who has site limits (`policy.scope_queue_items`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlmodel import col
 
 from server.db.models import Conflict, SyncOp
 from server.domain.accounts.actor import Actor
-from server.domain.accounts.policy import Permission, require
+from server.domain.accounts.policy import Permission, require, scope_queue_items
 from server.domain.paging import PageRequest
 from server.domain.sync.resolution.cases import (
     SUPERSEDED,
@@ -21,6 +22,7 @@ from server.domain.sync.resolution.cases import (
     QueueStatus,
     queue_items,
 )
+from server.errors import NotFound
 
 
 class QueuePage(msgspec.Struct):
@@ -30,21 +32,49 @@ class QueuePage(msgspec.Struct):
     offset: int
 
 
-def _open_items(kind: QueueKind) -> Any:
-    conflicts: Any = (
-        select(
-            col(Conflict.id).label("item_id"),
-            literal_column("'conflict'", String).label("kind"),
-            col(SyncOp.received_at).label("at"),
-        )
-        .join(SyncOp, col(SyncOp.op_id) == col(Conflict.op_id))
-        .where(col(Conflict.status) == "open")
+def _by_conflict(actor: Actor, stmt: Any) -> Any:
+    """Items whose conflict names what they are about (open conflicts, every resolved item)."""
+    return scope_queue_items(
+        actor,
+        stmt,
+        entity_type=col(Conflict.entity_type),
+        entity_id=col(Conflict.entity_id),
+        sender_id=col(SyncOp.user_id),
     )
-    rejected: Any = select(
-        col(SyncOp.op_id).label("item_id"),
-        literal_column("'rejected'", String).label("kind"),
-        col(SyncOp.received_at).label("at"),
-    ).where(col(SyncOp.status) == "rejected", col(SyncOp.resolved_at).is_(None))
+
+
+def _by_op(actor: Actor, stmt: Any) -> Any:
+    """Open rejected ops: what they are about is read from their args at push."""
+    return scope_queue_items(
+        actor,
+        stmt,
+        entity_type=col(SyncOp.entity_type),
+        entity_id=col(SyncOp.entity_id),
+        sender_id=col(SyncOp.user_id),
+    )
+
+
+def _open_items(actor: Actor, kind: QueueKind) -> Any:
+    conflicts: Any = _by_conflict(
+        actor,
+        (
+            select(
+                col(Conflict.id).label("item_id"),
+                literal_column("'conflict'", String).label("kind"),
+                col(SyncOp.received_at).label("at"),
+            )
+            .join(SyncOp, col(SyncOp.op_id) == col(Conflict.op_id))
+            .where(col(Conflict.status) == "open")
+        ),
+    )
+    rejected: Any = _by_op(
+        actor,
+        select(
+            col(SyncOp.op_id).label("item_id"),
+            literal_column("'rejected'", String).label("kind"),
+            col(SyncOp.received_at).label("at"),
+        ).where(col(SyncOp.status) == "rejected", col(SyncOp.resolved_at).is_(None)),
+    )
     if kind == "conflict":
         return conflicts.subquery()
     if kind == "rejected":
@@ -52,7 +82,7 @@ def _open_items(kind: QueueKind) -> Any:
     return union_all(conflicts, rejected).subquery()
 
 
-def _resolved_items(kind: QueueKind) -> Any:
+def _resolved_items(actor: Actor, kind: QueueKind) -> Any:
     stmt = (
         select(
             col(Conflict.id).label("item_id"),
@@ -66,7 +96,7 @@ def _resolved_items(kind: QueueKind) -> Any:
         stmt = stmt.where(col(SyncOp.status) != "rejected")
     elif kind == "rejected":
         stmt = stmt.where(col(SyncOp.status) == "rejected")
-    return stmt.subquery()
+    return _by_conflict(actor, stmt).subquery()
 
 
 async def list_queue(
@@ -79,7 +109,7 @@ async def list_queue(
     """Open items (newest received first) or resolved ones (latest resolved first)."""
     require(actor, Permission.RESOLVE_CONFLICTS)
     page = page or PageRequest()
-    items = _resolved_items(kind) if status == "resolved" else _open_items(kind)
+    items = _resolved_items(actor, kind) if status == "resolved" else _open_items(actor, kind)
     total = await session.scalar(select(func.count()).select_from(items)) or 0
     rows = (
         await session.execute(
@@ -109,6 +139,21 @@ async def list_queue(
         for (item_id, _), yes in zip(rows, is_conflict, strict=True)
     ]
     return await queue_items(session, cases), total
+
+
+async def require_in_scope(session: AsyncSession, actor: Actor, case_: Case) -> None:
+    """An item outside the actor's sites is not found: opening or resolving it by id
+    teaches nothing about it (the rule is `policy.scope_queue_items`)."""
+    if not actor.site_limited:
+        return
+    stmt = select(col(SyncOp.op_id)).where(col(SyncOp.op_id) == case_.op.op_id)
+    if case_.conflict is not None:
+        joined = stmt.join(Conflict, col(Conflict.id) == case_.conflict.id)
+        stmt = _by_conflict(actor, joined)
+    else:
+        stmt = _by_op(actor, stmt)
+    if await session.scalar(stmt) is None:
+        raise NotFound("There is no conflict or rejected op with this id.")
 
 
 async def count_open(session: AsyncSession, actor: Actor) -> int:

@@ -14,7 +14,10 @@ from server.domain.work.workflow.core import (
     _next_number,
     _require,
     _require_assignee,
+    _require_biller,
     load,
+    load_tied,
+    tie,
 )
 from server.domain.work.workflow.loop import (
     assign,
@@ -39,6 +42,7 @@ __all__ = [
     "_next_number",
     "_require",
     "_require_assignee",
+    "_require_biller",
     "add_part",
     "assign",
     "attach",
@@ -48,6 +52,7 @@ __all__ = [
     "create_planned",
     "dispatch",
     "load",
+    "load_tied",
     "log_labour",
     "note",
     "rate",
@@ -56,4 +61,5 @@ __all__ = [
     "reopen",
     "report",
     "technician_step",
+    "tie",
 ]

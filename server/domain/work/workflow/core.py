@@ -20,7 +20,11 @@ from server.db.models import (
 )
 from server.db.types import utcnow
 from server.domain.accounts.actor import Actor
-from server.domain.accounts.policy import scope_work_orders
+from server.domain.accounts.policy import (
+    may_bill_work,
+    scope_tied_work_orders,
+    scope_work_orders,
+)
 from server.domain.work.states import MOVES
 from server.errors import (
     Forbidden,
@@ -68,6 +72,13 @@ async def load(
     return order
 
 
+async def load_tied(session: AsyncSession, actor: Actor, order_id: uuid.UUID) -> WorkOrder | None:
+    """An order the actor was tied to but may no longer see (`scope_tied_work_orders`),
+    row-locked; None when they never were."""
+    stmt = scope_tied_work_orders(actor, select(WorkOrder).where(col(WorkOrder.id) == order_id))
+    return await session.scalar(stmt.with_for_update())
+
+
 def _event(
     session: AsyncSession,
     order: WorkOrder,
@@ -76,28 +87,35 @@ def _event(
     meta: Meta,
     before: str | None,
     detail: str = "",
-) -> None:
-    session.add(
-        WorkOrderEvent(
-            work_order_id=order.id,
-            action=action,
-            from_status=before,
-            to_status=order.status if before is not None else None,
-            actor_id=actor.user_id,
-            device_id=meta.device_id,
-            op_id=meta.op_id,
-            claimed_at=meta.claimed_at,
-            received_at=meta.received_at,
-            clock_flag=meta.clock_flag,
-            detail=detail[:2000],
-            late=meta.late,
-        )
+) -> WorkOrderEvent:
+    """Record a node. It keeps the order's team and assignee as they are now: a caller that
+    changes them afterwards updates the event (`tie`)."""
+    event = WorkOrderEvent(
+        work_order_id=order.id,
+        action=action,
+        from_status=before,
+        to_status=order.status if before is not None else None,
+        actor_id=actor.user_id,
+        device_id=meta.device_id,
+        op_id=meta.op_id,
+        claimed_at=meta.claimed_at,
+        received_at=meta.received_at,
+        clock_flag=meta.clock_flag,
+        detail=detail[:2000],
+        late=meta.late,
     )
+    tie(event, order)
+    session.add(event)
+    return event
+
+
+def tie(event: WorkOrderEvent, order: WorkOrder) -> None:
+    event.team_id, event.assignee_id = order.team_id, order.assignee_id
 
 
 def _move(
     session: AsyncSession, order: WorkOrder, actor: Actor, action: str, meta: Meta, detail: str = ""
-) -> None:
+) -> WorkOrderEvent:
     move = MOVES[action]
     status = WorkOrderStatus(order.status)
     if status not in move.allowed_from:
@@ -110,7 +128,7 @@ def _move(
     before = status.value
     if move.to is not None:
         order.status = move.to
-    _event(session, order, actor, action, meta, before, detail)
+    return _event(session, order, actor, action, meta, before, detail)
 
 
 def _require(actor: Actor, roles: frozenset[Role], what: str) -> None:
@@ -121,6 +139,13 @@ def _require(actor: Actor, roles: frozenset[Role], what: str) -> None:
 def _require_assignee(order: WorkOrder, actor: Actor) -> None:
     if order.assignee_id != actor.user_id and not actor.has(*DESK):
         raise NotAssignee("This work order is assigned to someone else.")
+
+
+def _require_biller(order: WorkOrder, actor: Actor) -> None:
+    if not may_bill_work(actor, order):
+        raise NotAssignee(
+            "Only the assignee or the lead of the order's team may record labour and parts."
+        )
 
 
 async def _next_number(session: AsyncSession, now: datetime) -> str:

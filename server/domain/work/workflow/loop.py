@@ -31,6 +31,7 @@ from server.domain.work.workflow.core import (
     _next_number,
     _require,
     _require_assignee,
+    tie,
 )
 from server.errors import (
     Forbidden,
@@ -131,10 +132,11 @@ async def dispatch(
     if team is None:
         raise InvalidInput("No such team.", field="team_id")
     reassigning = order.team_id is not None and order.team_id != team_id
-    _move(session, order, actor, "dispatch", meta, f"to {team.name}")
+    event = _move(session, order, actor, "dispatch", meta, f"to {team.name}")
     order.team_id, order.dispatched_at = team_id, meta.when
     if reassigning:
         order.assignee_id = None
+    tie(event, order)
     order.response_due_at = meta.when + timedelta(minutes=SLA_MINUTES[order.priority][0])
     leads = await users_with_role(session, Role.TEAM_LEAD, team_id)
     await tell(session, leads, "dispatched", f"new job for {team.name}", order)
@@ -149,8 +151,9 @@ async def assign(
     technician = await session.get(User, technician_id)
     if technician is None or not technician.active:
         raise InvalidInput("No such technician.", field="technician_id")
-    _move(session, order, actor, "assign", meta, f"to {technician.name}")
+    event = _move(session, order, actor, "assign", meta, f"to {technician.name}")
     order.assignee_id = technician.id
+    tie(event, order)
     await tell(session, [technician.id], "assigned", "assigned to you", order)
 
 

@@ -1,5 +1,6 @@
 """What a job consumed and recorded: labour, parts, photos and notes. Each may also be
-kept as a late report (`meta.late`) when the order moved on meanwhile.
+kept as a late report (`meta.late`) when the order moved on meanwhile; a late labour or
+part line waits for the desk's billing decision (`LineBilling.PENDING`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from server.db.models import (
     Attachment,
     Item,
     LabourLine,
+    LineBilling,
     Note,
     PartLine,
     Team,
@@ -22,11 +24,16 @@ from server.domain.accounts.actor import Actor
 from server.domain.work.workflow.core import (
     Meta,
     _move,
-    _require_assignee,
+    _require_biller,
 )
 from server.errors import (
     InvalidInput,
 )
+
+
+def _billing(meta: Meta) -> LineBilling:
+    """On time means from someone who may bill (checked above); late waits for the desk."""
+    return LineBilling.PENDING if meta.late else LineBilling.ACCEPTED
 
 
 async def log_labour(
@@ -36,7 +43,7 @@ async def log_labour(
     from server.domain.work.pricing import hourly_rate
 
     if not meta.late:
-        _require_assignee(order, actor)
+        _require_biller(order, actor)
         _move(session, order, actor, "log_labour", meta, f"{minutes} min")
     user = await session.get(User, actor.user_id)
     team = await session.get(Team, user.team_id) if user and user.team_id else None
@@ -52,6 +59,7 @@ async def log_labour(
         cost_cents=round(rate * minutes / 60),
         op_id=meta.op_id,
         late=meta.late,
+        billing=_billing(meta),
     )
     session.add(line)
     return line
@@ -66,7 +74,7 @@ async def add_part(
     quantity: int,
 ) -> PartLine:
     if not meta.late:
-        _require_assignee(order, actor)
+        _require_biller(order, actor)
         _move(session, order, actor, "add_part", meta, f"{quantity} x item")
     item = await session.get(Item, item_id)
     if item is None:
@@ -79,6 +87,7 @@ async def add_part(
         cost_cents=item.unit_cost_cents * quantity,
         op_id=meta.op_id,
         late=meta.late,
+        billing=_billing(meta),
     )
     session.add(line)
     return line
