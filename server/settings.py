@@ -63,7 +63,8 @@ class AuthSettings:
     ROUNDS_ACCESS_TOKEN_MINUTES (15), ROUNDS_REFRESH_TOKEN_DAYS (30: a worker offline for
     a week can still push), ROUNDS_CONSOLE_SESSION_HOURS (12), ROUNDS_COOKIE_SECURE (true;
     set false only when the console is served over plain HTTP to a non-localhost address),
-    ROUNDS_LOGIN_MAX_FAILURES (5) within ROUNDS_LOGIN_WINDOW_MINUTES (15).
+    ROUNDS_LOGIN_MAX_FAILURES (5) per employee number and address within
+    ROUNDS_LOGIN_WINDOW_MINUTES (15); four times as many for unknown numbers per address.
     """
 
     secret_key: str
