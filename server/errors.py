@@ -71,6 +71,11 @@ class RefreshReused(Unauthenticated):
     title = "Refresh token used twice"
 
 
+class BearerRequired(Unauthenticated):
+    code = "bearer_required"
+    title = "The API takes a bearer token, not the console's cookie"
+
+
 class Forbidden(RoundsError):
     status = 403
     code = "forbidden"
