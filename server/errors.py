@@ -173,6 +173,22 @@ class BlobTooLarge(RoundsError):
     title = "The file is larger than the server accepts"
 
 
+class UploadQuotaExceeded(RoundsError):
+    """The day's upload quota is spent; `limit`, `used` and `resets_at` say how and until when."""
+
+    status = 429
+    code = "upload_quota_exceeded"
+    title = "Today's upload quota is used up"
+
+    def __init__(self, message: str, *, retry_after_seconds: int, **extra: object) -> None:
+        super().__init__(message, **extra)
+        self.retry_after_seconds = retry_after_seconds
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}
+
+
 class UnsupportedMedia(RoundsError):
     status = 422
     code = "image_rejected"

@@ -102,7 +102,10 @@ class BlobController(Controller):
         through. The size limit (`ROUNDS_BLOB_MAX_BYTES`) is enforced on the stream.
         """
         receiver = BlobReceiver(
-            runtime(state).session_factory, BlobFiles(settings.blob_dir), settings.blob_max_bytes
+            runtime(state).session_factory,
+            BlobFiles(settings.blob_dir),
+            settings.blob_max_bytes,
+            settings.upload_quota_bytes,
         )
         headers = UploadHeaders(upload_offset, upload_length, request.content_length)
         async with aclosing(request.stream()) as body:

@@ -32,6 +32,7 @@ from server.domain.blobs.images import (
     is_image,
     sniff,
 )
+from server.domain.blobs.quota import check_quota
 from server.domain.blobs.schemas import BlobOut, BlobReference, BlobReferences
 from server.domain.blobs.store import BlobFiles, PartialFile, write_atomically
 from server.errors import (
@@ -86,11 +87,16 @@ class BlobReceiver:
     """Takes one PUT of a blob: checks, streams to disk, and finishes it when complete."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], files: BlobFiles, max_bytes: int
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        files: BlobFiles,
+        max_bytes: int,
+        daily_quota: int = 0,
     ) -> None:
         self.sessions = sessions
         self.files = files
         self.max_bytes = max_bytes
+        self.daily_quota = daily_quota
 
     async def receive(
         self, actor: Actor, sha256: str, headers: UploadHeaders, body: AsyncIterator[bytes]
@@ -141,7 +147,9 @@ class BlobReceiver:
                     offset=held,
                 )
             if row is None:
-                row = Blob(sha256=sha256, size=size, uploaded_by_id=actor.user_id)
+                now = utcnow()
+                await check_quota(session, actor.user_id, size, self.daily_quota, now)
+                row = Blob(sha256=sha256, size=size, uploaded_by_id=actor.user_id, created_at=now)
                 session.add(row)
             elif row.size != size:
                 if held:

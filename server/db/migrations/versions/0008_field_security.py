@@ -1,4 +1,5 @@
-"""field security: sign-in throttling per employee number and address
+"""field security: sign-in throttling per employee number and address, the daily upload
+quota
 
 Revision ID: 0008
 Revises: 0006
@@ -34,7 +35,13 @@ def upgrade() -> None:
         )
 
 
+    with op.batch_alter_table("blob") as batch:
+        batch.create_index("ix_blob_uploader_day", ["uploaded_by_id", "created_at"], unique=False)
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("blob") as batch:
+        batch.drop_index("ix_blob_uploader_day")
     with op.batch_alter_table("login_failure") as batch:
         batch.drop_index("ix_login_failure_address")
         batch.drop_index("ix_login_failure_pair")
