@@ -155,6 +155,11 @@ class InvalidSubscription(InvalidInput):
     title = "Not a usable Web Push subscription"
 
 
+class PushEndpointNotPublic(InvalidInput):
+    code = "push_endpoint_not_public"
+    title = "The push endpoint is not a public address"
+
+
 class BlobHashMismatch(RoundsError):
     status = 422
     code = "hash_mismatch"

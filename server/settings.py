@@ -85,13 +85,17 @@ class PushSettings:
     ROUNDS_VAPID_PRIVATE_KEY_FILE, ROUNDS_VAPID_SUBJECT (mailto: or https: contact).
     Generated under the state directory on first start when unset.
     ROUNDS_PUSH_INTERVAL_SECONDS (10): how often pending notifications are pushed; 0 turns
-    the background delivery off.
+    the background delivery off. ROUNDS_PUSH_ALLOW_PRIVATE_ENDPOINTS (false): accept push
+    endpoints on loopback and private addresses (and plain http to this machine), for a
+    push service inside the hospital's network or a test stand-in; never on a server
+    whose users are not all trusted, since it lets them make the server post inside.
     """
 
     private_key_file: Path
     public_key: str
     subject: str
     interval_seconds: float = 10.0
+    allow_private_endpoints: bool = False
 
 
 @dataclass(frozen=True)
@@ -187,6 +191,7 @@ def load_settings(env: Environ | None = None) -> Settings:
             public_key=public_key,
             subject=_env(env, "ROUNDS_VAPID_SUBJECT", "mailto:facilities@example.org"),
             interval_seconds=_env_float(env, "ROUNDS_PUSH_INTERVAL_SECONDS", 10.0),
+            allow_private_endpoints=_env_bool(env, "ROUNDS_PUSH_ALLOW_PRIVATE_ENDPOINTS", False),
         ),
         sla_interval_seconds=_env_float(env, "ROUNDS_SLA_INTERVAL_SECONDS", 60.0),
     )

@@ -135,6 +135,19 @@ class Browser:
 SUBSCRIPTION = "/api/v1/devices/current/push-subscription"
 
 
+@pytest.fixture(scope="module")
+def demo_settings(demo_settings: Settings) -> Settings:
+    """The stand-in push service listens on 127.0.0.1 over plain HTTP, which only a server
+    set to allow private endpoints posts to (test_push_endpoints.py: without it)."""
+    push = dataclasses.replace(demo_settings.push, allow_private_endpoints=True)
+    return dataclasses.replace(demo_settings, push=push)
+
+
+@pytest.fixture(scope="module")
+def demo_app(demo_settings: Settings) -> Litestar:
+    return create_app(demo_settings)
+
+
 @pytest.fixture
 def push_service() -> Iterator[PushService]:
     service = PushService()
