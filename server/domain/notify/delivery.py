@@ -30,7 +30,7 @@ import anyio
 import anyio.to_thread
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -141,15 +141,26 @@ async def _claim(
             )
             for user_id, device_id, subscription in devices:
                 targets.setdefault(user_id, []).append((device_id, subscription))
-        claimed = []
-        for row in rows:
-            if row.user_id not in targets:
-                row.pushed_at = now
-                report.no_subscription += 1
-                continue
-            claimed.append(_Claimed(row.id, row.push_attempts, payload(row), targets[row.user_id]))
-            row.push_attempts += 1
-            row.updated_at = now
+        claimed = [
+            _Claimed(row.id, row.push_attempts, payload(row), targets[row.user_id])
+            for row in rows
+            if row.user_id in targets
+        ]
+        unsubscribed = [row.id for row in rows if row.user_id not in targets]
+        report.no_subscription += len(unsubscribed)
+        # One statement for each kind of row, however many rows.
+        if unsubscribed:
+            await session.execute(
+                update(Notification)
+                .where(col(Notification.id).in_(unsubscribed))
+                .values(pushed_at=now)
+            )
+        if claimed:
+            await session.execute(
+                update(Notification)
+                .where(col(Notification.id).in_([item.id for item in claimed]))
+                .values(push_attempts=col(Notification.push_attempts) + 1, updated_at=now)
+            )
         await session.commit()
     report.claimed = len(rows)
     return claimed

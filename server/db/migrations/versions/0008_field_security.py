@@ -1,5 +1,5 @@
 """field security: sign-in throttling per employee number and address, the daily upload
-quota
+quota, the indexes Web Push delivery and the SLA check read through
 
 Revision ID: 0008
 Revises: 0006
@@ -39,7 +39,24 @@ def upgrade() -> None:
         batch.create_index("ix_blob_uploader_day", ["uploaded_by_id", "created_at"], unique=False)
 
 
+    pending = sa.text("pushed_at IS NULL")
+    with op.batch_alter_table("notification") as batch:
+        batch.create_index(
+            "ix_notification_pending",
+            ["created_at", "id"],
+            unique=False,
+            postgresql_where=pending,
+            sqlite_where=pending,
+        )
+        batch.create_index(
+            "ix_notification_order_kind", ["work_order_id", "kind"], unique=False
+        )
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("notification") as batch:
+        batch.drop_index("ix_notification_order_kind")
+        batch.drop_index("ix_notification_pending")
     with op.batch_alter_table("blob") as batch:
         batch.drop_index("ix_blob_uploader_day")
     with op.batch_alter_table("login_failure") as batch:
