@@ -71,6 +71,11 @@ class RefreshReused(Unauthenticated):
     title = "Refresh token used twice"
 
 
+class BearerRequired(Unauthenticated):
+    code = "bearer_required"
+    title = "The API takes a bearer token, not the console's cookie"
+
+
 class Forbidden(RoundsError):
     status = 403
     code = "forbidden"
@@ -158,6 +163,11 @@ class InvalidSubscription(InvalidInput):
     title = "Not a usable Web Push subscription"
 
 
+class PushEndpointNotPublic(InvalidInput):
+    code = "push_endpoint_not_public"
+    title = "The push endpoint is not a public address"
+
+
 class BlobHashMismatch(RoundsError):
     status = 422
     code = "hash_mismatch"
@@ -174,6 +184,22 @@ class BlobTooLarge(RoundsError):
     status = 413
     code = "blob_too_large"
     title = "The file is larger than the server accepts"
+
+
+class UploadQuotaExceeded(RoundsError):
+    """The day's upload quota is spent; `limit`, `used` and `resets_at` say how and until when."""
+
+    status = 429
+    code = "upload_quota_exceeded"
+    title = "Today's upload quota is used up"
+
+    def __init__(self, message: str, *, retry_after_seconds: int, **extra: object) -> None:
+        super().__init__(message, **extra)
+        self.retry_after_seconds = retry_after_seconds
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}
 
 
 class UnsupportedMedia(RoundsError):

@@ -19,6 +19,8 @@ from server.domain.push_keys import ensure_vapid_keys
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # A phone photo is 2-6 MiB; a signed PDF far less. Larger uploads are refused (413).
 DEFAULT_BLOB_MAX_BYTES = 15 * 1024 * 1024
+# A technician's busy day is a few dozen photos; this leaves room for ten times that.
+DEFAULT_UPLOAD_QUOTA_BYTES = 200 * 1024 * 1024
 
 
 Environ = Mapping[str, str]
@@ -63,7 +65,8 @@ class AuthSettings:
     ROUNDS_ACCESS_TOKEN_MINUTES (15), ROUNDS_REFRESH_TOKEN_DAYS (30: a worker offline for
     a week can still push), ROUNDS_CONSOLE_SESSION_HOURS (12), ROUNDS_COOKIE_SECURE (true;
     set false only when the console is served over plain HTTP to a non-localhost address),
-    ROUNDS_LOGIN_MAX_FAILURES (5) within ROUNDS_LOGIN_WINDOW_MINUTES (15).
+    ROUNDS_LOGIN_MAX_FAILURES (5) per employee number and address within
+    ROUNDS_LOGIN_WINDOW_MINUTES (15); four times as many for unknown numbers per address.
     """
 
     secret_key: str
@@ -82,13 +85,17 @@ class PushSettings:
     ROUNDS_VAPID_PRIVATE_KEY_FILE, ROUNDS_VAPID_SUBJECT (mailto: or https: contact).
     Generated under the state directory on first start when unset.
     ROUNDS_PUSH_INTERVAL_SECONDS (10): how often pending notifications are pushed; 0 turns
-    the background delivery off.
+    the background delivery off. ROUNDS_PUSH_ALLOW_PRIVATE_ENDPOINTS (false): accept push
+    endpoints on loopback and private addresses (and plain http to this machine), for a
+    push service inside the hospital's network or a test stand-in; never on a server
+    whose users are not all trusted, since it lets them make the server post inside.
     """
 
     private_key_file: Path
     public_key: str
     subject: str
     interval_seconds: float = 10.0
+    allow_private_endpoints: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,9 @@ class Settings:
     """ROUNDS_STATE_DIR (`var/`): where the SQLite file, generated keys and blobs live.
 
     ROUNDS_BLOB_DIR (`<state>/blobs`), ROUNDS_BLOB_MAX_BYTES (15 MiB: the largest photo or
-    signature accepted; larger is refused with 413 `blob_too_large`), ROUNDS_REDIS_URL
+    signature accepted; larger is refused with 413 `blob_too_large`),
+    ROUNDS_UPLOAD_QUOTA_BYTES (200 MiB: bytes of new photos and signatures one person may
+    start uploading per UTC day; more is 429 `upload_quota_exceeded`; 0: no limit), ROUNDS_REDIS_URL
     (unset: in-memory channels and jobs; set it when running several workers),
     ROUNDS_PUBLIC_URL (the base printed in asset QR tags, default http://127.0.0.1:8000),
     ROUNDS_DEBUG (false), ROUNDS_PM_INTERVAL_SECONDS (3600: how often a worker looks for
@@ -115,6 +124,7 @@ class Settings:
     # ROUNDS_SLA_INTERVAL_SECONDS (60): how often service levels are checked; 0 turns it off.
     sla_interval_seconds: float = 60.0
     blob_max_bytes: int = DEFAULT_BLOB_MAX_BYTES
+    upload_quota_bytes: int = DEFAULT_UPLOAD_QUOTA_BYTES
     pm_interval_seconds: int = 3600
 
 
@@ -159,6 +169,7 @@ def load_settings(env: Environ | None = None) -> Settings:
         state_dir=state_dir,
         blob_dir=Path(_env(env, "ROUNDS_BLOB_DIR", str(state_dir / "blobs"))),
         blob_max_bytes=_env_int(env, "ROUNDS_BLOB_MAX_BYTES", DEFAULT_BLOB_MAX_BYTES),
+        upload_quota_bytes=_env_int(env, "ROUNDS_UPLOAD_QUOTA_BYTES", DEFAULT_UPLOAD_QUOTA_BYTES),
         public_url=_env(env, "ROUNDS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         redis_url=env.get("ROUNDS_REDIS_URL") or None,
         debug=_env_bool(env, "ROUNDS_DEBUG", False),
@@ -180,6 +191,7 @@ def load_settings(env: Environ | None = None) -> Settings:
             public_key=public_key,
             subject=_env(env, "ROUNDS_VAPID_SUBJECT", "mailto:facilities@example.org"),
             interval_seconds=_env_float(env, "ROUNDS_PUSH_INTERVAL_SECONDS", 10.0),
+            allow_private_endpoints=_env_bool(env, "ROUNDS_PUSH_ALLOW_PRIVATE_ENDPOINTS", False),
         ),
         sla_interval_seconds=_env_float(env, "ROUNDS_SLA_INTERVAL_SECONDS", 60.0),
     )

@@ -15,11 +15,13 @@ from server.api.reports import ReportController
 from server.api.stock import StockController
 from server.api.sync import SyncController
 from server.api.work import WorkOrderController
+from server.web.security import BEARER_ONLY
 
 
 def api_router() -> Router:
     return Router(
         path="/api/v1",
+        opt=BEARER_ONLY,
         route_handlers=[
             AuthController,
             ReferenceController,

@@ -19,17 +19,16 @@ from litestar.params import HeaderParameter, PathParameter
 from litestar.response import File
 
 from server.domain.accounts.policy import Permission
-from server.domain.blobs.images import is_image
 from server.domain.blobs.schemas import BlobOut
 from server.domain.blobs.service import (
     BlobReceiver,
     Outcome,
     UploadHeaders,
     blob_state,
-    servable,
 )
 from server.domain.blobs.store import BlobFiles
 from server.errors import NotFound
+from server.web.blob_files import blob_file
 from server.web.deps import AppSettings, CurrentActor, DbSession
 from server.web.security import requires
 from server.web.state import runtime
@@ -60,8 +59,6 @@ UploadLength = Annotated[
 ]
 
 STATUS: dict[Outcome, int] = {"completed": 201, "already_complete": 200, "partial": 202}
-# The address is the content: a served file never changes.
-IMMUTABLE = "private, max-age=31536000, immutable"
 
 
 def progress_headers(blob: BlobOut) -> dict[str, str]:
@@ -105,7 +102,10 @@ class BlobController(Controller):
         through. The size limit (`ROUNDS_BLOB_MAX_BYTES`) is enforced on the stream.
         """
         receiver = BlobReceiver(
-            runtime(state).session_factory, BlobFiles(settings.blob_dir), settings.blob_max_bytes
+            runtime(state).session_factory,
+            BlobFiles(settings.blob_dir),
+            settings.blob_max_bytes,
+            settings.upload_quota_bytes,
         )
         headers = UploadHeaders(upload_offset, upload_length, request.content_length)
         async with aclosing(request.stream()) as body:
@@ -121,31 +121,11 @@ class BlobController(Controller):
         self, sha256: Sha256, db_session: DbSession, actor: CurrentActor, settings: AppSettings
     ) -> File:
         """The stored file: for a photo, the cleaned rendition (upright, no metadata)."""
-        return await _file(db_session, actor, settings, sha256, thumbnail=False)
+        return await blob_file(db_session, actor, settings, sha256, thumbnail=False)
 
     @get("/{sha256:str}/thumbnail")
     async def thumbnail(
         self, sha256: Sha256, db_session: DbSession, actor: CurrentActor, settings: AppSettings
     ) -> File:
         """A photo's thumbnail: JPEG, at most 320 px a side."""
-        return await _file(db_session, actor, settings, sha256, thumbnail=True)
-
-
-async def _file(
-    db_session: DbSession,
-    actor: CurrentActor,
-    settings: AppSettings,
-    sha256: str,
-    *,
-    thumbnail: bool,
-) -> File:
-    path, media_type = await servable(
-        db_session, BlobFiles(settings.blob_dir), actor, sha256, thumbnail=thumbnail
-    )
-    inline = is_image(media_type) or media_type == "application/pdf"
-    return File(
-        path,
-        media_type=media_type,
-        content_disposition_type="inline" if inline else "attachment",
-        headers={"Cache-Control": IMMUTABLE, "X-Content-Type-Options": "nosniff"},
-    )
+        return await blob_file(db_session, actor, settings, sha256, thumbnail=True)

@@ -34,14 +34,21 @@ class NotificationController(Controller):
 
     @put("/devices/current/push-subscription", status_code=HTTP_204_NO_CONTENT)
     async def subscribe(
-        self, data: JSONBody[PushSubscriptionIn], db_session: DbSession, actor: CurrentActor
+        self,
+        data: JSONBody[PushSubscriptionIn],
+        db_session: DbSession,
+        actor: CurrentActor,
+        settings: AppSettings,
     ) -> None:
         """Keep this phone's `PushSubscription` (its `toJSON()`), replacing any earlier one.
 
         Needs a device-bound token (400 `device_required`); an endpoint that is not https,
         or keys that are not a P-256 key and a 16-byte secret, are 422
-        `invalid_push_subscription`."""
-        await service.set_subscription(db_session, actor, data)
+        `invalid_push_subscription`; an endpoint whose host does not resolve, or resolves
+        to a loopback, private or other non-public address, is 422
+        `push_endpoint_not_public`."""
+        allow_private = settings.push.allow_private_endpoints
+        await service.set_subscription(db_session, actor, data, allow_private=allow_private)
 
     @delete("/devices/current/push-subscription", status_code=HTTP_204_NO_CONTENT)
     async def unsubscribe(self, db_session: DbSession, actor: CurrentActor) -> None:

@@ -125,5 +125,5 @@ class SyncController(Controller):
 
     @get("/inbox")
     async def inbox(self, db_session: DbSession, actor: CurrentActor) -> list[InboxEntry]:
-        """This device's rejected and conflicting ops that nobody has resolved yet."""
-        return await device_inbox(db_session, _device_of(actor))
+        """Your rejected and conflicting ops from this device that nobody has resolved yet."""
+        return await device_inbox(db_session, _device_of(actor), actor.user_id)

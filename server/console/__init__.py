@@ -10,6 +10,7 @@ from server.console.conflicts import ConflictConsoleController
 from server.console.home import HomeController
 from server.console.orders import OrderConsoleController
 from server.console.people import PeopleConsoleController
+from server.console.photos import PhotoConsoleController
 from server.console.public_card import PublicCardController
 from server.console.reports import ReportConsoleController
 
@@ -27,6 +28,7 @@ def console_router() -> Router:
             OrderConsoleController,
             CallbackConsoleController,
             ReportConsoleController,
+            PhotoConsoleController,
         ],
         include_in_schema=False,
     )

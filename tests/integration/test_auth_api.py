@@ -81,15 +81,19 @@ def test_refresh_rotates_and_a_reused_token_revokes_the_family(client: Client) -
         client.get("/api/v1/auth/me", headers=_bearer(rotated["access_token"])).status_code == 200
     )
 
+    # The owner rotates on; then a copy of the first token turns up.
+    onward = client.post("/api/v1/auth/refresh", json={"refresh_token": rotated["refresh_token"]})
+    assert onward.status_code == 200
     replay = client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
     assert replay.status_code == 401
     assert replay.json()["code"] == "refresh_reused"
 
     # The thief's copy and the owner's newer token are both dead now.
-    after = client.post("/api/v1/auth/refresh", json={"refresh_token": rotated["refresh_token"]})
+    newest = onward.json()
+    after = client.post("/api/v1/auth/refresh", json={"refresh_token": newest["refresh_token"]})
     assert after.status_code == 401
     assert after.json()["code"] == "refresh_rejected"
-    me = client.get("/api/v1/auth/me", headers=_bearer(rotated["access_token"]))
+    me = client.get("/api/v1/auth/me", headers=_bearer(newest["access_token"]))
     assert me.status_code == 401
 
 

@@ -61,6 +61,7 @@ class PushService:
 
     def __init__(self) -> None:
         self.status = 201
+        self.location = ""  # sent as Location with a redirect status
         self.received: list[tuple[str, dict[str, str], bytes]] = []
         service = self
 
@@ -70,6 +71,8 @@ class PushService:
                 headers = {key.lower(): value for key, value in self.headers.items()}
                 service.received.append((self.path, headers, body))
                 self.send_response(service.status)
+                if service.location:
+                    self.send_header("Location", service.location)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -133,6 +136,19 @@ class Browser:
 
 
 SUBSCRIPTION = "/api/v1/devices/current/push-subscription"
+
+
+@pytest.fixture(scope="module")
+def demo_settings(demo_settings: Settings) -> Settings:
+    """The stand-in push service listens on 127.0.0.1 over plain HTTP, which only a server
+    set to allow private endpoints posts to (test_push_endpoints.py: without it)."""
+    push = dataclasses.replace(demo_settings.push, allow_private_endpoints=True)
+    return dataclasses.replace(demo_settings, push=push)
+
+
+@pytest.fixture(scope="module")
+def demo_app(demo_settings: Settings) -> Litestar:
+    return create_app(demo_settings)
 
 
 @pytest.fixture
@@ -253,6 +269,18 @@ def test_a_failing_push_service_is_tried_again_later(
     row = row_of(demo_settings, Notification, notification_id)
     assert row.pushed_at is not None
     assert row.push_attempts == 1
+
+
+def test_a_push_service_redirecting_elsewhere_is_not_followed(
+    browser: Browser, demo_settings: Settings
+) -> None:
+    browser.service.status = 307
+    browser.service.location = f"{browser.service.origin}/somewhere-inside"
+    tell(demo_settings, user_id(browser.phone.http, browser.phone.headers), "Redirected")
+
+    assert deliver(demo_settings).failed == 1
+    assert len(browser.service.at(browser.path)) == 1
+    assert browser.service.at("/somewhere-inside") == []
 
 
 def test_subscriptions_are_checked_and_follow_the_browser(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field
 
 from server.db.models.base import Entity
@@ -38,6 +39,15 @@ class ConsoleSession(Entity, table=True):
 
 
 class LoginFailure(Entity, table=True):
+    """A failed sign-in, counted per (employee number, address) and, for numbers that
+    belong to nobody, per address (server/domain/accounts/throttle.py)."""
+
     __tablename__ = "login_failure"
-    employee_no: str = Field(max_length=32, index=True)
+    __table_args__ = (
+        Index("ix_login_failure_pair", "employee_no", "remote_addr", "created_at"),
+        Index("ix_login_failure_address", "remote_addr", "unknown_employee", "created_at"),
+    )
+
+    employee_no: str = Field(max_length=32)
     remote_addr: str = Field(default="", max_length=64)
+    unknown_employee: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})

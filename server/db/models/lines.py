@@ -13,6 +13,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import Index, text
 from sqlmodel import Field
 
 from server.db.models.base import Entity
@@ -102,6 +103,19 @@ class Notification(Entity, table=True):
     """The in-app list, and the queue Web Push delivers from."""
 
     __tablename__ = "notification"
+    __table_args__ = (
+        # Web Push delivery reads the few not yet pushed, oldest first, beside years of
+        # delivered ones.
+        Index(
+            "ix_notification_pending",
+            "created_at",
+            "id",
+            postgresql_where=text("pushed_at IS NULL"),
+            sqlite_where=text("pushed_at IS NULL"),
+        ),
+        # The SLA check asks which orders were warned already.
+        Index("ix_notification_order_kind", "work_order_id", "kind"),
+    )
 
     user_id: uuid.UUID = Field(foreign_key="app_user.id", index=True)
     kind: str = Field(max_length=32)

@@ -137,6 +137,8 @@ class Blob(SQLModel, table=True):
     """A content-addressed photo or signature; `received` grows until it equals `size`."""
 
     __tablename__ = "blob"
+    # The daily upload quota sums a person's blobs started since midnight.
+    __table_args__ = (Index("ix_blob_uploader_day", "uploaded_by_id", "created_at"),)
 
     sha256: str = Field(primary_key=True, max_length=64)
     size: int = Field(sa_column=Column(BigInteger, nullable=False))

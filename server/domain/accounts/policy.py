@@ -19,6 +19,8 @@ from sqlmodel import col
 
 from server.db.models import (
     Asset,
+    Attachment,
+    Blob,
     Checkpoint,
     Contractor,
     Location,
@@ -311,3 +313,18 @@ def scope_queue_items(
     return stmt.where(
         or_(entity_site.in_(actor.site_ids), and_(entity_site.is_(None), sender_here))
     )
+
+
+def scope_blobs(actor: Actor, stmt: S) -> S:
+    """Photos and signatures: whoever may see a work order a blob is on sees the blob. One
+    that no order names yet (uploaded before its op arrived, or its op was refused) is
+    seen by whoever uploaded it and by the overseers, who work the conflict queue."""
+    attached = select(col(Attachment.id)).where(col(Attachment.sha256) == col(Blob.sha256))
+    on_visible_order = exists(
+        attached.where(
+            col(Attachment.work_order_id).in_(scope_work_orders(actor, select(col(WorkOrder.id))))
+        )
+    )
+    unnamed = ~exists(attached)
+    own_or_overseen = true() if actor.has(*OVERSEERS) else col(Blob.uploaded_by_id) == actor.user_id
+    return stmt.where(or_(on_visible_order, and_(unnamed, own_or_overseen)))

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -15,7 +15,6 @@ from server.db.models import (
     Contractor,
     Department,
     Device,
-    LoginFailure,
     RefreshToken,
     Role,
     Site,
@@ -26,14 +25,16 @@ from server.db.models import (
 )
 from server.db.types import utcnow
 from server.domain.accounts.actor import Actor
-from server.domain.accounts.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from server.domain.accounts.passwords import MIN_PASSWORD_LENGTH, hash_in_thread, verify_in_thread
 from server.domain.accounts.schemas import LoginRequest, NewUser, TokenPair, UserOut
+from server.domain.accounts.throttle import check_throttle, clear_failures, failure
 from server.domain.accounts.tokens import (
     AccessClaims,
     digest,
     issue_access_token,
     new_secret,
     read_access_token,
+    successor_secret,
 )
 from server.errors import (
     AlreadyExists,
@@ -41,13 +42,12 @@ from server.errors import (
     InvalidInput,
     RefreshRejected,
     RefreshReused,
-    TooManyAttempts,
     Unauthenticated,
 )
 from server.settings import AuthSettings
 
-# Failures from one address across many employee numbers (someone guessing badges).
-ADDRESS_FAILURE_FACTOR = 4
+# A phone that lost the answer to a refresh presents the spent token again within this.
+REFRESH_GRACE = timedelta(seconds=60)
 
 
 async def load_actor(
@@ -88,48 +88,20 @@ def user_out(actor: Actor) -> UserOut:
     )
 
 
-async def _check_throttle(
-    session: AsyncSession, auth: AuthSettings, employee_no: str, remote_addr: str
-) -> None:
-    since = utcnow() - timedelta(minutes=auth.login_window_minutes)
-    recent = select(func.count(), func.min(LoginFailure.created_at)).where(
-        col(LoginFailure.created_at) > since
-    )
-    for clause, limit in (
-        (col(LoginFailure.employee_no) == employee_no, auth.login_max_failures),
-        (
-            col(LoginFailure.remote_addr) == remote_addr,
-            auth.login_max_failures * ADDRESS_FAILURE_FACTOR,
-        ),
-    ):
-        count, oldest = (await session.execute(recent.where(clause))).one()
-        if count >= limit and oldest is not None:
-            wait = oldest + timedelta(minutes=auth.login_window_minutes) - utcnow()
-            seconds = max(1, int(wait.total_seconds()) + 1)
-            raise TooManyAttempts(
-                f"Too many failed sign-ins. Try again in {seconds // 60 + 1} minutes,"
-                " or ask the service desk to reset your password.",
-                retry_after_seconds=seconds,
-            )
-
-
 async def authenticate(
     session: AsyncSession, auth: AuthSettings, employee_no: str, password: str, remote_addr: str
 ) -> User:
     """Check a password, counting failures so that guessing is throttled on every worker."""
     employee_no = employee_no.strip()
-    await _check_throttle(session, auth, employee_no, remote_addr)
+    await check_throttle(session, auth, employee_no, remote_addr)
     user = await session.scalar(select(User).where(col(User.employee_no) == employee_no))
-    if (
-        not verify_password(user.password_hash if user else None, password)
-        or user is None
-        or not user.active
-    ):
-        session.add(LoginFailure(employee_no=employee_no[:32], remote_addr=remote_addr[:64]))
+    matches = await verify_in_thread(user.password_hash if user else None, password)
+    if not matches or user is None or not user.active:
+        session.add(failure(employee_no, remote_addr, known=user is not None))
         # The failure must be counted even though the request fails.
         await session.commit()
         raise InvalidCredentials("Wrong employee number or password.")
-    await session.execute(delete(LoginFailure).where(col(LoginFailure.employee_no) == employee_no))
+    await clear_failures(session, employee_no)
     return user
 
 
@@ -146,8 +118,10 @@ async def _issue(
     device_id: uuid.UUID,
     family_id: uuid.UUID,
     now: datetime,
+    refresh: str | None = None,
 ) -> _Issued:
-    refresh = new_secret()
+    """Store a new link of the family (`refresh`, or a random one) and sign its access token."""
+    refresh = refresh or new_secret()
     session.add(
         RefreshToken(
             token_hash=digest(refresh),
@@ -157,13 +131,22 @@ async def _issue(
             expires_at=now + timedelta(days=auth.refresh_token_days),
         )
     )
-    access = issue_access_token(
+    return _Issued(_access_token(auth, user_id, device_id, family_id, now), refresh)
+
+
+def _access_token(
+    auth: AuthSettings,
+    user_id: uuid.UUID,
+    device_id: uuid.UUID,
+    family_id: uuid.UUID,
+    issued_at: datetime,
+) -> str:
+    return issue_access_token(
         AccessClaims(user_id=user_id, device_id=device_id, family_id=family_id),
         secret=auth.secret_key,
-        now=now,
+        now=issued_at,
         lifetime=timedelta(minutes=auth.access_token_minutes),
     )
-    return _Issued(access_token=access, refresh_token=refresh)
 
 
 async def _register_device(
@@ -221,10 +204,13 @@ async def _revoke_family(session: AsyncSession, family_id: uuid.UUID, now: datet
 
 
 async def refresh(session: AsyncSession, auth: AuthSettings, refresh_token: str) -> TokenPair:
-    """Rotate: the presented token is spent and a new one of the same family is issued.
+    """Rotate: the presented token is spent and its successor of the same family issued.
 
-    Presenting a spent token means it was copied, so the whole family is revoked and
-    the phone must sign in again (its outbox stays on the phone).
+    A spent token presented again within `REFRESH_GRACE` of its rotation, while its
+    successor is still unused, is a retry after a lost response: it gets the same pair
+    again (the successor is derived from it, the access token dated at the rotation).
+    Otherwise a spent token presented again was copied, so the whole family is revoked
+    and the phone must sign in again (its outbox stays on the phone).
     """
     now = utcnow()
     token = await session.scalar(
@@ -234,20 +220,47 @@ async def refresh(session: AsyncSession, auth: AuthSettings, refresh_token: str)
         raise RefreshRejected("This refresh token is not valid: sign in again.")
     if token.expires_at <= now:
         raise RefreshRejected("This refresh token has expired: sign in again.")
+    successor = successor_secret(refresh_token, key=auth.secret_key)
     spent = await session.execute(
         update(RefreshToken)
         .where(col(RefreshToken.id) == token.id, col(RefreshToken.used_at).is_(None))
         .values(used_at=now)
     )
-    if spent.rowcount != 1:  # type: ignore[attr-defined]
-        await _revoke_family(session, token.family_id, now)
-        await session.commit()
-        raise RefreshReused(
-            "This refresh token was already used, so every session of this device was signed"
-            " out for safety. Sign in again; nothing queued on the phone is lost."
+    if spent.rowcount == 1:  # type: ignore[attr-defined]
+        issued = await _issue(
+            session, auth, token.user_id, token.device_id, token.family_id, now, successor
         )
-    issued = await _issue(session, auth, token.user_id, token.device_id, token.family_id, now)
-    return await _token_pair(session, auth, token.user_id, token.device_id, issued)
+        return await _token_pair(session, auth, token.user_id, token.device_id, issued)
+    await session.refresh(token)  # spent meanwhile: read when
+    if await _retry_of_lost_response(session, token, successor, now):
+        assert token.used_at is not None
+        access = _access_token(auth, token.user_id, token.device_id, token.family_id, token.used_at)
+        issued = _Issued(access, successor)
+        return await _token_pair(session, auth, token.user_id, token.device_id, issued)
+    await _revoke_family(session, token.family_id, now)
+    await session.commit()
+    raise RefreshReused(
+        "This refresh token was already used, so every session of this device was signed"
+        " out for safety. Sign in again; nothing queued on the phone is lost."
+    )
+
+
+async def _retry_of_lost_response(
+    session: AsyncSession, spent: RefreshToken, successor: str, now: datetime
+) -> bool:
+    """Spent moments ago, and what it was spent for has not been used: the phone never
+    got the answer. A successor already used means someone else holds the chain."""
+    if spent.used_at is None or now - spent.used_at > REFRESH_GRACE:
+        return False
+    unused = await session.scalar(
+        select(col(RefreshToken.id)).where(
+            col(RefreshToken.token_hash) == digest(successor),
+            col(RefreshToken.family_id) == spent.family_id,
+            col(RefreshToken.used_at).is_(None),
+            col(RefreshToken.revoked_at).is_(None),
+        )
+    )
+    return unused is not None
 
 
 async def actor_from_access_token(
@@ -347,7 +360,7 @@ async def create_user(session: AsyncSession, new: NewUser) -> User:
     user = User(
         employee_no=new.employee_no.strip(),
         name=new.name.strip(),
-        password_hash=hash_password(new.password),
+        password_hash=await hash_in_thread(new.password),
         team_id=await _id_by_code(session, Team, new.team_code) if new.team_code else None,
         contractor_id=(
             await _id_by_code(session, Contractor, new.contractor_code)

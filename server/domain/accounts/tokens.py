@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -53,6 +55,17 @@ def read_access_token(token: str, *, secret: str) -> AccessClaims:
 
 def new_secret() -> str:
     return secrets.token_urlsafe(32)
+
+
+def successor_secret(presented: str, *, key: str) -> str:
+    """The refresh token that rotation issues for `presented`, the same every time.
+
+    Only digests are stored, so a response lost on the way to the phone could not be
+    sent again from the database; deriving the successor from the token the phone still
+    holds, under the server's key, lets a retry get the same token without storing it.
+    """
+    mac = hmac.new(key.encode(), b"rounds-refresh-successor\x00" + presented.encode(), "sha256")
+    return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode()
 
 
 def digest(secret: str) -> str:

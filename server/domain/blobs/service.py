@@ -22,7 +22,7 @@ from sqlmodel import col
 from server.db.models import Blob, BlobRef, SyncOp
 from server.db.types import utcnow
 from server.domain.accounts.actor import Actor
-from server.domain.accounts.policy import Permission, can
+from server.domain.accounts.policy import scope_blobs
 from server.domain.blobs.images import (
     JPEG,
     SNIFF_BYTES,
@@ -32,13 +32,13 @@ from server.domain.blobs.images import (
     is_image,
     sniff,
 )
+from server.domain.blobs.quota import check_quota
 from server.domain.blobs.schemas import BlobOut, BlobReference, BlobReferences
 from server.domain.blobs.store import BlobFiles, PartialFile, write_atomically
 from server.errors import (
     BlobHashMismatch,
     BlobTooLarge,
     EmptyBlob,
-    Forbidden,
     InvalidRequest,
     NotFound,
     RoundsError,
@@ -87,11 +87,16 @@ class BlobReceiver:
     """Takes one PUT of a blob: checks, streams to disk, and finishes it when complete."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], files: BlobFiles, max_bytes: int
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        files: BlobFiles,
+        max_bytes: int,
+        daily_quota: int = 0,
     ) -> None:
         self.sessions = sessions
         self.files = files
         self.max_bytes = max_bytes
+        self.daily_quota = daily_quota
 
     async def receive(
         self, actor: Actor, sha256: str, headers: UploadHeaders, body: AsyncIterator[bytes]
@@ -142,7 +147,9 @@ class BlobReceiver:
                     offset=held,
                 )
             if row is None:
-                row = Blob(sha256=sha256, size=size, uploaded_by_id=actor.user_id)
+                now = utcnow()
+                await check_quota(session, actor.user_id, size, self.daily_quota, now)
+                row = Blob(sha256=sha256, size=size, uploaded_by_id=actor.user_id, created_at=now)
                 session.add(row)
             elif row.size != size:
                 if held:
@@ -256,24 +263,19 @@ async def blob_state(session: AsyncSession, files: BlobFiles, sha256: str) -> Bl
     return _out(row, row.size if row.complete else min(files.held(sha256), row.size))
 
 
-def may_view(actor: Actor, row: Blob) -> bool:
-    """Anyone who may read work orders or assets (where photos hang), and the uploader."""
-    return (
-        can(actor, Permission.READ_WORK_ORDERS)
-        or can(actor, Permission.READ_ASSETS)
-        or row.uploaded_by_id == actor.user_id
-    )
-
-
 async def servable(
     session: AsyncSession, files: BlobFiles, actor: Actor, sha256: str, *, thumbnail: bool
 ) -> tuple[Path, str]:
-    """The file to send for a finished blob (or its thumbnail) and its content type."""
-    row = await session.get(Blob, sha256)
-    if row is None or not row.complete:
+    """The file to send for a finished blob (or its thumbnail) and its content type.
+
+    A blob the actor may not see is answered exactly like one the server does not have,
+    so nobody learns that a photo exists from its hash.
+    """
+    row = await session.scalar(
+        scope_blobs(actor, select(Blob).where(col(Blob.sha256) == sha256, col(Blob.complete)))
+    )
+    if row is None:
         raise NotFound("The server does not have this file (yet).")
-    if not may_view(actor, row):
-        raise Forbidden("Your role may not see this file.")
     if thumbnail and not is_image(row.content_type):
         raise NotFound("Only photos have thumbnails.")
     path = files.thumbnail_path(sha256) if thumbnail else files.blob_path(sha256)

@@ -24,21 +24,24 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 import anyio.to_thread
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from server.db.models import Device, Notification
 from server.db.types import utcnow
+from server.domain.notify.endpoints import delivery_session, is_https
+from server.errors import PushEndpointNotPublic
 from server.settings import Settings
 
 log = logging.getLogger("rounds.notify")
+M = TypeVar("M", Device, Notification)
 
 MAX_ATTEMPTS = 5
 SEND_TIMEOUT_SECONDS = 10.0
@@ -61,19 +64,22 @@ class Outcome(StrEnum):
     SENT = "sent"
     GONE = "gone"
     FAILED = "failed"
+    REFUSED = "refused"  # the endpoint is not (any more) https on a public address
 
 
 @dataclass
 class DeliveryReport:
     """One run: notifications claimed; push messages sent and failed (one per phone);
     subscriptions removed because the push service said they are gone; notifications
-    whose user has no subscribed phone (marked pushed, kept in the in-app list)."""
+    whose user has no subscribed phone (marked pushed, kept in the in-app list);
+    subscriptions removed because their endpoint is not https on a public address."""
 
     claimed: int = 0
     sent: int = 0
     expired_removed: int = 0
     failed: int = 0
     no_subscription: int = 0
+    refused_removed: int = 0
 
 
 @dataclass
@@ -135,31 +141,53 @@ async def _claim(
             )
             for user_id, device_id, subscription in devices:
                 targets.setdefault(user_id, []).append((device_id, subscription))
-        claimed = []
-        for row in rows:
-            if row.user_id not in targets:
-                row.pushed_at = now
-                report.no_subscription += 1
-                continue
-            claimed.append(_Claimed(row.id, row.push_attempts, payload(row), targets[row.user_id]))
-            row.push_attempts += 1
-            row.updated_at = now
+        claimed = [
+            _Claimed(row.id, row.push_attempts, payload(row), targets[row.user_id])
+            for row in rows
+            if row.user_id in targets
+        ]
+        unsubscribed = [row.id for row in rows if row.user_id not in targets]
+        report.no_subscription += len(unsubscribed)
+        # One statement for each kind of row, however many rows.
+        if unsubscribed:
+            await session.execute(
+                update(Notification)
+                .where(col(Notification.id).in_(unsubscribed))
+                .values(pushed_at=now)
+            )
+        if claimed:
+            await session.execute(
+                update(Notification)
+                .where(col(Notification.id).in_([item.id for item in claimed]))
+                .values(push_attempts=col(Notification.push_attempts) + 1, updated_at=now)
+            )
         await session.commit()
     report.claimed = len(rows)
     return claimed
 
 
-def _post(vapid: Any, subject: str, subscription: dict[str, Any], data: str) -> Outcome:
+def _post(
+    vapid: Any, subject: str, subscription: dict[str, Any], data: str, allow_private: bool
+) -> Outcome:
     """One blocking POST to the push service (run in a worker thread)."""
+    endpoint = str(subscription.get("endpoint", ""))
+    if not allow_private and not is_https(endpoint):
+        log.warning("push to %s refused: not https", _origin(subscription))
+        return Outcome.REFUSED
     try:
-        webpush(
-            subscription_info=subscription,
-            data=data,
-            vapid_private_key=vapid,
-            vapid_claims={"sub": subject},  # a new dict each time: webpush adds `aud` to it
-            timeout=SEND_TIMEOUT_SECONDS,
-            ttl=MESSAGE_TTL_SECONDS,
-        )
+        with delivery_session(allow_private=allow_private) as session:
+            webpush(
+                subscription_info=subscription,
+                data=data,
+                vapid_private_key=vapid,
+                vapid_claims={"sub": subject},  # a new dict each time: webpush adds `aud` to it
+                timeout=SEND_TIMEOUT_SECONDS,
+                ttl=MESSAGE_TTL_SECONDS,
+                requests_session=session,
+            )
+    except PushEndpointNotPublic as exc:
+        log.warning("push to %s refused: %s", _origin(subscription), exc.message)
+        return Outcome.REFUSED
     except WebPushException as exc:
         if exc.status_code in {404, 410}:
             return Outcome.GONE
@@ -182,7 +210,14 @@ async def _send(claimed: list[_Claimed], settings: Settings) -> None:
     limiter = anyio.CapacityLimiter(SENDERS)
 
     async def send_one(item: _Claimed, device_id: uuid.UUID, subscription: dict[str, Any]) -> None:
-        post = partial(_post, vapid, settings.push.subject, subscription, item.payload)
+        post = partial(
+            _post,
+            vapid,
+            settings.push.subject,
+            subscription,
+            item.payload,
+            settings.push.allow_private_endpoints,
+        )
         outcome = await anyio.to_thread.run_sync(post, limiter=limiter)
         item.outcomes.append((device_id, str(subscription.get("endpoint")), outcome))
 
@@ -198,19 +233,30 @@ async def _record(
     now: datetime,
     report: DeliveryReport,
 ) -> None:
+    removals = {
+        (device_id, endpoint, outcome)
+        for item in claimed
+        for device_id, endpoint, outcome in item.outcomes
+        if outcome in (Outcome.GONE, Outcome.REFUSED)
+    }
     async with session_factory() as session:
         await _begin(session)
+        devices = await _by_id(session, Device, {device_id for device_id, _, _ in removals})
+        for device_id, endpoint, outcome in sorted(removals):
+            device = devices.get(device_id)
+            # Unless the phone subscribed anew meanwhile.
+            if device and (device.push_subscription or {}).get("endpoint") == endpoint:
+                device.push_subscription = None
+                if outcome is Outcome.GONE:
+                    report.expired_removed += 1
+                else:
+                    report.refused_removed += 1
+        rows = await _by_id(session, Notification, {item.id for item in claimed})
         for item in claimed:
             outcomes = [outcome for _, _, outcome in item.outcomes]
             report.sent += outcomes.count(Outcome.SENT)
             report.failed += outcomes.count(Outcome.FAILED)
-            for device_id, endpoint, outcome in item.outcomes:
-                device = await session.get(Device, device_id) if outcome is Outcome.GONE else None
-                # Unless the phone subscribed anew meanwhile.
-                if device and (device.push_subscription or {}).get("endpoint") == endpoint:
-                    device.push_subscription = None
-                    report.expired_removed += 1
-            row = await session.get(Notification, item.id)
+            row = rows.get(item.id)
             if row is None:
                 continue
             if Outcome.SENT in outcomes or Outcome.FAILED not in outcomes:
@@ -221,6 +267,14 @@ async def _record(
                     "giving up pushing notification %s after %d tries", row.id, MAX_ATTEMPTS
                 )
         await session.commit()
+
+
+async def _by_id(session: AsyncSession, model: type[M], ids: set[uuid.UUID]) -> dict[uuid.UUID, M]:
+    """Rows by id in one query, however many there are."""
+    if not ids:
+        return {}
+    found = await session.scalars(select(model).where(col(model.id).in_(ids)))
+    return {row.id: row for row in found}
 
 
 async def deliver_pending(

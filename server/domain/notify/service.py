@@ -19,13 +19,14 @@ from sqlmodel import col
 from server.db.models import Device, Notification
 from server.db.types import utcnow
 from server.domain.accounts.actor import Actor
+from server.domain.notify.endpoints import check_endpoint_host
 from server.domain.notify.schemas import NotificationOut, PushSubscriptionIn
 from server.domain.paging import PageRequest
 from server.errors import DeviceRequired, InvalidSubscription, NotFound
 
 TITLE_MAX = 200
 URL_MAX = 300
-# Push services may send plain HTTP to a test stand-in on this machine, never elsewhere.
+# With private endpoints allowed, a stand-in push service on this machine may be plain HTTP.
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost"})
 _BASE64URL = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
 
@@ -129,15 +130,17 @@ def _key_bytes(value: str, name: str) -> bytes:
         raise InvalidSubscription(f"keys.{name} must be URL-safe base64.") from exc
 
 
-def checked_subscription(data: PushSubscriptionIn) -> dict[str, Any]:
-    """The subscription as stored: an https endpoint (plain http only to this machine), a
-    P-256 public key and a 16-byte auth secret, all as the browser sent them."""
+def checked_subscription(data: PushSubscriptionIn, *, allow_private: bool) -> dict[str, Any]:
+    """The subscription as stored: an https endpoint (plain http only to this machine, and
+    only when private endpoints are allowed), a P-256 public key and a 16-byte auth
+    secret, all as the browser sent them. Where the host points is checked apart
+    (`endpoints.check_endpoint_host`), since that needs a DNS lookup."""
     try:
         parts = urlsplit(data.endpoint)
         host = parts.hostname
     except ValueError as exc:
         raise InvalidSubscription("endpoint is not a URL.") from exc
-    plain_local = parts.scheme == "http" and host in LOOPBACK_HOSTS
+    plain_local = allow_private and parts.scheme == "http" and host in LOOPBACK_HOSTS
     if not host or parts.username or parts.password or not (parts.scheme == "https" or plain_local):
         raise InvalidSubscription("endpoint must be an https URL of a push service.")
     p256dh = _key_bytes(data.keys.p256dh, "p256dh")
@@ -162,7 +165,7 @@ async def _current_device(session: AsyncSession, actor: Actor) -> Device:
 
 
 async def set_subscription(
-    session: AsyncSession, actor: Actor, data: PushSubscriptionIn
+    session: AsyncSession, actor: Actor, data: PushSubscriptionIn, *, allow_private: bool
 ) -> uuid.UUID:
     """Keep the subscription on the token's device; returns the device id.
 
@@ -170,7 +173,9 @@ async def set_subscription(
     (an earlier sign-in of this browser) loses it, so nobody's pushes reach it twice or
     reach whoever uses the browser now.
     """
-    subscription = checked_subscription(data)
+    subscription = checked_subscription(data, allow_private=allow_private)
+    if not allow_private:
+        await check_endpoint_host(data.endpoint)
     device = await _current_device(session, actor)
     same_endpoint = col(Device.push_subscription)["endpoint"].as_string() == data.endpoint
     for other in await session.scalars(

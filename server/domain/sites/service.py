@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from server.db.models import Building, Contractor, Department, Floor, Location, Site, Team
@@ -55,22 +56,57 @@ async def search_locations(
 
 async def location_path(session: AsyncSession, location_id: uuid.UUID) -> list[str]:
     """Campus > building > floor > ward > room, as people say where something is."""
-    names: list[str] = []
-    location = await session.get(Location, location_id)
-    if location is None:
-        return names
-    chain = [location]
-    while chain[-1].parent_id is not None and len(chain) < 16:
-        parent = await session.get(Location, chain[-1].parent_id)
-        if parent is None:
-            break
-        chain.append(parent)
-    building = await session.get(Building, location.building_id)
-    site = await session.get(Site, location.site_id)
-    floor = await session.get(Floor, location.floor_id) if location.floor_id else None
-    names.extend(x.name for x in (site, building, floor) if x is not None)
-    names.extend(loc.name for loc in reversed(chain))
-    return names
+    return (await location_paths(session, {location_id})).get(location_id, [])
+
+
+async def location_paths(
+    session: AsyncSession, location_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, list[str]]:
+    """`location_path` of many locations at once, in a fixed number of queries: the
+    locations and all their ancestors in one recursive query, then their campuses,
+    buildings and floors."""
+    if not location_ids:
+        return {}
+    seed = select(col(Location.id), col(Location.parent_id)).where(
+        col(Location.id).in_(location_ids)
+    )
+    chain = seed.cte("chain", recursive=True)
+    parent = aliased(Location)
+    chain = chain.union(
+        select(col(parent.id), col(parent.parent_id)).join(
+            chain, col(parent.id) == chain.c.parent_id
+        )
+    )
+    rows = await session.scalars(select(Location).where(col(Location.id).in_(select(chain.c.id))))
+    locations = {row.id: row for row in rows}
+    names = await _names_by_id(session, Site, {loc.site_id for loc in locations.values()})
+    names |= await _names_by_id(session, Building, {loc.building_id for loc in locations.values()})
+    floors = {loc.floor_id for loc in locations.values() if loc.floor_id}
+    names |= await _names_by_id(session, Floor, floors)
+    paths = {}
+    for location_id in location_ids:
+        location = locations.get(location_id)
+        if location is None:
+            continue
+        lineage = [location]
+        while lineage[-1].parent_id in locations and len(lineage) < 16:
+            lineage.append(locations[lineage[-1].parent_id])
+        above = [location.site_id, location.building_id, location.floor_id]
+        paths[location_id] = [names[key] for key in above if key in names] + [
+            loc.name for loc in reversed(lineage)
+        ]
+    return paths
+
+
+async def _names_by_id(
+    session: AsyncSession, model: type[Site] | type[Building] | type[Floor], ids: set[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(col(model.id), col(model.name)).where(col(model.id).in_(ids))
+    )
+    return {row_id: name for row_id, name in rows.all()}  # noqa: C416
 
 
 async def list_departments(session: AsyncSession) -> Sequence[Department]:

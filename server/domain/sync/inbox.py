@@ -1,4 +1,4 @@
-"""The device's inbox: its rejected and conflicting ops, with what the user can do."""
+"""The device's inbox: the signed-in user's rejected and conflicting ops, with what to do."""
 
 from __future__ import annotations
 
@@ -67,11 +67,16 @@ class InboxEntry(msgspec.Struct):
     args: dict[str, Any]
 
 
-async def device_inbox(session: AsyncSession, device_id: uuid.UUID) -> list[InboxEntry]:
+async def device_inbox(
+    session: AsyncSession, device_id: uuid.UUID, user_id: uuid.UUID
+) -> list[InboxEntry]:
+    """The user's own unresolved ops sent from this device: a shared phone changes hands
+    between shifts, and one person's refused work is not the next person's to read."""
     rows = await session.scalars(
         select(SyncOp)
         .where(
             col(SyncOp.device_id) == device_id,
+            col(SyncOp.user_id) == user_id,
             col(SyncOp.status).in_(("rejected", "conflict")),
             col(SyncOp.resolved_at).is_(None),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,8 +46,31 @@ async def tell(
         )
 
 
-async def tell_leads_and_desk(
-    session: AsyncSession, order: WorkOrder, kind: str, title: str
-) -> None:
-    leads = await users_with_role(session, Role.TEAM_LEAD, order.team_id) if order.team_id else []
-    await tell(session, leads + await users_with_role(session, Role.DESK), kind, title, order)
+@dataclass(frozen=True)
+class LeadsAndDesk:
+    """The leads of some teams and the desk, read once for a run over many orders."""
+
+    leads: dict[uuid.UUID, list[uuid.UUID]]
+    desk: list[uuid.UUID]
+
+    def of(self, order: WorkOrder) -> list[uuid.UUID]:
+        leads = self.leads.get(order.team_id, []) if order.team_id else []
+        return leads + self.desk
+
+
+async def leads_and_desk(session: AsyncSession, team_ids: set[uuid.UUID]) -> LeadsAndDesk:
+    leads: dict[uuid.UUID, list[uuid.UUID]] = {}
+    if team_ids:
+        rows = await session.execute(
+            select(col(User.id), col(User.team_id))
+            .join(UserRole, col(UserRole.user_id) == col(User.id))
+            .where(
+                col(UserRole.role) == Role.TEAM_LEAD,
+                col(User.active).is_(True),
+                col(User.team_id).in_(team_ids),
+            )
+        )
+        for user_id, team_id in rows.all():
+            if team_id is not None:
+                leads.setdefault(team_id, []).append(user_id)
+    return LeadsAndDesk(leads, await users_with_role(session, Role.DESK))

@@ -32,7 +32,7 @@ from server.db.models import (
 )
 from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import scope_work_orders
-from server.domain.sites.service import location_path
+from server.domain.sites.service import location_paths
 
 # Board groups, in the order the desk works through them.
 GROUPS = ("breaching", "new", "unassigned", "in_hand")
@@ -116,9 +116,12 @@ async def board_cards(session: AsyncSession, actor: Actor, now: datetime) -> lis
     )
     teams = await _names(session, Team, {o.team_id for o in orders if o.team_id})
     people = await _names(session, User, {o.assignee_id for o in orders if o.assignee_id})
-    paths: dict[uuid.UUID, str] = {}
-    for location_id in {o.location_id for o in orders}:
-        paths[location_id] = " › ".join((await location_path(session, location_id))[1:])
+    paths = {
+        location_id: " › ".join(names[1:])
+        for location_id, names in (
+            await location_paths(session, {o.location_id for o in orders})
+        ).items()
+    }
     cards = []
     for order in orders:
         due = due_time(order)

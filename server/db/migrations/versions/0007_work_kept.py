@@ -3,7 +3,7 @@ what each op is about
 
 Revision ID: 0007
 Revises: 0009
-Create Date: 2026-12-04 09:00:00
+Create Date: 2026-12-03 11:00:00
 
 Existing late lines become `pending` while their op's conflict is open, `declined` once
 the desk has decided (a re-submission that applied wrote its own line). Events recorded
