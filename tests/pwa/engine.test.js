@@ -206,3 +206,22 @@ test('uploads report the bytes the server holds as they go', async () => {
   await engine.stop();
   db.close();
 });
+
+test('ops the server holds but no pull acknowledged yet are pulled for again soon, not in a minute', async () => {
+  const { db, engine, server, timers, settled } = await setup();
+  await engine.start();
+  await enqueue(db, { name: 'asset.add_note', v: 1, args: { asset_id: 'a1', text: 'held' } });
+  server.heldPulls = 2; // a transaction open elsewhere holds the server's horizon back
+  await engine.sync('change');
+  assert.equal((await pending(db)).length, 1);
+  assert.equal(timers.pending()[0], 1000, 'a pull again in a second');
+  let next = settled();
+  timers.advance(1000);
+  assert.equal((await next).pending, 1, 'still held back');
+  assert.equal(timers.pending()[0], 2000, 'then in two seconds');
+  next = settled();
+  timers.advance(2000);
+  assert.equal((await next).pending, 0, 'acknowledged within seconds');
+  assert.deepEqual(timers.pending(), [60_000 - 3000], 'only the minute tick is left');
+  await engine.stop();
+});

@@ -10,7 +10,7 @@
 import { done, settle } from '../db/schema.js';
 import { ApiError } from './api.js';
 import { collectBlobs, uploadPending } from './blobs.js';
-import { countPending, readMeta, writeMeta } from './outbox.js';
+import { countPending, pending as pendingOps, readMeta, writeMeta } from './outbox.js';
 import { pull } from './pull.js';
 import { push } from './push.js';
 import { purgeRetained } from './retained.js';
@@ -18,6 +18,12 @@ import { purgeRetained } from './retained.js';
 export const FIRST_DELAY_MS = 1_000;
 export const MAX_DELAY_MS = 5 * 60_000;
 export const TICK_MS = 60_000;
+/** Ops the server holds but a pull has not acknowledged yet (on PostgreSQL a transaction
+ * open anywhere holds the pull's horizon back): pull again after this, doubling, rather
+ * than leave the phone saying "not sent" until the next minute. */
+export const SETTLE_FIRST_MS = 1_000;
+export const SETTLE_MAX_MS = 30_000;
+const SETTLED = new Set(['applied', 'duplicate', 'conflict', 'rejected']);
 /** Triggers that wait for a running backoff; the others (the user, the network) do not. */
 const PATIENT = new Set(['interval', 'change']);
 
@@ -113,6 +119,9 @@ export function createEngine({ db, api, onStatus = () => {}, onChange = () => {}
   /** @type {any} */
   let retryTimer = null;
   /** @type {any} */
+  let settleTimer = null;
+  let settleWait = SETTLE_FIRST_MS;
+  /** @type {any} */
   let tickTimer = null;
   let stopped = false;
 
@@ -203,6 +212,7 @@ export function createEngine({ db, api, onStatus = () => {}, onChange = () => {}
       retryAt = 0;
       const lastSync = now().toISOString();
       await writeMeta(db, 'last_sync', lastSync);
+      await followUnacked();
       emit({ state: 'idle', pending: await countPending(db), lastSync, error: null, progress: null });
       return { ok: true, reason, pushed: result.sent, pulled: result.pulled, acked: result.acked, renumbered: result.renumbered };
     } catch (caught) {
@@ -223,9 +233,25 @@ export function createEngine({ db, api, onStatus = () => {}, onChange = () => {}
     }
   }
 
+  /** After a sync: when the server answered ops that no pull has acknowledged yet, pull
+   * again soon (1 s, doubling to 30 s), until every answered op is acknowledged. */
+  async function followUnacked() {
+    const ops = /** @type {Array<{result?: {status: string}}>} */ (await pendingOps(db).catch(() => []));
+    const awaiting = ops.some((op) => op.result && SETTLED.has(op.result.status));
+    if (settleTimer) cancel(settleTimer);
+    settleTimer = null;
+    if (!awaiting || stopped) {
+      settleWait = SETTLE_FIRST_MS;
+      return;
+    }
+    const wait = settleWait;
+    settleWait = Math.min(SETTLE_MAX_MS, settleWait * 2);
+    settleTimer = later(() => { settleTimer = null; sync('settle'); }, wait);
+  }
+
   /**
    * Sync now, or join the sync running (one more runs after it: ops queued meanwhile).
-   * @param {string} [reason] launch, online, visible, interval, change, manual, background, retry
+   * @param {string} [reason] launch, online, visible, interval, change, manual, background, retry, settle
    * @returns {Promise<Outcome>}
    */
   function sync(reason = 'manual') {
@@ -273,7 +299,8 @@ export function createEngine({ db, api, onStatus = () => {}, onChange = () => {}
       doc?.removeEventListener?.('visibilitychange', onVisibility);
       if (tickTimer) stopEvery(tickTimer);
       if (retryTimer) cancel(retryTimer);
-      tickTimer = retryTimer = null;
+      if (settleTimer) cancel(settleTimer);
+      tickTimer = retryTimer = settleTimer = null;
       await running?.catch(() => {});
     },
   };

@@ -167,12 +167,15 @@ class WebKitPhone:
 
     def tap(self, css: str, text: str | None = None) -> WebElement:
         """Click what a person would tap; waits while something (a sheet opening, a toast)
-        is still in the way, or the screen is drawn again under the finger. Returns what
-        was tapped."""
+        is still in the way, the button is busy or disabled, or the screen is drawn again
+        under the finger. Returns what was tapped."""
 
         def clicked() -> WebElement | None:
             element = next(iter(self.visible(css, text)), None)
             if element is None:
+                return None
+            # A button busy with the step before (a gloved double tap's guard) takes no tap.
+            if not element.is_enabled() or element.get_attribute("aria-busy") == "true":
                 return None
             try:
                 # WebDriver scrolls a target only to the viewport's edge, where the app's

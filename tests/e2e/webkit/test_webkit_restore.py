@@ -104,11 +104,6 @@ def check_server(c: Cast, setup: Setup, database: str, device_id: str) -> None:
         assert picture.size == (800, 600)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the field app does not yet re-push acknowledged ops and offer its blobs again"
-    " when the server was restored (pull reset after a restore, retained ops, new incarnation)",
-)
 def test_a_restore_from_last_nights_backup_loses_none_of_the_phones_work(
     webkit_phone: WebKitPhone,
     drill: tuple[FieldServer, Backup],

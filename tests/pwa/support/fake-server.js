@@ -39,6 +39,7 @@ export class FakeServer {
     this.cutUploadAfter = null; // bytes a PUT keeps before the connection "drops"
     this.counter = 0;
     this.maxOps = 500;
+    this.heldPulls = 0; // pulls whose horizon is held back: they acknowledge nothing
     this.fetch = this.fetch.bind(this);
   }
 
@@ -243,7 +244,11 @@ export class FakeServer {
       more = true;
     }
     // Acks cover the ops whose effects are all in what was delivered: none mid-walk.
-    const delivered = cursor.phase === 'changes' ? cursor.position : -1;
+    let delivered = cursor.phase === 'changes' ? cursor.position : -1;
+    if (this.heldPulls > 0) {
+      this.heldPulls -= 1;
+      delivered = -1;
+    }
     const incarnation = params.get('incarnation');
     let lastSeq = 0;
     for (const op of this.ops.values()) {
