@@ -30,7 +30,8 @@ from tests.integration.work.loop import Cast, applied, cast
 pytestmark = pytest.mark.slow
 
 NOTE = "Fan bearing noisy at start-up; check again when the ward is quiet"
-STORAGE_FULL = "Not recorded: this phone’s storage is full."
+# The client turns the browser's QuotaExceededError into storage_full (src/sync/client.js).
+STORAGE_FULL = "There is no room left on this phone to keep this."
 
 
 @pytest.fixture

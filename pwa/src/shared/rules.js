@@ -414,6 +414,7 @@ export default Object.freeze({
     "not_assignee",
     "not_found",
     "not_requesting_department",
+    "push_endpoint_not_public",
     "seq_reused",
     "server_error",
     "unknown_asset",

@@ -23,6 +23,7 @@ from server.errors import (
     NotAssignee,
     NotFound,
     NotRequestingDepartment,
+    PushEndpointNotPublic,
     RoundsError,
 )
 
@@ -38,6 +39,7 @@ HANDLER_ERRORS: tuple[type[RoundsError], ...] = (
     NotAssignee,
     NotFound,
     NotRequestingDepartment,
+    PushEndpointNotPublic,
 )
 
 ADVICE = {

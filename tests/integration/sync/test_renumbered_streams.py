@@ -47,9 +47,13 @@ def _notes(phone: Phone, asset_id: str) -> str:
 def test_duplicates_keep_their_place_so_the_ops_after_them_apply(client: Client) -> None:
     phone = Phone(client, "T0001")
     asset_id = _asset_id(phone)
-    held = [phone.op("asset.add_note", {"asset_id": asset_id, "text": f"held {i}"}) for i in (1, 2)]
+    run = uuid.uuid4().hex[:8]  # other tests write notes on the same asset
+    held = [
+        phone.op("asset.add_note", {"asset_id": asset_id, "text": f"{run} held {i}"})
+        for i in (1, 2)
+    ]
     assert [r["status"] for r in phone.results(held)] == ["applied", "applied"]
-    never_sent = phone.op("asset.add_note", {"asset_id": asset_id, "text": "never sent"})
+    never_sent = phone.op("asset.add_note", {"asset_id": asset_id, "text": f"{run} never sent"})
 
     moved = _renumbered(phone, [*held, never_sent])
     results = phone.results(moved)
@@ -57,11 +61,12 @@ def test_duplicates_keep_their_place_so_the_ops_after_them_apply(client: Client)
     assert [r["outcome"]["status"] for r in results[:2]] == ["applied", "applied"]
 
     # The stream went on from the duplicates: the next op follows, chained to them.
-    after = phone.op("asset.add_note", {"asset_id": asset_id, "text": "after"})
+    after = phone.op("asset.add_note", {"asset_id": asset_id, "text": f"{run} after"})
     assert after["seq"] == 4
     assert [r["status"] for r in phone.results([after])] == ["applied"]
     notes = _notes(phone, asset_id)
-    assert [notes.count(text) for text in ("held 1", "held 2", "never sent", "after")] == [
+    texts = ("held 1", "held 2", "never sent", "after")
+    assert [notes.count(f"{run} {text}") for text in texts] == [
         1,
         1,
         1,

@@ -416,6 +416,7 @@ export default {
   'inbox.code.invalid_input': 'Something this action named is not valid (a part, a technician or a number).',
   'inbox.code.invalid_op': 'The server could not read this action.',
   'inbox.code.invalid_push_subscription': 'The notification settings of this phone were not usable.',
+  'inbox.code.push_endpoint_not_public': 'This phone’s notification service is not one the server may reach.',
   'inbox.code.invalid_transition': 'The work order had moved on, so this step no longer fits.',
   'inbox.code.no_checklist': 'This work order has no checklist to record.',
   'inbox.code.not_assignee': 'The work order is assigned to someone else.',

@@ -405,6 +405,7 @@ export default {
   'inbox.code.invalid_input': '此操作涉及的内容无效（备件、技术员或数字）。',
   'inbox.code.invalid_op': '服务器无法读取此操作。',
   'inbox.code.invalid_push_subscription': '本机的通知设置无法使用。',
+  'inbox.code.push_endpoint_not_public': '本机的通知服务不是服务器可以连接的地址。',
   'inbox.code.invalid_transition': '工单已进入其他状态，这一步不再适用。',
   'inbox.code.no_checklist': '这张工单没有可填写的检查表。',
   'inbox.code.not_assignee': '这张工单已派给他人。',
