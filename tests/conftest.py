@@ -17,7 +17,14 @@ from litestar.testing import TestClient
 from server.app import create_app
 from server.db.demo import DEMO_PASSWORD
 from server.settings import Settings, load_settings
-from tests.databases import BACKENDS, in_ci, load_small_demo, pg_reachable, scratch_database
+from tests.databases import (
+    BACKENDS,
+    PG_MISSING,
+    load_small_demo,
+    missing_service,
+    pg_reachable,
+    scratch_database,
+)
 
 BASE_URL = "https://testserver.local"
 
@@ -26,10 +33,7 @@ BASE_URL = "https://testserver.local"
 def backend(request: pytest.FixtureRequest) -> str:
     name: str = request.param
     if name == "postgresql" and not pg_reachable():
-        message = "PostgreSQL is not reachable at 127.0.0.1:5432"
-        if in_ci():
-            pytest.fail(message + " (CI=true: a missing service is a failure)")
-        pytest.skip(message)
+        missing_service(PG_MISSING)
     return name
 
 

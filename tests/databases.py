@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import asyncpg
+import pytest
 
 from server.db.demo import DemoSize, load_demo
 from server.db.engine import make_engine
@@ -30,6 +31,17 @@ async def _pg_admin(sql: str) -> None:
         await connection.execute(sql)
     finally:
         await connection.close()
+
+
+def missing_service(what: str) -> None:
+    """A service the tests need is not there: a failure with CI=true, else a skip that says
+    what is missing (a laptop without PostgreSQL still runs the SQLite half)."""
+    if in_ci():
+        pytest.fail(f"{what} (CI=true: a missing service is a failure)")
+    pytest.skip(what)
+
+
+PG_MISSING = "PostgreSQL is not reachable at 127.0.0.1:5432"
 
 
 def pg_reachable() -> bool:

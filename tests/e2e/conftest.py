@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 
-from tests.databases import BACKENDS, in_ci, pg_reachable
+from tests.databases import BACKENDS, PG_MISSING, missing_service, pg_reachable
 from tests.e2e.browser import FieldServer, demo_database, in_thread, launch_chromium, running
 from tests.e2e.field_steps import phone_context
 
@@ -85,10 +85,7 @@ def field_server_each_backend(
 ) -> Iterator[FieldServer]:
     backend: str = request.param
     if backend == "postgresql" and not in_thread(pg_reachable):
-        message = "PostgreSQL is not reachable at 127.0.0.1:5432"
-        if in_ci():
-            pytest.fail(message + " (CI=true: a missing service is a failure)")
-        pytest.skip(message)
+        missing_service(PG_MISSING)
     directory = tmp_path_factory.mktemp(f"e2e-{backend}")
     with demo_database(backend, directory) as url, running(url, directory) as server:
         yield server

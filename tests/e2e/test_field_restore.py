@@ -20,7 +20,7 @@ import httpx
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
-from tests.databases import in_ci, pg_reachable
+from tests.databases import PG_MISSING, missing_service, pg_reachable
 from tests.e2e.browser import FieldServer, demo_database, in_thread, running
 from tests.e2e.field_steps import (
     SYNC_MS,
@@ -57,10 +57,7 @@ TODAY = "Breaker tripped again at 09:40: found a loose neutral"
 def drill(tmp_path: Path) -> Iterator[tuple[FieldServer, str, Cast, Setup]]:
     """A server on a PostgreSQL database of its own, with the small demo and an order for T0001."""
     if not in_thread(pg_reachable):
-        message = "PostgreSQL is not reachable at 127.0.0.1:5432"
-        if in_ci():
-            pytest.fail(message + " (CI=true: a missing service is a failure)")
-        pytest.skip(message)
+        missing_service(PG_MISSING)
     with (
         demo_database("postgresql", tmp_path) as url,
         running(url, tmp_path) as server,

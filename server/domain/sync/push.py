@@ -161,13 +161,15 @@ class _Batch:
     answers: list[_Answer] = field(default_factory=list)
     last_stream: _Stream | None = None  # the stream of the last readable op: its last_seq
 
-    def plan(self, raw: msgspec.Raw, op: Op | None, error: str) -> None:
-        """Decide what this op is, in seq order, without touching the database."""
+    def plan(self, raw: msgspec.Raw, op: Op | None, error: str, loose: _Loose | None) -> None:
+        """Decide what this op is, in seq order, without touching the database (`loose`:
+        what could be read of an op that does not parse)."""
         if op is None:
-            self._unreadable(raw, error)
+            self._unreadable(raw, error, loose or _loose(raw))
             return
         if not 0 < op.seq <= MAX_INT32 or not 0 < op.v <= MAX_INT32:
-            self._unreadable(raw, f"seq and v must be whole numbers from 1 to {MAX_INT32}")
+            bounds = f"seq and v must be whole numbers from 1 to {MAX_INT32}"
+            self._unreadable(raw, bounds, _loose(raw))
             return
         stream = self.last_stream = self.streams[op.incarnation]
         known = self.known.get(op.op_id)
@@ -258,13 +260,12 @@ class _Batch:
         )
         self.pending.append(_Pending(ctx, record, spec, args))
 
-    def _unreadable(self, raw: msgspec.Raw, error: str) -> None:
+    def _unreadable(self, raw: msgspec.Raw, error: str, loose: _Loose) -> None:
         """An op that does not parse is still kept, under its op_id if it has a readable one.
 
         When its op_id, incarnation and seq can be read, it takes its place in its stream
         (refused as `invalid_op`), so the ops after it are not held back by a gap forever.
         """
-        loose = _loose(raw)
         op_id = loose.op_id or uuid.uuid4()
         known = self.known.get(op_id)
         if known is not None:
@@ -280,7 +281,7 @@ class _Batch:
             self.last_stream = stream
             incarnation, seq = stream.row.incarnation, loose.seq
             if decision == "apply":
-                stream.last_seq, stream.last_hash = seq, _loose_hash(raw)
+                stream.last_seq, stream.last_hash = seq, loose.hash
         record = _Record(
             op_id=op_id,
             device_id=self.device_id,
@@ -290,7 +291,7 @@ class _Batch:
             name=loose.name[:64],
             v=0,
             raw=bytes(raw).decode(errors="replace"),
-            op_hash=_loose_hash(raw),
+            op_hash=loose.hash,
             received_at=self.received_at,
             code="invalid_op",
             message=error[:500],
@@ -482,6 +483,7 @@ class _Loose:
     incarnation: uuid.UUID | None = None
     seq: int | None = None
     name: str = ""
+    hash: str = ""  # its chain hash, when its JSON is at least an object
 
 
 def _uuid_or_none(value: Any) -> uuid.UUID | None:
@@ -501,25 +503,17 @@ def _loose(raw: msgspec.Raw) -> _Loose:
     seq = found.get("seq")
     readable_seq = type(seq) is int and 0 < seq <= MAX_INT32
     name = found.get("name")
+    try:
+        chain_hash = op_hash(found)
+    except (TypeError, ValueError):
+        chain_hash = ""
     return _Loose(
         op_id=_uuid_or_none(found.get("op_id")),
         incarnation=_uuid_or_none(found.get("incarnation")),
         seq=seq if readable_seq else None,
         name=name if isinstance(name, str) else "",
+        hash=chain_hash,
     )
-
-
-def _loose_op_id(raw: msgspec.Raw) -> uuid.UUID | None:
-    return _loose(raw).op_id
-
-
-def _loose_hash(raw: msgspec.Raw) -> str:
-    """The chain hash of an op that did not parse, when its JSON is at least an object."""
-    try:
-        found = msgspec.json.decode(raw)
-        return op_hash(found) if isinstance(found, dict) else ""
-    except (msgspec.DecodeError, TypeError, ValueError):
-        return ""
 
 
 async def lock_stream(
@@ -579,22 +573,27 @@ async def _run_batch(
     on_behalf: OnBehalf | None = None,
 ) -> _Batch:
     parsed = [(raw, *_parse(raw)) for raw in raw_ops]
+    # What can be read of the ops that do not parse, read once.
+    readings = [(raw, op, error, None if op else _loose(raw)) for raw, op, error in parsed]
     incarnations = dict.fromkeys(
-        op.incarnation if op is not None else _loose(raw).incarnation for raw, op, _ in parsed
+        op.incarnation if op is not None else loose.incarnation if loose else None
+        for _, op, _, loose in readings
     )
-    incarnations.pop(None, None)
     streams = {
         incarnation: _Stream(await lock_stream(session, device_id, incarnation))
         for incarnation in incarnations
         if incarnation is not None
     }
-    op_ids = [op.op_id if op is not None else _loose_op_id(raw) for raw, op, _ in parsed]
+    op_ids = [
+        op.op_id if op is not None else loose.op_id if loose else None
+        for _, op, _, loose in readings
+    ]
     # Read after the locks: ops committed by a racing push of the same batch are seen.
     known = await _known_ops(session, [op_id for op_id in op_ids if op_id is not None])
     txid = await session.run_sync(current_txid)
     batch = _Batch(session, actor, device_id, txid, utcnow(), known, streams, on_behalf)
-    for raw, op, error in parsed:
-        batch.plan(raw, op, error)
+    for raw, op, error, loose in readings:
+        batch.plan(raw, op, error, loose)
     await batch.apply()
     await batch.finish()
     return batch

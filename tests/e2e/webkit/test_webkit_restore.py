@@ -23,7 +23,7 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.databases import PG_SERVER, in_ci, pg_reachable
+from tests.databases import PG_MISSING, PG_SERVER, missing_service, pg_reachable
 from tests.e2e.browser import FieldServer, demo_database, in_thread, running
 from tests.e2e.field_steps import photo
 from tests.e2e.technician_steps import Setup, blob, image_of, prepare
@@ -49,10 +49,7 @@ PHONE_OPS = [
 def drill(tmp_path: Path) -> Iterator[tuple[FieldServer, Backup]]:
     """A server of this test's own on a PostgreSQL database of its own, with its backup."""
     if not in_thread(pg_reachable):
-        message = "PostgreSQL is not reachable at 127.0.0.1:5432"
-        if in_ci():
-            pytest.fail(message + " (CI=true: a missing service is a failure)")
-        pytest.skip(message)
+        missing_service(PG_MISSING)
     with demo_database("postgresql", tmp_path) as url, running(url, tmp_path) as server:
         yield server, Backup(server, url, tmp_path / "backup")
 

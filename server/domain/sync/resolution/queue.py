@@ -32,30 +32,21 @@ class QueuePage(msgspec.Struct):
     offset: int
 
 
-def _by_conflict(actor: Actor, stmt: Any) -> Any:
-    """Items whose conflict names what they are about (open conflicts, every resolved item)."""
+def _scoped(actor: Actor, stmt: Any, about: type[Conflict] | type[SyncOp]) -> Any:
+    """Items in the actor's sites, by what `about` names as their subject: the conflict
+    (open conflicts, every resolved item) or the op, read from its args at push (open
+    rejected ops)."""
     return scope_queue_items(
         actor,
         stmt,
-        entity_type=col(Conflict.entity_type),
-        entity_id=col(Conflict.entity_id),
-        sender_id=col(SyncOp.user_id),
-    )
-
-
-def _by_op(actor: Actor, stmt: Any) -> Any:
-    """Open rejected ops: what they are about is read from their args at push."""
-    return scope_queue_items(
-        actor,
-        stmt,
-        entity_type=col(SyncOp.entity_type),
-        entity_id=col(SyncOp.entity_id),
+        entity_type=col(about.entity_type),
+        entity_id=col(about.entity_id),
         sender_id=col(SyncOp.user_id),
     )
 
 
 def _open_items(actor: Actor, kind: QueueKind) -> Any:
-    conflicts: Any = _by_conflict(
+    conflicts: Any = _scoped(
         actor,
         (
             select(
@@ -66,14 +57,16 @@ def _open_items(actor: Actor, kind: QueueKind) -> Any:
             .join(SyncOp, col(SyncOp.op_id) == col(Conflict.op_id))
             .where(col(Conflict.status) == "open")
         ),
+        Conflict,
     )
-    rejected: Any = _by_op(
+    rejected: Any = _scoped(
         actor,
         select(
             col(SyncOp.op_id).label("item_id"),
             literal_column("'rejected'", String).label("kind"),
             col(SyncOp.received_at).label("at"),
         ).where(col(SyncOp.status) == "rejected", col(SyncOp.resolved_at).is_(None)),
+        SyncOp,
     )
     if kind == "conflict":
         return conflicts.subquery()
@@ -96,7 +89,7 @@ def _resolved_items(actor: Actor, kind: QueueKind) -> Any:
         stmt = stmt.where(col(SyncOp.status) != "rejected")
     elif kind == "rejected":
         stmt = stmt.where(col(SyncOp.status) == "rejected")
-    return _by_conflict(actor, stmt).subquery()
+    return _scoped(actor, stmt, Conflict).subquery()
 
 
 async def list_queue(
@@ -149,9 +142,9 @@ async def require_in_scope(session: AsyncSession, actor: Actor, case_: Case) -> 
     stmt = select(col(SyncOp.op_id)).where(col(SyncOp.op_id) == case_.op.op_id)
     if case_.conflict is not None:
         joined = stmt.join(Conflict, col(Conflict.id) == case_.conflict.id)
-        stmt = _by_conflict(actor, joined)
+        stmt = _scoped(actor, joined, Conflict)
     else:
-        stmt = _by_op(actor, stmt)
+        stmt = _scoped(actor, stmt, SyncOp)
     if await session.scalar(stmt) is None:
         raise NotFound("There is no conflict or rejected op with this id.")
 
