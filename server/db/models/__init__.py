@@ -27,7 +27,22 @@ from server.db.models.preventive import (
     PmPlanOrder,
 )
 from server.db.models.rates import RateCard, RateCardLine
-from server.db.models.stock import Bin, Item, ItemGtin, Store
+from server.db.models.stock import (
+    Bin,
+    ExceptionStatus,
+    Item,
+    ItemGtin,
+    MovementKind,
+    StockBalance,
+    StockException,
+    StockLot,
+    StockMovement,
+    Stocktake,
+    StocktakeLine,
+    StocktakeStatus,
+    Store,
+    StoreKind,
+)
 from server.db.models.sync import Blob, BlobRef, Change, Conflict, OpStream, SyncOp, SyncSetting
 from server.db.models.work import (
     OPEN_STATUSES,
@@ -58,6 +73,7 @@ __all__ = [
     "Department",
     "Device",
     "Entity",
+    "ExceptionStatus",
     "FieldClock",
     "FieldHistory",
     "Floor",
@@ -71,6 +87,7 @@ __all__ = [
     "Location",
     "LocationKind",
     "LoginFailure",
+    "MovementKind",
     "Note",
     "Notification",
     "OpStream",
@@ -85,7 +102,15 @@ __all__ = [
     "RouteCheckpoint",
     "RouteWindow",
     "Site",
+    "StockBalance",
+    "StockException",
+    "StockLot",
+    "StockMovement",
+    "Stocktake",
+    "StocktakeLine",
+    "StocktakeStatus",
     "Store",
+    "StoreKind",
     "SyncOp",
     "SyncSetting",
     "Team",
