@@ -30,7 +30,12 @@ def build_stores(rows: DemoRows, profile: SizeProfile, rng: random.Random, campu
     for aisle in string.ascii_uppercase[: profile.bin_aisles]:
         for bay in range(1, profile.bin_bays + 1):
             for shelf in range(1, profile.bin_shelves + 1):
-                rows.entity(Bin, store_id=store_id, code=f"{aisle}-{bay:02d}-{shelf:02d}")
+                rows.entity(
+                    Bin,
+                    store_id=store_id,
+                    site_id=campus.site_ids[EAST],
+                    code=f"{aisle}-{bay:02d}-{shelf:02d}",
+                )
     _build_catalogue(rows, profile, rng)
 
 

@@ -58,6 +58,8 @@ class Bin(Entity, table=True):
 
     store_id: uuid.UUID = Field(foreign_key="store.id", index=True)
     code: str = Field(max_length=24)
+    # The store's site, on the row so the change feed can scope it (see sync/capture).
+    site_id: uuid.UUID = Field(foreign_key="site.id", index=True)
 
 
 class StockLot(Entity, table=True):
@@ -129,6 +131,7 @@ class StockBalance(Entity, table=True):
     __table_args__ = (Index("ix_stock_balance_item", "item_id", "store_id"),)
 
     store_id: uuid.UUID = Field(foreign_key="store.id", index=True)
+    site_id: uuid.UUID = Field(foreign_key="site.id", index=True)  # the store's
     bin_id: uuid.UUID | None = Field(default=None, foreign_key="bin.id")
     item_id: uuid.UUID = Field(foreign_key="item.id")
     lot_id: uuid.UUID | None = Field(default=None, foreign_key="stock_lot.id")
@@ -174,6 +177,7 @@ class Stocktake(Entity, table=True):
     """A blind count of some bins of a store (all bins when `bin_ids` is empty)."""
 
     store_id: uuid.UUID = Field(foreign_key="store.id", index=True)
+    site_id: uuid.UUID = Field(foreign_key="site.id", index=True)  # the store's
     status: StocktakeStatus = Field(
         default=StocktakeStatus.COUNTING, sa_type=string_enum(StocktakeStatus, 16), index=True
     )

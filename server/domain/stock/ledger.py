@@ -24,6 +24,7 @@ from server.db.models import (
     StockException,
     StockLot,
     StockMovement,
+    Store,
 )
 from server.domain.stock.ids import balance_id, lot_id
 
@@ -60,12 +61,12 @@ async def find_or_create_lot(
 
 async def _locked_balance(
     session: AsyncSession,
-    store_id: uuid.UUID,
+    store: Store,
     bin_id: uuid.UUID | None,
     item_id: uuid.UUID,
     lot: uuid.UUID | None,
 ) -> StockBalance:
-    row_id = balance_id(store_id, bin_id, item_id, lot)
+    row_id = balance_id(store.id, bin_id, item_id, lot)
     stmt = select(StockBalance).where(col(StockBalance.id) == row_id).with_for_update()
     found = await session.scalar(stmt)
     if found is None:
@@ -73,7 +74,12 @@ async def _locked_balance(
             async with session.begin_nested():
                 session.add(
                     StockBalance(
-                        id=row_id, store_id=store_id, bin_id=bin_id, item_id=item_id, lot_id=lot
+                        id=row_id,
+                        store_id=store.id,
+                        site_id=store.site_id,
+                        bin_id=bin_id,
+                        item_id=item_id,
+                        lot_id=lot,
                     )
                 )
                 await session.flush()
@@ -118,8 +124,11 @@ async def post(
     else:
         movement.unit_cost_cents = item.unit_cost_cents
     movement.value_cents = movement.quantity * movement.unit_cost_cents
+    store = await session.get(Store, movement.store_id)
+    if store is None:
+        raise ValueError(f"no store {movement.store_id}")
     balance = await _locked_balance(
-        session, movement.store_id, movement.bin_id, movement.item_id, movement.lot_id
+        session, store, movement.bin_id, movement.item_id, movement.lot_id
     )
     went_below = balance.on_hand + movement.quantity < 0 and movement.quantity < 0
     balance.on_hand += movement.quantity

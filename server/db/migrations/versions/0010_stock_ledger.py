@@ -47,6 +47,7 @@ def upgrade() -> None:
     sa.Column('updated_at', server.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.Column('store_id', sa.Uuid(), nullable=False),
+    sa.Column('site_id', sa.Uuid(), nullable=False),
     sa.Column('status', sa.Enum('counting', 'submitted', 'approved', 'cancelled', name='stocktakestatus', native_enum=False, length=16), nullable=False),
     sa.Column('bin_ids', sa.JSON(), nullable=False),
     sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=400), nullable=False),
@@ -56,11 +57,13 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['approved_by_id'], ['app_user.id'], name=op.f('fk_stocktake_approved_by_id_app_user')),
     sa.ForeignKeyConstraint(['opened_by_id'], ['app_user.id'], name=op.f('fk_stocktake_opened_by_id_app_user')),
     sa.ForeignKeyConstraint(['store_id'], ['store.id'], name=op.f('fk_stocktake_store_id_store')),
+    sa.ForeignKeyConstraint(['site_id'], ['site.id'], name=op.f('fk_stocktake_site_id_site')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stocktake'))
     )
     with op.batch_alter_table('stocktake', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_stocktake_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_stocktake_store_id'), ['store_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_stocktake_site_id'), ['site_id'], unique=False)
 
     op.create_table('stock_balance',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -68,6 +71,7 @@ def upgrade() -> None:
     sa.Column('updated_at', server.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.Column('store_id', sa.Uuid(), nullable=False),
+    sa.Column('site_id', sa.Uuid(), nullable=False),
     sa.Column('bin_id', sa.Uuid(), nullable=True),
     sa.Column('item_id', sa.Uuid(), nullable=False),
     sa.Column('lot_id', sa.Uuid(), nullable=True),
@@ -76,11 +80,13 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['item_id'], ['item.id'], name=op.f('fk_stock_balance_item_id_item')),
     sa.ForeignKeyConstraint(['lot_id'], ['stock_lot.id'], name=op.f('fk_stock_balance_lot_id_stock_lot')),
     sa.ForeignKeyConstraint(['store_id'], ['store.id'], name=op.f('fk_stock_balance_store_id_store')),
+    sa.ForeignKeyConstraint(['site_id'], ['site.id'], name=op.f('fk_stock_balance_site_id_site')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stock_balance'))
     )
     with op.batch_alter_table('stock_balance', schema=None) as batch_op:
         batch_op.create_index('ix_stock_balance_item', ['item_id', 'store_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_stock_balance_store_id'), ['store_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_stock_balance_site_id'), ['site_id'], unique=False)
 
     op.create_table('stock_movement',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -182,6 +188,17 @@ def upgrade() -> None:
     with op.batch_alter_table('stocktake_line', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_stocktake_line_stocktake_id'), ['stocktake_id'], unique=False)
 
+    # A bin carries its store's site, so the change feed can scope it.
+    with op.batch_alter_table('bin', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('site_id', sa.Uuid(), nullable=True))
+    op.execute(
+        "UPDATE bin SET site_id = (SELECT store.site_id FROM store WHERE store.id = bin.store_id)"
+    )
+    with op.batch_alter_table('bin', schema=None) as batch_op:
+        batch_op.alter_column('site_id', existing_type=sa.Uuid(), nullable=False)
+        batch_op.create_index(batch_op.f('ix_bin_site_id'), ['site_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_bin_site_id_site'), 'site', ['site_id'], ['id'])
+
     with op.batch_alter_table('store', schema=None) as batch_op:
         batch_op.add_column(sa.Column('kind', sa.Enum('store', 'van', name='storekind', native_enum=False, length=16), server_default='store', nullable=False))
         batch_op.add_column(sa.Column('holder_id', sa.Uuid(), nullable=True))
@@ -196,6 +213,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_store_holder_id'))
         batch_op.drop_column('holder_id')
         batch_op.drop_column('kind')
+
+    with op.batch_alter_table('bin', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_bin_site_id_site'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_bin_site_id'))
+        batch_op.drop_column('site_id')
 
     with op.batch_alter_table('stocktake_line', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_stocktake_line_stocktake_id'))
