@@ -103,12 +103,14 @@ docs: deps
 # caches, with a version hashed from them. Run after adding, changing or removing a file under
 # pwa/ (a test fails while it is stale). pwa-icons redraws pwa/icons/, then rebuilds the list.
 # pwa-rules writes pwa/src/shared/rules.js, the server's state machine, service levels and op
-# roles for the phone's offline effects (a test fails while it is stale); pwa runs it first.
+# roles for the phone's offline effects, and pwa/src/scan/gs1-ais.js, the GS1 rules of
+# scanners/ for the phone's scan parser (a test fails while either is stale); pwa runs it first.
 pwa: pwa-rules
 	$(BIN)/python -m server.field_app precache
 
 pwa-rules: deps
 	$(BIN)/python -m server.field_app rules
+	$(BIN)/python -m server.field_app gs1-ais
 
 pwa-icons: deps
 	$(BIN)/python -m server.field_app icons

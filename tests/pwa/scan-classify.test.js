@@ -101,3 +101,16 @@ test('gs1 helpers: check digits, expiry centuries and day 00, the display form',
   assert.equal(expiryDate('260231', TODAY), null);
   assert.equal(humanReadable({ gtin: '09506000134352', lot: 'A', expiry: '261231', ais: [] }), '(01)09506000134352(17)261231(10)A');
 });
+
+test('classify: what parseScan refuses is text; where a scan reads two ways, a tag wins', () => {
+  // An impossible expiry (13th month) or a production date with day 00 breaks GS1.
+  assert.deepEqual(classify(scan('010950600013435217261301', 'data_matrix', ']d2')).kind, 'text');
+  assert.deepEqual(classify(scan('010950600013435211261100', 'data_matrix', ']d2')).kind, 'text');
+  // Ten digits are a tag and AI 10 with a lot: the label is ours.
+  assert.deepEqual(classify(scan('1012345678', 'qr_code')), { kind: 'asset', tag: '1012345678' });
+  // A GS1 Digital Link on a plain QR names the product.
+  const link = classify(scan('https://id.gs1.org/01/09506000134352/10/ABC?17=261231', 'qr_code', ']Q1'), { today: TODAY });
+  assert.deepEqual(link, { kind: 'gtin', gtin: '09506000134352', gs1: true, lot: 'ABC', expiryRaw: '261231', expiry: '2026-12-31' });
+  // An HIBC label carries no GTIN: the app says it back as text.
+  assert.equal(classify(scan('+A999123457', 'code_128', ']C0')).kind, 'text');
+});

@@ -1,33 +1,206 @@
-// A small GS1 element-string reader: the GTIN (01), batch/lot (10), expiry (17) and serial
-// (21) of a GS1-128, GS1 DataMatrix or GS1 QR scan. Element strings come raw: AI digits,
-// then the data; a variable-length element ends at ASCII 29 (GS) or at the end. Other AIs
-// are stepped over without being read: those with a predefined length (the GS1 General
-// Specifications' table by the AI's first two digits) by that length, the rest up to the
-// next GS. Pure: runs anywhere.
+// GS1 element strings (GS1-128, GS1 DataMatrix, GS1 QR, DataBar) and their printed form
+// "(01)…(17)…", read by the rules of scanners/gs1.py: the AI table is generated from the
+// server's (gs1-ais.js, `make pwa-rules`), so the phone refuses what the server refuses, with
+// the same codes: check_digit, invalid_date, unknown_ai, field_too_long, truncated,
+// invalid_character, invalid_value, duplicate_ai. Pure: runs anywhere.
+import TABLE from './gs1-ais.js';
+import { yymmdd } from './dates.js';
+import { ScanError, scanResult } from './scan-error.js';
 
 export const GS = '\x1d';
+const HRI = /^(?:\(\d{2,4}\)[^()]*)+$/;
+const HRI_ELEMENT = /\((\d{2,4})\)([^()]*)/g;
 
 /**
- * The AIs this reader gives values for: fixed total data length, or the variable maximum.
- * @type {Readonly<Record<string, {name: string, fixed?: number, max?: number, numeric: boolean}>>}
+ * @typedef {{ai: string, fixed: boolean, min: number, max: number, charset: string,
+ *   pattern: RegExp, date: boolean, dayZero: boolean, checkDigit: number[] | null}} AiRule
  */
-const READ = Object.freeze({
-  '01': { name: 'gtin', fixed: 14, numeric: true },
-  10: { name: 'lot', max: 20, numeric: false },
-  17: { name: 'expiry', fixed: 6, numeric: true },
-  21: { name: 'serial', max: 20, numeric: false },
-});
+
+/** @type {Map<string, AiRule>} */
+const RULES = new Map(
+  Object.entries(TABLE.ais).map(([ai, [fixed, min, max, charset, pattern, date, check]]) => [
+    ai,
+    {
+      ai, fixed: fixed === 1, min, max, charset, pattern: new RegExp(`^(?:${pattern})$`),
+      date: date > 0, dayZero: date === 2, checkDigit: check || null,
+    },
+  ]),
+);
+
+/** @param {string} ai */
+export const aiRule = (ai) => RULES.get(ai);
 
 /**
- * Predefined lengths by an AI's first two digits: AI digits plus data, no GS after them.
- * (GS1 General Specifications, "predefined length" table; 23 is no longer assigned.)
- * @type {Readonly<Record<string, number>>}
+ * Whether the last digit is the GS1 mod-10 check digit of the others.
+ * @param {string} digits
  */
-const PREDEFINED = Object.freeze({
-  '00': 20, '01': 16, '02': 16, '03': 16, '04': 18,
-  11: 8, 12: 8, 13: 8, 14: 8, 15: 8, 16: 8, 17: 8, 18: 8, 19: 8,
-  20: 4, 31: 10, 32: 10, 33: 10, 34: 10, 35: 10, 36: 10, 41: 16,
-});
+export function mod10Ok(digits) {
+  let sum = 0;
+  for (let i = digits.length - 2, weight = 3; i >= 0; i -= 1, weight = 4 - weight) sum += Number(digits[i]) * weight;
+  return (10 - (sum % 10)) % 10 === Number(digits[digits.length - 1]);
+}
+
+/** @param {string} text */
+function ruleFor(text) {
+  for (const length of [2, 3, 4]) {
+    const rule = RULES.get(text.slice(0, length));
+    if (rule) return rule;
+  }
+  throw new ScanError('unknown_ai', `no GS1 Application Identifier at ${text.slice(0, 4)}`);
+}
+
+/**
+ * Refuse data that breaks its AI's rules: characters, length, date, pattern, check digit.
+ * @param {AiRule} rule
+ * @param {string} data
+ */
+export function checkElement(rule, data) {
+  const { ai } = rule;
+  const allowed = TABLE.charsets[rule.charset];
+  for (const char of data) {
+    if (!allowed.includes(char)) throw new ScanError('invalid_character', `AI (${ai}): ${char} not allowed`);
+  }
+  if (data.length > rule.max) throw new ScanError('field_too_long', `AI (${ai}): ${data.length} characters, at most ${rule.max}`);
+  if (data.length < rule.min) throw new ScanError('truncated', `AI (${ai}): ${data.length} characters, at least ${rule.min}`);
+  if (rule.date) {
+    yymmdd(data.slice(0, 6), 2000, rule.dayZero);
+    if (ai === '7007' && data.length === 12) yymmdd(data.slice(6), 2000);
+  }
+  if (!rule.pattern.test(data)) throw new ScanError('invalid_value', `AI (${ai}): ${data} is not its format`);
+  if (rule.checkDigit) {
+    const [start, length] = rule.checkDigit;
+    if (!mod10Ok(data.slice(start, start + length))) throw new ScanError('check_digit', `AI (${ai}) ${data}: wrong check digit`);
+  }
+}
+
+/**
+ * @param {Array<[string, string]>} elements
+ * @param {string} ai
+ * @param {string} data
+ */
+function add(elements, ai, data) {
+  const earlier = elements.find(([key]) => key === ai);
+  if (!earlier) elements.push([ai, data]);
+  else if (earlier[1] !== data) throw new ScanError('duplicate_ai', `AI (${ai}) twice: ${earlier[1]} and ${data}`);
+}
+
+/** @param {string} text */
+const stripGs = (text) => text.replace(/^\x1d+/, '');
+
+/**
+ * The (AI, data) pairs of an element string; GS ends a variable field (and may follow any).
+ * @param {string} raw
+ * @returns {Array<[string, string]>}
+ */
+export function readElements(raw) {
+  /** @type {Array<[string, string]>} */
+  const elements = [];
+  let rest = stripGs(raw);
+  while (rest) {
+    const rule = ruleFor(rest);
+    rest = rest.slice(rule.ai.length);
+    let data;
+    if (rule.fixed) {
+      data = rest.slice(0, rule.max);
+      rest = rest.slice(rule.max);
+      if (data.includes(GS) || data.length < rule.max) {
+        throw new ScanError('truncated', `AI (${rule.ai}): needs ${rule.max} digits`);
+      }
+    } else {
+      const end = rest.indexOf(GS);
+      data = end < 0 ? rest : rest.slice(0, end);
+      rest = end < 0 ? '' : rest.slice(end + 1);
+    }
+    checkElement(rule, data);
+    add(elements, rule.ai, data);
+    rest = stripGs(rest);
+  }
+  if (!elements.length) throw new ScanError('empty', 'no element string');
+  return elements;
+}
+
+/** @param {string} text */
+export const looksLikeHri = (text) => HRI.test(text.replace(/\s+/g, ''));
+
+/**
+ * The (AI, data) pairs of "(01)…(17)…"; white space is layout.
+ * @param {string} text
+ * @returns {Array<[string, string]>}
+ */
+export function readHri(text) {
+  /** @type {Array<[string, string]>} */
+  const elements = [];
+  for (const [, ai, data] of text.replace(/\s+/g, '').matchAll(HRI_ELEMENT)) {
+    const rule = RULES.get(ai);
+    if (!rule) throw new ScanError('unknown_ai', `no GS1 Application Identifier (${ai})`);
+    if (rule.fixed && data.length < rule.max) throw new ScanError('truncated', `AI (${ai}): needs ${rule.max} digits`);
+    checkElement(rule, data);
+    add(elements, ai, data);
+  }
+  return elements;
+}
+
+/**
+ * GS1 pairing rules (General Specifications 4.13) broken by these AIs, as warning codes.
+ * @param {string[]} ais
+ * @returns {string[]}
+ */
+export function pairingWarnings(ais) {
+  const present = new Set(ais);
+  const found = TABLE.invalid_pairs.filter(([, pair]) => pair.every((ai) => present.has(ai))).map(([code]) => code);
+  for (const [code, needs, partners] of TABLE.required_partners) {
+    const needing = ais.some((ai) => needs.some((prefix) => ai.startsWith(prefix)));
+    if (needing && !partners.some((ai) => present.has(ai))) found.push(code);
+  }
+  return found;
+}
+
+/**
+ * The fields a user acts on, from elements that passed the gate: ScanResult.to_dict()'s form.
+ * @param {string} kind
+ * @param {Array<[string, string]>} elements
+ * @param {{iso: string, year: number}} today
+ * @param {string} text
+ * @param {string} [url]
+ */
+export function gs1Result(kind, elements, today, text, url) {
+  /** @type {Record<string, string>} */
+  const ais = Object.fromEntries(elements);
+  /** @param {string} ai */
+  const day = (ai) => (ai in ais ? yymmdd(ais[ai].slice(0, 6), today.year, RULES.get(ai)?.dayZero) : undefined);
+  const count = ais['30'] || ais['37'];
+  const expiry = day('17');
+  const warnings = pairingWarnings(Object.keys(ais));
+  if (expiry !== undefined && expiry < today.iso) warnings.push('expired');
+  return scanResult({
+    kind, text, gtin: ais['01'] || ais['02'], lot: ais['10'], serial: ais['21'], expiry,
+    best_before: day('15'), production_date: day('11'), quantity: count ? Number(count) : undefined,
+    ais, url, warnings,
+  });
+}
+
+/**
+ * Read an element string for the GTIN, lot, expiry and serial; null when it is not one.
+ * @param {string} text raw text: AIs and data, GS after a variable field; a leading GS is allowed
+ * @returns {Gs1Elements | null}
+ */
+export function readElementString(text) {
+  let elements;
+  try {
+    elements = readElements(text);
+  } catch (error) {
+    if (error instanceof ScanError) return null;
+    throw error;
+  }
+  const ais = Object.fromEntries(elements);
+  /** @type {Gs1Elements} */
+  const out = { ais: elements.map(([ai]) => ai) };
+  if (ais['01'] !== undefined) out.gtin = ais['01'];
+  if (ais['10'] !== undefined) out.lot = ais['10'];
+  if (ais['17'] !== undefined) out.expiry = ais['17'];
+  if (ais['21'] !== undefined) out.serial = ais['21'];
+  return out;
+}
 
 /**
  * @typedef {object} Gs1Elements
@@ -35,58 +208,8 @@ const PREDEFINED = Object.freeze({
  * @property {string} [lot]
  * @property {string} [expiry] YYMMDD, as encoded
  * @property {string} [serial]
- * @property {string[]} ais every AI met, in order (including the ones stepped over)
+ * @property {string[]} ais every AI met, in order
  */
-
-/**
- * Read an element string. Returns null when it is not one (a read AI with data of the
- * wrong length or kind, an element cut short, no AI at all).
- * @param {string} text raw text: AIs and data, GS between a variable element and the next;
- *   a leading GS (a scanner's FNC1 in first position) is allowed
- * @returns {Gs1Elements | null}
- */
-export function readElementString(text) {
-  let rest = text.startsWith(GS) ? text.slice(1) : text;
-  /** @type {Gs1Elements} */
-  const out = { ais: [] };
-  while (rest.length > 0) {
-    const two = rest.slice(0, 2);
-    if (!/^\d\d$/.test(two)) return null;
-    const known = READ[two];
-    if (known) {
-      let data;
-      if (known.fixed) {
-        data = rest.slice(2, 2 + known.fixed);
-        if (data.length !== known.fixed) return null;
-        rest = rest.slice(2 + known.fixed);
-        if (rest.startsWith(GS)) rest = rest.slice(1); // a needless GS after a fixed element
-      } else {
-        const end = rest.indexOf(GS);
-        data = end < 0 ? rest.slice(2) : rest.slice(2, end);
-        rest = end < 0 ? '' : rest.slice(end + 1);
-        if (data.length === 0 || data.length > /** @type {number} */ (known.max)) return null;
-      }
-      if (known.numeric && !/^\d+$/.test(data)) return null;
-      if (!known.numeric && !/^[\x21-\x7e]+$/.test(data)) return null; // GS1 AI encodable set 82, roughly
-      if (/** @type {Record<string, unknown>} */ (out)[known.name] !== undefined) return null; // an AI twice
-      /** @type {Record<string, unknown>} */ (out)[known.name] = data;
-      out.ais.push(two);
-    } else if (PREDEFINED[two]) {
-      const length = PREDEFINED[two];
-      if (rest.length < length || !/^\d+$/.test(rest.slice(0, length))) return null;
-      out.ais.push(two);
-      rest = rest.slice(length);
-      if (rest.startsWith(GS)) rest = rest.slice(1);
-    } else {
-      // Variable length, not read: up to the next GS. The AI is 2 to 4 digits; keep its
-      // first two, which is all the table above needs.
-      const end = rest.indexOf(GS);
-      out.ais.push(two);
-      rest = end < 0 ? '' : rest.slice(end + 1);
-    }
-  }
-  return out.ais.length ? out : null;
-}
 
 /**
  * The human-readable form of what was read: "(01)09506000134352(17)261231(10)ABC".
