@@ -126,6 +126,14 @@ class SenderInactive(RoundsError):
     title = "The sender's account is no longer active"
 
 
+class FourEyes(RoundsError):
+    """A stocktake is approved by someone who did not count in it."""
+
+    status = 403
+    code = "four_eyes"
+    title = "Someone who did not count must approve"
+
+
 class TooManyAttempts(RoundsError):
     status = 429
     code = "too_many_attempts"
@@ -304,4 +312,7 @@ OP_REFUSALS: dict[str, str] = {
     "unknown_asset": "No such asset in the sender's scope",
     "unknown_location": "No such location in the sender's sites",
     "no_checklist": "The work order has no checklist to record",
+    "unknown_stocktake": "No such stocktake in the sender's stores",
+    "unknown_item": "No such stock item",
+    "unknown_bin": "No such bin in the stocktake's store",
 }

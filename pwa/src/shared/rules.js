@@ -234,6 +234,13 @@ export default Object.freeze({
         "technician"
       ]
     },
+    "stock.count@1": {
+      "roles": [
+        "admin",
+        "storekeeper",
+        "supervisor"
+      ]
+    },
     "work_order.accept@1": {
       "roles": [
         "admin",
@@ -418,8 +425,11 @@ export default Object.freeze({
     "seq_reused",
     "server_error",
     "unknown_asset",
+    "unknown_bin",
+    "unknown_item",
     "unknown_location",
     "unknown_op",
+    "unknown_stocktake",
     "unknown_work_order"
   ]
 });

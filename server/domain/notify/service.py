@@ -39,6 +39,7 @@ class NotificationKind(StrEnum):
     CONFIRM_REQUEST = "confirm_request"
     POOR_RATING = "poor_rating"
     CALLBACK = "callback"
+    RECALL = "recall"  # a lot of stock recalled: its storekeepers check their shelves
 
 
 async def notify(

@@ -46,6 +46,7 @@ from server.db.models import (
     RouteCheckpoint,
     RouteWindow,
     Site,
+    Stocktake,
     Store,
     Team,
     WorkOrder,
@@ -64,6 +65,7 @@ from server.domain.accounts.policy import (
     scope_locations,
     scope_routes,
     scope_site_ids,
+    scope_stocktakes,
     scope_stores,
     scope_work_orders,
     sites_rule,
@@ -163,6 +165,15 @@ SYNCED_TYPES: tuple[SyncedType, ...] = (
         _when(Permission.READ_WORK_ORDERS, scope_work_orders),
         _heard_when(Permission.READ_WORK_ORDERS, work_order_rule),
         {"site": "site_id", "team": "team_id", "department": "department_id"},
+    ),
+    # Open and past stocktakes of the user's stores; counts are blind, so a stocktake's row
+    # holds no expected quantity (those are worked out at the desk).
+    SyncedType(
+        "stocktake",
+        Stocktake,
+        _when(Permission.READ_STOCK, scope_stocktakes),
+        _heard_when(Permission.READ_STOCK, sites_rule),
+        _SITE,
     ),
 )
 BY_NAME = {synced.name: synced for synced in SYNCED_TYPES}
