@@ -35,7 +35,7 @@ from PIL import Image
 
 # Twice a 20 MP phone photo, as for uploaded photos.
 MAX_PIXELS: Final = 40_000_000
-DEFAULT_MAX_SIDE: Final = 1280
+DEFAULT_MAX_SIDE: Final = 1024
 DEFAULT_FORMATS: Final = (
     "QRCode",
     "MicroQRCode",
