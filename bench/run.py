@@ -2,7 +2,7 @@
 field app's cold start offline in Chromium.
 
     python -m bench.run [--quick] [--backend sqlite|postgresql ...] [--workers N]
-                        [--only sync|field-app]
+                        [--only sync|field-app|scanners]
 
 Every figure is a ratio against a baseline measured in the same run on the same machine;
 the run prints them, writes the summary to bench/last-run.txt and exits 0 whatever they
@@ -19,13 +19,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import field_app, pouch, pull, push, report
+from bench import field_app, pouch, pull, push, report, scanners
 from bench.common import FULL, QUICK, Line, Sizes, load_demo_hospital, skipped
 from bench.pull import FirstSync
 from bench.serving import rounds_server
 from tests.databases import BACKENDS, PG_SERVER, pg_reachable, scratch_database
 
-PARTS = ("sync", "field-app")
+PARTS = ("sync", "field-app", "scanners")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--only",
         choices=PARTS,
-        help="one part: sync (push, pull, pouchdb) or field-app (default: all)",
+        help="one part: sync (push, pull, pouchdb), field-app or scanners (default: all)",
     )
     return parser
 
@@ -106,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             lines += pouch.run(Path(scratch, "pouchdb"), syncs, sizes.pouch_chunk)
         if "field-app" in parts:
             lines.append(field_app.run(Path(scratch, "field-app"), sizes, quick=args.quick))
+        if "scanners" in parts:
+            lines += scanners.run(quick=args.quick)
     text = report.summary(
         _title(sizes, args.quick, args.workers, time.monotonic() - started, load), lines
     )

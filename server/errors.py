@@ -216,6 +216,18 @@ class UnsupportedMedia(RoundsError):
     title = "The image could not be decoded safely"
 
 
+class PhotoTooLarge(RoundsError):
+    status = 413
+    code = "photo_too_large"
+    title = "The photo is larger than the server decodes"
+
+
+class InvalidLabelSheet(RoundsError):
+    status = 400
+    code = "invalid_label_sheet"
+    title = "These labels cannot be laid out on that sheet"
+
+
 class UploadOffsetMismatch(RoundsError):
     """The client resumed from another offset than the bytes the server holds (`offset`)."""
 

@@ -21,6 +21,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_BLOB_MAX_BYTES = 15 * 1024 * 1024
 # A technician's busy day is a few dozen photos; this leaves room for ten times that.
 DEFAULT_UPLOAD_QUOTA_BYTES = 200 * 1024 * 1024
+# A 12-megapixel phone JPEG is 3-6 MiB; a photo sent only to have its barcode read.
+DEFAULT_SCAN_MAX_BYTES = 10 * 1024 * 1024
 
 
 Environ = Mapping[str, str]
@@ -126,6 +128,9 @@ class Settings:
     blob_max_bytes: int = DEFAULT_BLOB_MAX_BYTES
     upload_quota_bytes: int = DEFAULT_UPLOAD_QUOTA_BYTES
     pm_interval_seconds: int = 3600
+    # ROUNDS_SCAN_MAX_BYTES (10 MiB): the largest photo POST /api/v1/scans/decode reads;
+    # larger is refused with 413 `photo_too_large`.
+    scan_max_bytes: int = DEFAULT_SCAN_MAX_BYTES
 
 
 def _read_or_create_secret(path: Path) -> str:
@@ -170,6 +175,7 @@ def load_settings(env: Environ | None = None) -> Settings:
         blob_dir=Path(_env(env, "ROUNDS_BLOB_DIR", str(state_dir / "blobs"))),
         blob_max_bytes=_env_int(env, "ROUNDS_BLOB_MAX_BYTES", DEFAULT_BLOB_MAX_BYTES),
         upload_quota_bytes=_env_int(env, "ROUNDS_UPLOAD_QUOTA_BYTES", DEFAULT_UPLOAD_QUOTA_BYTES),
+        scan_max_bytes=_env_int(env, "ROUNDS_SCAN_MAX_BYTES", DEFAULT_SCAN_MAX_BYTES),
         public_url=_env(env, "ROUNDS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         redis_url=env.get("ROUNDS_REDIS_URL") or None,
         debug=_env_bool(env, "ROUNDS_DEBUG", False),

@@ -12,6 +12,7 @@ from server.api.people import PeopleController
 from server.api.preventive import PmPlanController
 from server.api.reference import ReferenceController
 from server.api.reports import ReportController
+from server.api.scans import ScanController
 from server.api.stock import StockController
 from server.api.sync import SyncController
 from server.api.work import WorkOrderController
@@ -36,5 +37,6 @@ def api_router() -> Router:
             PmPlanController,
             NotificationController,
             ReportController,
+            ScanController,
         ],
     )

@@ -8,6 +8,7 @@ from server.console.board import BoardController
 from server.console.callbacks import CallbackConsoleController
 from server.console.conflicts import ConflictConsoleController
 from server.console.home import HomeController
+from server.console.labels import LabelConsoleController
 from server.console.orders import OrderConsoleController
 from server.console.people import PeopleConsoleController
 from server.console.photos import PhotoConsoleController
@@ -33,6 +34,7 @@ def console_router() -> Router:
             PhotoConsoleController,
             StockConsoleController,
             StocktakeConsoleController,
+            LabelConsoleController,
         ],
         include_in_schema=False,
     )

@@ -13,6 +13,7 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scanners.labels import asset_label_png, qr_svg
+from scanners.sheets import DEFAULT_PRESET, PRESETS
 from server.console.forms import Pager, list_url, page_window, uuid_or_none
 from server.console.pages import render, render_page_or_partial
 from server.domain.accounts.actor import Actor
@@ -80,6 +81,8 @@ class AssetConsoleController(Controller):
             previous_url=list_url(REGISTER, params, number - 1),
             next_url=list_url(REGISTER, params, number + 1),
             team_names={row.id: row.name for row in choices["teams"]},
+            presets=list(PRESETS.values()),
+            default_preset=DEFAULT_PRESET,
             **choices,
         )
 

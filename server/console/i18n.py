@@ -11,6 +11,7 @@ from typing import Any
 from litestar.connection import ASGIConnection
 
 from server.console.messages_board import BOARD_CATALOGUE
+from server.console.messages_labels import LABEL_CATALOGUE
 from server.console.messages_reports import REPORT_CATALOGUE
 from server.console.messages_stock import STOCK_CATALOGUE
 
@@ -256,6 +257,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
 _CATALOGUE |= REPORT_CATALOGUE
 _CATALOGUE |= BOARD_CATALOGUE
 _CATALOGUE |= STOCK_CATALOGUE
+_CATALOGUE |= LABEL_CATALOGUE
 
 MESSAGES: dict[str, dict[str, str]] = {
     key: {"en": english, "zh": chinese} for key, (english, chinese) in _CATALOGUE.items()

@@ -108,3 +108,23 @@ def test_every_route_names_a_permission_or_is_public(demo_app: Litestar) -> None
             if not handler.resolve_guards():
                 unguarded.append(f"{route.path} {sorted(getattr(handler, 'http_methods', []))}")
     assert unguarded == []
+
+
+LABEL_AND_SCAN_ROUTES = {
+    "/api/v1/scans/decode",
+    "/desk/labels",
+    "/desk/labels/assets.pdf",
+    "/desk/labels/items.pdf",
+    "/desk/labels/bins.pdf",
+    "/desk/labels/calibration.pdf",
+}
+
+
+def test_label_and_scan_routes_are_in_the_route_table_and_guarded(demo_app: Litestar) -> None:
+    guarded = {
+        route.path
+        for route in demo_app.routes
+        for handler in getattr(route, "route_handlers", [])
+        if handler.resolve_guards() and not handler.opt.get("public")
+    }
+    assert guarded >= LABEL_AND_SCAN_ROUTES

@@ -1,0 +1,1 @@
+"""Reading barcodes from photos a phone could not decode itself."""
