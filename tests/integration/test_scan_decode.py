@@ -11,6 +11,13 @@ from tests.unit.test_photo_decode import bomb
 
 DECODE = "/api/v1/scans/decode"
 URL = "https://rounds.example.org/a/7K3M9Q2XWD"
+MEANS = {
+    "qr": {"kind": "asset_tag", "tag": "7K3M9Q2XWD"},
+    "gs1-datamatrix": {"kind": "gs1", "gtin": "04006381333931", "lot": "LOT42",
+                       "expiry": "2026-12-31"},
+    "code128": {"kind": "opaque"},
+    "ean13": {"kind": "gtin", "gtin": "04006381333931"},
+}  # fmt: skip
 CASES = {
     "qr": ("QRCode", URL, Shot(angle=25, blur=1.0), (URL, "]Q1", False)),
     "gs1-datamatrix": ("DataMatrix", GS1_TEXT, Shot(angle=-40, quality=50), (GS1_RAW, "]d2", True)),
@@ -38,6 +45,22 @@ def test_a_photographed_barcode_is_read_by_the_server(client: Client, case: str)
         gs1,
     )
     assert all(0 <= x <= 4000 and 0 <= y <= 3000 for x, y in symbol["corners"])
+    # The server says what the symbol means, as the phone's parser would.
+    assert {key: symbol["scan"].get(key) for key in MEANS[case]} == MEANS[case]
+    assert symbol["problem"] is None
+
+
+def test_a_symbol_breaking_its_standard_is_read_with_the_rule_it_breaks(client: Client) -> None:
+    broken = "(01)04006381333932(17)261231(10)LOT42"  # the GTIN's check digit is wrong
+    response = client.post(
+        DECODE,
+        content=photograph(symbol_image("DataMatrix", broken), Shot(angle=10)),
+        headers={**api_login(client, "K0001"), "Content-Type": "image/jpeg"},
+    )
+    assert response.status_code == 200, response.text
+    (symbol,) = response.json()["symbols"]
+    assert symbol["scan"] is None
+    assert symbol["problem"]["code"] == "check_digit"
 
 
 def test_any_signed_in_role_may_decode_and_nobody_else(client: Client) -> None:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
+
+
+class ScanProblem(msgspec.Struct):
+    """Why the symbol's text breaks the standard it claims (scanners.SCAN_ERROR_CODES)."""
+
+    code: str
+    message: str
 
 
 class DecodedSymbol(msgspec.Struct):
@@ -16,6 +25,10 @@ class DecodedSymbol(msgspec.Struct):
     gs1: bool
     corners: list[tuple[int, int]]
     orientation: int
+    # What the text means, read by scanners.parse_scan as the phone reads it (its
+    # to_dict() form: kind, gtin, lot, expiry ...), or the rule it breaks.
+    scan: dict[str, Any] | None = None
+    problem: ScanProblem | None = None
 
 
 class DecodeResult(msgspec.Struct):

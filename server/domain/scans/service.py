@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 from anyio import to_thread
 
+from scanners import ScanError, parse_scan
 from scanners.decode import DEFAULT_MAX_SIDE, Decoded, PhotoError, decode_photo, upright_size
-from server.domain.scans.schemas import DecodedSymbol, DecodeResult
+from server.domain.scans.schemas import DecodedSymbol, DecodeResult, ScanProblem
 from server.errors import EmptyBlob, PhotoTooLarge, UnsupportedMedia
 
 
@@ -28,6 +30,12 @@ async def read_limited(body: AsyncIterator[bytes], limit: int) -> bytes:
 
 
 def _symbol(found: Decoded) -> DecodedSymbol:
+    scan: dict[str, Any] | None = None
+    problem = None
+    try:
+        scan = parse_scan(found.text, symbology_id=found.symbology_identifier or None).to_dict()
+    except ScanError as exc:
+        problem = ScanProblem(exc.code, exc.message)
     return DecodedSymbol(
         text=found.text,
         format=found.format,
@@ -35,6 +43,8 @@ def _symbol(found: Decoded) -> DecodedSymbol:
         gs1=found.gs1,
         corners=list(found.corners),
         orientation=found.orientation,
+        scan=scan,
+        problem=problem,
     )
 
 
