@@ -13,6 +13,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from server.db.models import WorkOrderStatus
+from server.domain.stock.op_args import AdjustReason
+from server.domain.stock.warnings import EXPIRY_WARNING_DAYS
 from server.domain.sync.catalogue import load_ops
 from server.domain.sync.inbox import outcome_codes
 from server.domain.work.states import ASSIGNEE_ONLY, FINISHED, MOVES, OPEN, WORKING
@@ -51,6 +53,10 @@ def rules() -> dict[str, Any]:
         },
         "ops": {f"{op['name']}@{op['v']}": {"roles": op["roles"]} for op in load_ops().catalogue()},
         "outcome_codes": outcome_codes(),
+        "stock": {
+            "adjust_reasons": [reason.value for reason in AdjustReason],
+            "expiry_warning_days": EXPIRY_WARNING_DAYS,
+        },
     }
 
 

@@ -421,5 +421,16 @@ export default Object.freeze({
     "unknown_location",
     "unknown_op",
     "unknown_work_order"
-  ]
+  ],
+  "stock": {
+    "adjust_reasons": [
+      "damaged",
+      "expired",
+      "found",
+      "lost",
+      "recalled",
+      "correction"
+    ],
+    "expiry_warning_days": 30
+  }
 });
