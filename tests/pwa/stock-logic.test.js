@@ -72,3 +72,19 @@ test('the scan list: newest first, the same item and lot again counts up, a repe
   assert.equal(many.length, 50);
   assert.equal(many[0].text, '59');
 });
+
+test('an issue takes from the scanned lot, else FEFO, else stock without a lot, else nothing', async () => {
+  const { pickBalance } = await import('../../pwa/src/app/stock-logic.js');
+  const today = '2026-12-03';
+  const lots = new Map([['l1', { id: 'l1', lot: 'A', expiry: '2027-06-01' }], ['l2', { id: 'l2', lot: 'B', expiry: '2027-01-01' }]]);
+  const rows = [
+    { id: 'x', lot_id: 'l1', on_hand: 4, bin_id: 'bin1' },
+    { id: 'y', lot_id: 'l2', on_hand: 1, bin_id: 'bin2' },
+    { id: 'z', lot_id: null, on_hand: 9, bin_id: null },
+  ];
+  assert.equal(pickBalance(rows, lots, today, 'A').id, 'x');
+  assert.equal(pickBalance(rows, lots, today).id, 'y', 'first expiry first out');
+  assert.equal(pickBalance(rows, lots, today, 'NOPE').id, 'y', 'a lot this store does not hold: FEFO');
+  assert.equal(pickBalance([rows[2], { id: 'w', lot_id: null, on_hand: 0 }], lots, today).id, 'z');
+  assert.equal(pickBalance([{ id: 'e', lot_id: null, on_hand: -2 }], lots, today), null);
+});

@@ -124,3 +124,26 @@ export function addScanLine(lines, scan, max = 50) {
  * @param {ScanLine} line
  */
 export const needsAttention = (line) => line.kind === 'unknown' || Boolean(line.warning && line.warning.kind !== 'expiring');
+
+/**
+ * The balance an issue takes from, when the user did not choose one: the scanned lot's
+ * (the one with most on hand), else FEFO's pick, else stock held without a lot, else the
+ * balance with most on hand; null when the store holds none of it (the issue then lowers
+ * the store's floor below zero, for the storekeeper to look at).
+ * @param {any[]} balances the item's balances in the store
+ * @param {Map<string, any>} lots
+ * @param {string} today
+ * @param {string | null} [scannedLot]
+ * @returns {any | null}
+ */
+export function pickBalance(balances, lots, today, scannedLot = null) {
+  const most = (/** @type {any[]} */ rows) => [...rows].sort((a, b) => Number(b.on_hand) - Number(a.on_hand))[0] ?? null;
+  if (scannedLot) {
+    const ofLot = balances.filter((b) => b.lot_id && lots.get(b.lot_id)?.lot === scannedLot);
+    if (ofLot.length) return most(ofLot);
+  }
+  const best = fefo(balances, lots, today);
+  if (best) return best.balance;
+  const loose = balances.filter((b) => !b.lot_id && Number(b.on_hand) > 0);
+  return most(loose.length ? loose : balances.filter((b) => Number(b.on_hand) > 0));
+}
