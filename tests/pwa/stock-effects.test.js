@@ -94,7 +94,7 @@ test('two issues of the last unit both stand: the balance goes below zero, nothi
 
 test('a return credits the store and the order; an adjustment moves by its signed delta', () => {
   const balance = balanceId(VAN, null, ITEM, null);
-  const start = { ...reference, [`work_order:${ORDER}`]: { type: 'work_order', id: ORDER, version: 3, status: 'in_progress' } };
+  const start = { ...reference, [`work_order:${ORDER}`]: { type: 'work_order', id: ORDER, version: 3, status: 'in_progress', assignee_id: TECH.id } };
   const rows = run(TECH, start,
     op('stock.return', { store_id: VAN, item_id: ITEM, quantity: 1, work_order_id: ORDER }));
   assert.equal(rows.get(`stock_balance:${balance}`).on_hand, 1);
@@ -132,4 +132,13 @@ test('a blind count line is kept on an open stocktake and moves no balance', () 
 test('a role the server refuses stock ops to changes nothing', () => {
   const rows = run(NURSE, reference, op('stock.receive', { store_id: STORE, item_id: ITEM, quantity: 2 }));
   assert.equal([...rows.keys()].some((k) => k.startsWith('stock_balance:')), false);
+});
+
+test('the part line follows the order\'s rules: not on a closed order, not on someone else\'s', () => {
+  const start = { ...reference, [`work_order:${ORDER}`]: { type: 'work_order', id: ORDER, version: 3, status: 'closed', assignee_id: TECH.id } };
+  const issue = op('stock.issue', { store_id: VAN, item_id: ITEM, quantity: 1, work_order_id: ORDER });
+  assert.equal(run(TECH, start, issue).get(`work_order:${ORDER}`)._parts, undefined);
+  const theirs = { ...start, [`work_order:${ORDER}`]: { ...start[`work_order:${ORDER}`], status: 'in_progress', assignee_id: 'u-other' } };
+  assert.equal(run(TECH, theirs, issue).get(`work_order:${ORDER}`)._parts, undefined);
+  assert.equal(run(TECH, theirs, issue).get(`stock_balance:${balanceId(VAN, null, ITEM, null)}`).on_hand, -1, 'the part left the van all the same');
 });

@@ -5,7 +5,13 @@
 // A balance may go below zero: two phones may each issue the last unit offline, and both
 // happened. The server keeps both and opens an exception for the storekeeper; the phone
 // shows the negative balance, never refuses. Pure, like effects.js.
+import RULES from './rules.js';
+import { isDesk } from './roles.js';
 import { balanceId, lotId } from './stock-ids.js';
+
+/** A part line lands on an order in the states work_order.add_part is allowed from. */
+const PART_FROM = new Set(RULES.moves.add_part.from);
+const PART_ASSIGNEE_ONLY = RULES.assignee_only.includes('add_part');
 
 /** @typedef {import('./effects.js').Key} Key */
 /** @typedef {import('./effects.js').Row} Row */
@@ -68,6 +74,10 @@ const here = (args) => [balanceKey(args.store_id, args.bin_id, args)];
  * @param {number} sign +1 issued to the order, -1 returned from it
  */
 function partLine(row, op, ctx, sign) {
+  // As the server's part line (the workflow's add_part): the order's state and assignee
+  // decide; refused there, the op comes back as a conflict and the order stays as it is.
+  if (!PART_FROM.has(row.status)) return row;
+  if (PART_ASSIGNEE_ONLY && row.assignee_id && row.assignee_id !== ctx.user?.id && !isDesk(ctx.user)) return row;
   const item = ctx.get('item', String(op.args.item_id));
   const unit = item?.unit_cost_cents ?? null;
   const quantity = sign * op.args.quantity;

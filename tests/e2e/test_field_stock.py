@@ -1,0 +1,169 @@
+"""Stock in the field app, offline, against real servers on both databases.
+
+The storekeeper K0001 signs in online on a 360x740 touch phone whose camera (Chromium's
+fake device) shows a GS1 DataMatrix made by the test: (01) the GTIN of a demo item, (17)
+an expiry, (10) a new lot. Offline, the app reloads from its service worker; on Receive
+the camera reads the label (zxing-wasm in its worker), a line names the item, its lot and
+expiry, and five units are received into Main Stores. Back online the sync sends it, and
+the server's balance of Main Stores holds the lot with those five.
+
+A technician, T0001, works an order offline and takes a part from the van they hold: the
+part sheet says where from, the part line is a stock issue to the order. After the sync
+the order's part cost is what left the van at the item's average cost, and the van's
+balance is lower by what the order used.
+
+Screenshots go to artifacts/screens/stock-*.png.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import BrowserContext, Page, Playwright, expect
+
+from tests.e2e.browser import FieldServer
+from tests.e2e.field_steps import (
+    SCREENS,
+    SYNC_MS,
+    heading,
+    pending_badge,
+    phone_context,
+    reload_offline,
+    sheet,
+    sign_in,
+    wait_synced,
+)
+from tests.e2e.stock_steps import (
+    camera_shows,
+    done_lines,
+    fresh_lot,
+    get,
+    gs1_datamatrix,
+    on_hand,
+    scan_lines,
+    store_by_code,
+)
+from tests.e2e.technician_steps import camera_browser
+from tests.integration.work.loop import cast
+from tests.phone import Phone
+
+pytestmark = pytest.mark.slow
+
+
+def screenshot(page: Page, screen: str) -> None:
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(
+        path=SCREENS / f"stock-{screen}.png", style="#toast { visibility: hidden !important; }"
+    )
+
+
+@pytest.fixture
+def keeper(field_server_each_backend: FieldServer) -> Iterator[tuple[FieldServer, Phone]]:
+    with httpx.Client(base_url=field_server_each_backend.base, timeout=30) as http:
+        yield field_server_each_backend, Phone(http, "K0001")
+
+
+def test_storekeeper_receives_a_lot_by_datamatrix_offline_and_the_server_holds_it(
+    playwright: Playwright, keeper: tuple[FieldServer, Phone], tmp_path: Path
+) -> None:
+    server, k = keeper
+    main = store_by_code(k, "MAIN")
+    items = get(k, "/api/v1/items", limit=200)["items"]
+    item = sorted((i for i in items if i["gtins"]), key=lambda i: str(i["code"]))[0]
+    lot, expiry = fresh_lot()
+    label = gs1_datamatrix(item["gtins"][0], expiry, lot)
+    browser = camera_browser(playwright, camera_shows(label, tmp_path / "label.y4m"))
+    context: BrowserContext = phone_context(browser)
+    try:
+        page = context.new_page()
+        sign_in(page, server, "K0001")
+        expect(heading(page)).to_have_text("Stock")  # a storekeeper's home
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+        reload_offline(context, page)
+        expect(heading(page)).to_have_text("Stock")
+        page.get_by_role("link", name="Receive").click()
+        expect(heading(page)).to_have_text("Receive stock")
+        page.get_by_role("button", name="Camera on").click()
+        line = scan_lines(page).first
+        expect(line).to_contain_text(item["name"], timeout=SYNC_MS)
+        expect(line).to_contain_text(f"Lot {lot}")
+        expect(line).to_contain_text(f"Expires {expiry.isoformat()}")
+        expect(page.locator("input[name=lot]")).to_have_value(lot)
+        expect(page.locator("input[name=expiry]")).to_have_value(expiry.isoformat())
+        page.get_by_role("button", name="Camera off").click()
+        page.locator("input[name=quantity]").fill("5")
+        screenshot(page, "receive")
+        page.get_by_role("button", name="Receive", exact=True).click()
+        expect(done_lines(page).first).to_contain_text(f"Received 5 × {item['name']} into MAIN")
+        expect(pending_badge(page)).to_have_text("1")
+
+        # The phone shows the lot it made offline, under the id the server will give it.
+        page.goto(f"{server.app_url}#/stock/items/{item['id']}")
+        expect(page.locator(".card", has_text=f"Lot {lot}").first).to_be_visible()
+        screenshot(page, "item-offline")
+
+        context.set_offline(False)
+        wait_synced(page)
+    finally:
+        context.close()
+        browser.close()
+    rows = get(k, "/api/v1/stock/balances", store=main["id"])
+    mine = [r for r in rows if r["item_id"] == item["id"] and r["lot"] == lot]
+    assert [(r["on_hand"], r["expiry"]) for r in mine] == [(5, expiry.isoformat())]
+
+
+def test_technician_issues_a_part_from_the_van_offline_and_cost_and_balance_agree(
+    phone: BrowserContext, field_server_each_backend: FieldServer
+) -> None:
+    server = field_server_each_backend
+    with httpx.Client(base_url=server.base, timeout=30) as http:
+        c = cast(http)
+        order_id = c.report("Ward light fitting flickers and buzzes", priority=3)
+        c.to_technician(order_id)
+        van = store_by_code(c.technician, "VAN-T0001")
+        held = [
+            b
+            for b in get(c.technician, "/api/v1/stock/balances", store=van["id"])
+            if b["on_hand"] >= 2
+        ]
+        assert held, "the demo van carries opening stock"
+        part = get(c.technician, "/api/v1/stock/lookup", item=held[0]["item_id"])["item"]
+        before = on_hand(c.technician, van["id"], part["id"])
+
+        page = phone.new_page()
+        sign_in(page, server, "T0001")
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        reload_offline(phone, page)
+        page.goto(f"{server.app_url}#/orders/{order_id}")
+        expect(page.locator(".page-head .badge").first).to_have_text("In progress")
+        page.locator(".actions-panel .tools button", has_text="Add part").click()
+        parts = sheet(page)
+        expect(parts.locator(".picked-box").first).to_contain_text("VAN-T0001")
+        parts.locator("input[type=search]").fill(part["code"])
+        parts.locator("button.pick", has_text=part["name"]).click()
+        expect(parts.locator(".picked strong")).to_have_text(part["name"])
+        expect(parts.locator(".picked-box").first).to_contain_text(f"{before} on hand there")
+        parts.locator("button.step", has_text="One more").click()
+        screenshot(page, "van-part")
+        parts.locator("button[type=submit]").click()
+        expect(sheet(page)).to_have_count(0)
+        expect(page.locator(".card.unsent li")).to_contain_text([f"Part: 2 × {part['name']}"])
+        expect(pending_badge(page)).to_have_text("1")
+
+        phone.set_offline(False)
+        wait_synced(page)
+        detail = c.detail(order_id)
+        lines = [p for p in detail["parts"] if p["item_id"] == part["id"]]
+        average = get(c.technician, "/api/v1/stock/lookup", item=part["id"])["item"][
+            "unit_cost_cents"
+        ]
+        assert [(p["quantity"], p["cost_cents"]) for p in lines] == [(2, 2 * average)]
+        assert detail["parts_cents"] == 2 * average
+        assert on_hand(c.technician, van["id"], part["id"]) == before - 2
+        expect(page.locator(".card.unsent")).to_have_count(0, timeout=SYNC_MS)
+        assert re.search(r"#/orders/", page.url)
