@@ -62,6 +62,9 @@ STOCK_SCREENS = [
     "#/stock/receive",
     "#/stock/issue",
     "#/stock/count",
+    "#/stock/move?kind=return",
+    "#/stock/move?kind=transfer",
+    "#/stock/move?kind=adjust",
     "#/stock/items",
     "#/stock/items/{item}",
 ]

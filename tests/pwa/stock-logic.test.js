@@ -88,3 +88,13 @@ test('an issue takes from the scanned lot, else FEFO, else stock without a lot, 
   assert.equal(pickBalance([rows[2], { id: 'w', lot_id: null, on_hand: 0 }], lots, today).id, 'z');
   assert.equal(pickBalance([{ id: 'e', lot_id: null, on_hand: -2 }], lots, today), null);
 });
+
+test('every adjustment reason the server takes has its words in both languages', async () => {
+  const { ADJUST_REASONS } = await import('../../pwa/src/app/stock-logic.js');
+  const en = (await import('../../pwa/src/app/messages/en.js')).default;
+  const zh = (await import('../../pwa/src/app/messages/zh-CN.js')).default;
+  assert.ok(ADJUST_REASONS.includes('damaged'));
+  for (const reason of ADJUST_REASONS) {
+    assert.ok(en[`move.reason.${reason}`] && zh[`move.reason.${reason}`], reason);
+  }
+});

@@ -43,6 +43,7 @@ export const ROUTES = [
   { name: 'stock', pattern: /^\/stock$/, load: () => import('./views/stock.js') },
   { name: 'stock-receive', pattern: /^\/stock\/receive$/, load: () => import('./views/stock-receive.js') },
   { name: 'stock-issue', pattern: /^\/stock\/issue$/, load: () => import('./views/stock-issue.js') },
+  { name: 'stock-move', pattern: /^\/stock\/move$/, load: () => import('./views/stock-move.js') },
   { name: 'stock-count', pattern: /^\/stock\/count$/, load: () => import('./views/stock-count.js') },
   { name: 'stock-items', pattern: /^\/stock\/items$/, load: () => import('./views/stock-item.js') },
   { name: 'stock-item', pattern: /^\/stock\/items\/([\w-]+)$/, params: ['id'], load: () => import('./views/stock-item.js') },
