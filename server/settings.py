@@ -126,6 +126,9 @@ class Settings:
     blob_max_bytes: int = DEFAULT_BLOB_MAX_BYTES
     upload_quota_bytes: int = DEFAULT_UPLOAD_QUOTA_BYTES
     pm_interval_seconds: int = 3600
+    # ROUNDS_STOCK_EXPIRY_WARNING_DAYS (30): a lot expiring within this many days is
+    # warned of when it is looked up or scanned.
+    expiry_warning_days: int = 30
 
 
 def _read_or_create_secret(path: Path) -> str:
@@ -174,6 +177,7 @@ def load_settings(env: Environ | None = None) -> Settings:
         redis_url=env.get("ROUNDS_REDIS_URL") or None,
         debug=_env_bool(env, "ROUNDS_DEBUG", False),
         pm_interval_seconds=_env_int(env, "ROUNDS_PM_INTERVAL_SECONDS", 3600),
+        expiry_warning_days=_env_int(env, "ROUNDS_STOCK_EXPIRY_WARNING_DAYS", 30),
         database=DatabaseSettings(
             url=database_url, echo=_env_bool(env, "ROUNDS_DATABASE_ECHO", False)
         ),

@@ -1,7 +1,7 @@
 // What the stock screens decide, with no DOM: what a scan names (an item, a bin, nothing
 // known), the lot to suggest on an issue (first expiry, first out, among lots with stock
 // in that store), the warning a lot deserves at the scan, and the continuous scan list.
-// The expiry warning window is the server's (rules.js, server/domain/stock/warnings.py).
+// The expiry warning window is the server's (rules.js: the default of ROUNDS_STOCK_EXPIRY_WARNING_DAYS).
 import RULES from '../shared/rules.js';
 import { lotId } from '../shared/stock-ids.js';
 

@@ -234,6 +234,45 @@ export default Object.freeze({
         "technician"
       ]
     },
+    "stock.adjust@1": {
+      "roles": [
+        "admin",
+        "storekeeper",
+        "supervisor"
+      ]
+    },
+    "stock.issue@1": {
+      "roles": [
+        "admin",
+        "storekeeper",
+        "supervisor",
+        "team_lead",
+        "technician"
+      ]
+    },
+    "stock.receive@1": {
+      "roles": [
+        "admin",
+        "storekeeper",
+        "supervisor"
+      ]
+    },
+    "stock.return@1": {
+      "roles": [
+        "admin",
+        "storekeeper",
+        "supervisor",
+        "team_lead",
+        "technician"
+      ]
+    },
+    "stock.transfer@1": {
+      "roles": [
+        "admin",
+        "storekeeper",
+        "supervisor"
+      ]
+    },
     "work_order.accept@1": {
       "roles": [
         "admin",
@@ -418,8 +457,11 @@ export default Object.freeze({
     "seq_reused",
     "server_error",
     "unknown_asset",
+    "unknown_bin",
+    "unknown_item",
     "unknown_location",
     "unknown_op",
+    "unknown_store",
     "unknown_work_order"
   ],
   "stock": {
