@@ -126,6 +126,14 @@ class SenderInactive(RoundsError):
     title = "The sender's account is no longer active"
 
 
+class FourEyes(RoundsError):
+    """A stocktake is approved by someone who did not count in it."""
+
+    status = 403
+    code = "four_eyes"
+    title = "Someone who did not count must approve"
+
+
 class TooManyAttempts(RoundsError):
     status = 429
     code = "too_many_attempts"
@@ -309,4 +317,5 @@ OP_REFUSALS: dict[str, str] = {
     ),
     "unknown_bin": "No such bin in the store the op names",
     "unknown_item": "No such stock item in the catalogue",
+    "unknown_stocktake": "No such stocktake in the sender's stores",
 }

@@ -13,6 +13,8 @@ from server.console.people import PeopleConsoleController
 from server.console.photos import PhotoConsoleController
 from server.console.public_card import PublicCardController
 from server.console.reports import ReportConsoleController
+from server.console.stock import StockConsoleController
+from server.console.stocktakes import StocktakeConsoleController
 
 
 def console_router() -> Router:
@@ -29,6 +31,8 @@ def console_router() -> Router:
             CallbackConsoleController,
             ReportConsoleController,
             PhotoConsoleController,
+            StockConsoleController,
+            StocktakeConsoleController,
         ],
         include_in_schema=False,
     )

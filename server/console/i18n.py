@@ -12,6 +12,7 @@ from litestar.connection import ASGIConnection
 
 from server.console.messages_board import BOARD_CATALOGUE
 from server.console.messages_reports import REPORT_CATALOGUE
+from server.console.messages_stock import STOCK_CATALOGUE
 
 LANG_COOKIE = "rounds_lang"
 LANGUAGES = ("en", "zh")
@@ -254,6 +255,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
 # fmt: on
 _CATALOGUE |= REPORT_CATALOGUE
 _CATALOGUE |= BOARD_CATALOGUE
+_CATALOGUE |= STOCK_CATALOGUE
 
 MESSAGES: dict[str, dict[str, str]] = {
     key: {"en": english, "zh": chinese} for key, (english, chinese) in _CATALOGUE.items()

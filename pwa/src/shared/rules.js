@@ -241,6 +241,13 @@ export default Object.freeze({
         "supervisor"
       ]
     },
+    "stock.count@1": {
+      "roles": [
+        "admin",
+        "storekeeper",
+        "supervisor"
+      ]
+    },
     "stock.issue@1": {
       "roles": [
         "admin",
@@ -461,6 +468,7 @@ export default Object.freeze({
     "unknown_item",
     "unknown_location",
     "unknown_op",
+    "unknown_stocktake",
     "unknown_store",
     "unknown_work_order"
   ],

@@ -186,6 +186,8 @@ class Stocktake(Entity, table=True):
     opened_by_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
     approved_by_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
     approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    submitted_by_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
+    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class StocktakeLine(Entity, table=True):
@@ -204,3 +206,5 @@ class StocktakeLine(Entity, table=True):
     op_id: uuid.UUID | None = None
     expected: int | None = None  # filled at approval
     adjustment_id: uuid.UUID | None = Field(default=None, foreign_key="stock_movement.id")
+    # Counted after the stocktake was approved or cancelled: kept and shown, never applied.
+    late: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})

@@ -27,6 +27,8 @@ from server.db.models import (
     Role,
     Route,
     RouteCheckpoint,
+    StockBalance,
+    Stocktake,
     Store,
     StoreKind,
     User,
@@ -54,6 +56,8 @@ class Permission(StrEnum):
     READ_PM_PLANS = "read_pm_plans"  # planned maintenance plans and when they are next due
     DISPATCH = "dispatch"  # the dispatch board, order actions, callbacks (assign: see workflow)
     READ_REPORTS = "read_reports"  # monthly reports; figures scoped like the work orders
+    MANAGE_STOCK = "manage_stock"  # open stocktakes, resolve stock exceptions, recall lots
+    APPROVE_STOCK = "approve_stock"  # approve a stocktake's adjustments (the lead's four eyes)
 
 
 EVERYONE = frozenset(Role)
@@ -92,6 +96,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.READ_PM_PLANS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.TEAM_LEAD}),
     Permission.DISPATCH: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN}),
     Permission.READ_REPORTS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.TEAM_LEAD}),
+    Permission.MANAGE_STOCK: frozenset({R.STOREKEEPER, R.SUPERVISOR, R.ADMIN}),
+    Permission.APPROVE_STOCK: frozenset({R.SUPERVISOR, R.ADMIN}),
 }
 
 # Roles that see every row of a kind (subject only to their sites, if they have any).
@@ -281,6 +287,20 @@ def scope_store_sites(actor: Actor, stmt: S) -> S:
 def stock_rule(actor: Actor, on: Audience) -> ColumnElement[bool]:
     """Bins and balances: heard by whoever reads stock, on the store's site."""
     return sites_rule(actor, on) if can(actor, Permission.READ_STOCK) else false()
+
+
+def scope_stock_balances(actor: Actor, stmt: S) -> S:
+    """On hand rows carry their store's site."""
+    return stmt.where(sites_rule(actor, Audience(site=StockBalance.site_id)))
+
+
+def scope_stocktakes(actor: Actor, stmt: S) -> S:
+    return stmt.where(sites_rule(actor, Audience(site=Stocktake.site_id)))
+
+
+def scope_by_store(actor: Actor, store_column: Any, stmt: S) -> S:
+    """Rows that name a store (movements, exceptions) are seen with their store."""
+    return stmt.where(col(store_column).in_(scope_stores(actor, select(col(Store.id)))))
 
 
 def scope_work_orders(actor: Actor, stmt: S) -> S:

@@ -41,6 +41,7 @@ class NotificationKind(StrEnum):
     CALLBACK = "callback"
     STOCK_REORDER = "stock_reorder"  # on hand fell to the item's reorder point
     STOCK_SAFETY = "stock_safety"  # on hand fell to the item's safety stock
+    RECALL = "recall"  # a lot of stock recalled: its storekeepers check their shelves
 
 
 async def notify(

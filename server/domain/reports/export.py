@@ -110,10 +110,18 @@ def report_tables(report: MonthlyReport) -> list[Table]:
 
 
 def to_csv(report: MonthlyReport) -> str:
+    return tables_csv(report_tables(report))
+
+
+def to_xlsx(report: MonthlyReport) -> bytes:
+    return tables_xlsx(report_tables(report))
+
+
+def tables_csv(tables: list[Table]) -> str:
     """Sections separated by a blank line, each a `# title` line, a header and its rows."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    for number, table in enumerate(report_tables(report)):
+    for number, table in enumerate(tables):
         if number:
             writer.writerow([])
         writer.writerow([f"# {table.title}"])
@@ -122,12 +130,13 @@ def to_csv(report: MonthlyReport) -> str:
     return out.getvalue()
 
 
-def to_xlsx(report: MonthlyReport) -> bytes:
+def tables_xlsx(tables: list[Table]) -> bytes:
+    """One sheet per table."""
     book = Workbook()
     first = book.active
     if first is not None:
         book.remove(first)
-    for table in report_tables(report):
+    for table in tables:
         sheet = book.create_sheet(table.title[:31])
         sheet.append(table.header)
         for row in table.rows:

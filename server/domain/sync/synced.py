@@ -49,6 +49,7 @@ from server.db.models import (
     Site,
     StockBalance,
     StockLot,
+    Stocktake,
     Store,
     Team,
     WorkOrder,
@@ -67,6 +68,7 @@ from server.domain.accounts.policy import (
     scope_locations,
     scope_routes,
     scope_site_ids,
+    scope_stocktakes,
     scope_store_sites,
     scope_work_orders,
     sites_rule,
@@ -188,6 +190,15 @@ SYNCED_TYPES: tuple[SyncedType, ...] = (
         StockBalance,
         _when(Permission.READ_STOCK, lambda a, s: scope_site_ids(a, StockBalance.site_id, s)),
         stock_rule,
+        _SITE,
+    ),
+    # Open and past stocktakes of the user's stores; counts are blind, so a stocktake's row
+    # holds no expected quantity (those are worked out at the desk).
+    SyncedType(
+        "stocktake",
+        Stocktake,
+        _when(Permission.READ_STOCK, scope_stocktakes),
+        _heard_when(Permission.READ_STOCK, sites_rule),
         _SITE,
     ),
 )
