@@ -25,9 +25,9 @@ export async function partSource(ctx, orderId) {
   /** @type {any} */
   let lotRow = null;
   const detail = h('div', { class: 'small', 'aria-live': 'polite' });
-  const el = h('div', { class: 'picked-box' },
+  const el = h('div', { class: ['picked-box', 'part-source'] },
     h('p', { class: 'label' }, t('part.from')),
-    h('p', { class: 'picked' }, h('strong', null, storeName(store))),
+    h('p', { class: 'source-name' }, h('strong', null, storeName(store))),
     detail);
   return {
     el,
