@@ -7,6 +7,11 @@ the camera reads the label (zxing-wasm in its worker), a line names the item, it
 expiry, and five units are received into Main Stores. Back online the sync sends it, and
 the server's balance of Main Stores holds the lot with those five.
 
+The storekeeper counts a bin blind, offline: a stocktake of one bin opened at the desk,
+the bin's label and an item's EAN-13 read by a keyboard-wedge scanner, the number put
+right by hand; nothing on the screen says what the records expect. After the sync the
+desk's download of the stocktake has the line.
+
 A technician, T0001, works an order offline and takes a part from the van they hold: the
 part sheet says where from, the part line is a stock issue to the order. After the sync
 the order's part cost is what left the van at the item's average cost, and the van's
@@ -17,6 +22,8 @@ Screenshots go to artifacts/screens/stock-*.png.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +32,7 @@ import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, expect
 
+from server.db.demo import DEMO_PASSWORD
 from tests.e2e.browser import FieldServer
 from tests.e2e.field_steps import (
     SCREENS,
@@ -47,7 +55,8 @@ from tests.e2e.stock_steps import (
     scan_lines,
     store_by_code,
 )
-from tests.e2e.technician_steps import camera_browser
+from tests.e2e.technician_steps import camera_browser, ean13, wedge_burst
+from tests.integration.console_client import CSRF_COOKIE
 from tests.integration.work.loop import cast
 from tests.phone import Phone
 
@@ -97,6 +106,7 @@ def test_storekeeper_receives_a_lot_by_datamatrix_offline_and_the_server_holds_i
         expect(page.locator("input[name=expiry]")).to_have_value(expiry.isoformat())
         page.get_by_role("button", name="Camera off").click()
         page.locator("input[name=quantity]").fill("5")
+        page.locator("input[name=quantity]").blur()
         screenshot(page, "receive")
         page.get_by_role("button", name="Receive", exact=True).click()
         expect(done_lines(page).first).to_contain_text(f"Received 5 × {item['name']} into MAIN")
@@ -167,3 +177,86 @@ def test_technician_issues_a_part_from_the_van_offline_and_cost_and_balance_agre
         assert on_hand(c.technician, van["id"], part["id"]) == before - 2
         expect(page.locator(".card.unsent")).to_have_count(0, timeout=SYNC_MS)
         assert re.search(r"#/orders/", page.url)
+
+
+def desk(context: BrowserContext, server: FieldServer) -> Page:
+    """The storekeeper signed in to the desk console in this browser (its own tab)."""
+    page = context.new_page()
+    page.goto(f"{server.base}/desk/login")
+    page.fill("input[name=employee_no]", "K0001")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(re.compile(r"/desk/$"))
+    return page
+
+
+def open_stocktake(page: Page, server: FieldServer, store_id: str, bin_code: str) -> str:
+    """A stocktake of one bin, opened with the console's own form post."""
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == CSRF_COOKIE)
+    opened = page.request.post(
+        f"{server.base}/desk/stock/stocktakes",
+        form={"store_id": store_id, "bins": bin_code, "note": "Cycle count", "_csrf_token": token},
+        max_redirects=0,
+    )
+    assert opened.status == 303, opened.text()
+    return opened.headers["location"].rsplit("/", 1)[1]
+
+
+def counted_lines(page: Page, server: FieldServer, stocktake_id: str) -> list[dict[str, str]]:
+    """The stocktake's variance lines as the desk downloads them (the CSV's first sheet,
+    after its "# variance" line)."""
+    sheet_csv = page.request.get(f"{server.base}/desk/stock/stocktakes/{stocktake_id}?format=csv")
+    assert sheet_csv.status == 200, sheet_csv.text()
+    text = sheet_csv.text().lstrip("\ufeff")
+    first = text.split("\n#", 1)[0].split("\n", 1)[1]
+    return list(csv.DictReader(io.StringIO(first)))
+
+
+def test_storekeeper_counts_a_bin_blind_offline_and_the_desk_has_the_count(
+    phone: BrowserContext, keeper: tuple[FieldServer, Phone]
+) -> None:
+    server, k = keeper
+    main = store_by_code(k, "MAIN")
+    # A bin that holds an item with an EAN-13 label, from the server's own balances.
+    for row in get(k, "/api/v1/stock/balances", store=main["id"]):
+        item = get(k, "/api/v1/stock/lookup", item=row["item_id"])["item"]
+        if row["bin_code"] and any(g.startswith("0") for g in item["gtins"]):
+            bin_code = row["bin_code"]
+            break
+    else:
+        raise AssertionError("Main Stores holds labelled stock in bins")
+    console = desk(phone, server)
+    stocktake_id = open_stocktake(console, server, main["id"], bin_code)
+
+    page = phone.new_page()
+    sign_in(page, server, "K0001")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    reload_offline(phone, page)
+    page.get_by_role("link", name="Count a bin").click()
+    expect(heading(page)).to_have_text("Count a bin")
+    expect(page.locator(".note-box")).to_contain_text("does not show what the records expect")
+    wedge_burst(page, bin_code)
+    expect(page.locator(".picked-box .picked")).to_have_text(f"Bin {bin_code}")
+    wedge_burst(page, ean13(item))
+    line = page.locator("li.count-line")
+    expect(line).to_have_count(1)
+    expect(line).to_contain_text(item["name"])
+    expect(line.locator("input")).to_have_value("1")
+    line.locator("input").fill("3")
+    line.locator("input").blur()  # the keyboard goes, and the tab bar comes back
+    expect(page.locator("#main")).not_to_contain_text("on hand")  # blind: nothing expected
+    screenshot(page, "count")
+    page.get_by_role("button", name="Record this bin’s count").click()
+    expect(done_lines(page).first).to_contain_text(f"Bin {bin_code}: 1 line counted")
+    expect(pending_badge(page)).to_have_text("1")
+
+    phone.set_offline(False)
+    wait_synced(page)
+    lines = counted_lines(console, server, stocktake_id)
+    # The line this phone counted (lots of the item it did not count show as not counted).
+    mine = [
+        (r["bin"], r["counted"])
+        for r in lines
+        if r["item_code"] == item["code"] and r["status"] != "not_counted"
+    ]
+    assert mine == [(bin_code, "3")], lines
