@@ -260,3 +260,69 @@ def test_storekeeper_counts_a_bin_blind_offline_and_the_desk_has_the_count(
         if r["item_code"] == item["code"] and r["status"] != "not_counted"
     ]
     assert mine == [(bin_code, "3")], lines
+
+
+def test_storekeeper_issues_returns_moves_and_adjusts_offline_and_the_ledger_agrees(
+    phone: BrowserContext, keeper: tuple[FieldServer, Phone]
+) -> None:
+    server, k = keeper
+    main = store_by_code(k, "MAIN")
+    van = store_by_code(k, "VAN-T0001")
+    # An item Main Stores holds in lots, labelled with an EAN-13.
+    for row in get(k, "/api/v1/stock/balances", store=main["id"]):
+        item = get(k, "/api/v1/stock/lookup", item=row["item_id"])["item"]
+        if row["lot"] and row["on_hand"] >= 3 and any(g.startswith("0") for g in item["gtins"]):
+            break
+    else:
+        raise AssertionError("Main Stores holds labelled stock in lots")
+    in_main, in_van = on_hand(k, main["id"], item["id"]), on_hand(k, van["id"], item["id"])
+    department = get(k, "/api/v1/departments")[0]
+    label = ean13(item)
+
+    page = phone.new_page()
+    sign_in(page, server, "K0001")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    reload_offline(phone, page)
+
+    # Issue two to a department: the lot first to expire is the one suggested.
+    page.get_by_role("link", name="Issue", exact=True).click()
+    expect(heading(page)).to_have_text("Issue stock")
+    page.locator("select[name=department]").select_option(department["id"])
+    wedge_burst(page, label)
+    expect(page.locator(".picked")).to_contain_text(item["name"])
+    expect(page.locator("select[name=lot] option").first).to_contain_text("first to expire")
+    page.locator("button.step", has_text="One more").click()
+    page.get_by_role("button", name="Issue", exact=True).click()
+    expect(done_lines(page).first).to_contain_text(
+        f"Issued 2 × {item['name']} to {department['name']}"
+    )
+
+    # One comes back from the department; one goes to T0001's van; one was found damaged.
+    page.goto(f"{server.app_url}#/stock/move?kind=return&store={main['id']}")
+    expect(heading(page)).to_have_text("Return, move or adjust")
+    page.locator("select[name=department]").select_option(department["id"])
+    wedge_burst(page, label)
+    expect(page.locator(".picked")).to_contain_text(item["name"])
+    page.get_by_role("button", name="Record the return").click()
+    expect(done_lines(page).first).to_contain_text(f"Returned 1 × {item['name']}")
+
+    page.get_by_role("link", name="Move", exact=True).click()
+    page.locator("select[name=to_store]").select_option(van["id"])
+    wedge_burst(page, label)
+    expect(page.locator(".picked")).to_contain_text(item["name"])
+    page.get_by_role("button", name="Record the move").click()
+    expect(done_lines(page).first).to_contain_text(f"Moved 1 × {item['name']}")
+
+    page.get_by_role("link", name="Adjust", exact=True).click()
+    page.locator("select[name=adjust_reason]").select_option("damaged")
+    wedge_burst(page, label)
+    expect(page.locator(".picked")).to_contain_text(item["name"])
+    screenshot(page, "adjust")
+    page.get_by_role("button", name="Record the adjustment").click()
+    expect(done_lines(page).first).to_contain_text(f"Adjusted {item['name']} by 1")
+    expect(pending_badge(page)).to_have_text("4")
+
+    phone.set_offline(False)
+    wait_synced(page)
+    assert on_hand(k, main["id"], item["id"]) == in_main - 2 + 1 - 1 - 1
+    assert on_hand(k, van["id"], item["id"]) == in_van + 1

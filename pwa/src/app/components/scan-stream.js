@@ -90,7 +90,10 @@ export function scanStream({ onScan, onRepeat, hint = t('stock.scan_hint') }) {
 
   const ready = import('../../scan/scanner.js').then((module) => {
     scanner = module;
-    if (!disposed) unsubscribe = module.subscribe(deliver);
+    if (disposed) return;
+    // A new screen is a new task: the label just scanned on the last one counts here.
+    module.getScanner().deduper.clear();
+    unsubscribe = module.subscribe(deliver);
   }).catch((error) => {
     console.warn('scanner unavailable', error);
   });

@@ -49,7 +49,9 @@ export default async function moveView(ctx) {
   const fromDept = /** @type {HTMLSelectElement} */ (h('select', { name: 'department' }, h('option', { value: '' }, t('issue.choose_department')),
     departments.map((d) => h('option', { value: d.id }, d.name))));
   const reasonText = /** @type {HTMLInputElement} */ (h('input', { name: 'reason', maxlength: 200, autocomplete: 'off' }));
-  const others = stores.filter((s) => s.id !== store.id);
+  // A move may go to any store or van on the phone (a van's restock), not only the user's.
+  const others = (/** @type {any[]} */ (await client.list('store'))).filter((s) => s.id !== store.id)
+    .sort((a, b) => String(a.code).localeCompare(String(b.code)));
   const toStore = /** @type {HTMLSelectElement} */ (h('select', { name: 'to_store' }, h('option', { value: store.id }, storeName(store)),
     others.map((s) => h('option', { value: s.id }, storeName(s)))));
   const toBin = await binSelect(client, store.id);
