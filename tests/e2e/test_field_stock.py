@@ -17,6 +17,12 @@ part sheet says where from, the part line is a stock issue to the order. After t
 the order's part cost is what left the van at the item's average cost, and the van's
 balance is lower by what the order used.
 
+Offline, the storekeeper also issues to a department (the lot first to expire suggested),
+takes a unit back, moves one to a van and writes one off as damaged: the server's balances
+move by exactly that. And when two phones take a van's last units offline, both records
+stand: the van goes below zero on the server and on the phone, the order keeps its part,
+and the storekeeper finds the exception at the desk.
+
 Screenshots go to artifacts/screens/stock-*.png.
 """
 
@@ -25,6 +31,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,6 +53,7 @@ from tests.e2e.field_steps import (
     wait_synced,
 )
 from tests.e2e.stock_steps import (
+    balances,
     camera_shows,
     done_lines,
     fresh_lot,
@@ -326,3 +334,66 @@ def test_storekeeper_issues_returns_moves_and_adjusts_offline_and_the_ledger_agr
     wait_synced(page)
     assert on_hand(k, main["id"], item["id"]) == in_main - 2 + 1 - 1 - 1
     assert on_hand(k, van["id"], item["id"]) == in_van + 1
+
+
+def test_two_phones_take_the_last_units_offline_both_stand_and_the_storekeeper_sees_it(
+    phone: BrowserContext, field_server_each_backend: FieldServer
+) -> None:
+    server = field_server_each_backend
+    with httpx.Client(base_url=server.base, timeout=30) as http:
+        c = cast(http)
+        keeper = Phone(http, "K0001")
+        order_id = c.report("Bedhead socket loose in bay 4", priority=3)
+        c.to_technician(order_id)
+        van = store_by_code(c.technician, "VAN-T0001")
+        row = next(b for b in balances(c.technician, van["id"]) if b["on_hand"] >= 1)
+        part = get(c.technician, "/api/v1/stock/lookup", item=row["item_id"])["item"]
+        held = on_hand(c.technician, van["id"], part["id"])
+
+        page = phone.new_page()
+        sign_in(page, server, "T0001")
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        reload_offline(phone, page)
+
+        # Meanwhile the storekeeper's phone takes everything the van holds of it to a ward.
+        department = get(keeper, "/api/v1/departments")[0]
+        for b in balances(keeper, van["id"]):
+            if b["item_id"] == part["id"] and b["on_hand"] > 0:
+                args = {
+                    "movement_id": str(uuid.uuid4()),
+                    "store_id": van["id"],
+                    "item_id": part["id"],
+                    "quantity": b["on_hand"],
+                    "department_id": department["id"],
+                }
+                if b["bin_id"]:
+                    args["bin_id"] = b["bin_id"]
+                if b["lot"]:
+                    args["lot"] = b["lot"]
+                (result,) = keeper.results([keeper.op("stock.issue", args)])
+                assert result["status"] == "applied", result
+        assert on_hand(keeper, van["id"], part["id"]) == 0
+
+        # The technician, offline, still sees the units on the phone and fits one.
+        page.goto(f"{server.app_url}#/orders/{order_id}")
+        page.locator(".actions-panel .tools button", has_text="Add part").click()
+        parts = sheet(page)
+        parts.locator("input[type=search]").fill(part["code"])
+        parts.locator("button.pick", has_text=part["name"]).click()
+        expect(parts.locator(".part-source")).to_contain_text(f"{held} on hand there")
+        parts.locator("button[type=submit]").click()
+        expect(sheet(page)).to_have_count(0)
+
+        phone.set_offline(False)
+        wait_synced(page)
+        # Both records stand: the van is one below zero, and the order has its part.
+        assert on_hand(keeper, van["id"], part["id"]) == -1
+        assert [p["quantity"] for p in c.detail(order_id)["parts"]] == [1]
+        page.goto(f"{server.app_url}#/stock/items/{part['id']}")
+        expect(page.locator(".warn-text", has_text="-1 on hand")).to_be_visible()
+        screenshot(page, "below-zero")
+
+        # The storekeeper has an exception to look at, at the desk.
+        console = desk(phone, server)
+        console.goto(f"{server.base}/desk/stock/exceptions")
+        expect(console.locator("main")).to_contain_text(part["name"])
