@@ -19,7 +19,7 @@ from server.domain.notify import NotificationKind, notify
 def crossed(before: int, after: int, line: int) -> bool:
     """Whether on hand went from above `line` to at or below it.
 
-    >>> crossed(5, 4, 4), crossed(4, 3, 4), crossed(3, 6, 4), crossed(0, -1, 0)
+    >>> crossed(5, 4, 4), crossed(4, 3, 4), crossed(3, 6, 4), crossed(1, -1, 0)
     (True, False, False, True)
     """
     return before > line >= after
