@@ -171,7 +171,7 @@ async def item_figures(session: AsyncSession, actor: Actor, month: date) -> list
     figures = []
     for item_id in item_ids:
         ends = daily_on_hand(opening.get(item_id, 0), changes.get(item_id, {}), days)
-        average = round(sum(ends) / days, 2)
+        average = sum(ends) / days
         item = items[item_id]
         figures.append(
             ItemFigures(
@@ -182,7 +182,7 @@ async def item_figures(session: AsyncSession, actor: Actor, month: date) -> list
                 suggested_class=suggested[item_id],
                 consumption_cents=values.get(item_id, 0),
                 month_consumed=consumed.get(item_id, 0),
-                average_on_hand=average,
+                average_on_hand=round(average, 2),
                 turnover_days=turnover_days(average, consumed.get(item_id, 0), days),
             )
         )

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from server.db import models as db
+from server.db.demo import DEMO_PASSWORD
 from server.db.engine import make_engine, make_session_factory
 from server.domain.stock import ledger
 from server.domain.stock.ids import lot_id
@@ -112,6 +113,7 @@ class Move:
     cost: int | None = None  # a receipt's price
     work_order_id: uuid.UUID | None = None
     department: str | None = None
+    cost_centre: str = ""
 
 
 async def _post(settings: Settings, shelf: Shelf, moves: list[Move]) -> None:
@@ -139,6 +141,7 @@ async def _post(settings: Settings, shelf: Shelf, moves: list[Move]) -> None:
                         department_id=shelf.departments[move.department]
                         if move.department
                         else None,
+                        cost_centre=move.cost_centre,
                         occurred_at=move.at,
                         recorded_at=move.at,
                     ),
@@ -182,10 +185,10 @@ def balances(settings: Settings, shelf: Shelf) -> dict[tuple[str, str, str], int
     }
 
 
-def desk(browser: Client, employee_no: str) -> Client:
+def desk(browser: Client, employee_no: str, password: str = DEMO_PASSWORD) -> Client:
     """The browser, signed in to the console as `employee_no` (whoever was before)."""
     browser.cookies.clear()
-    console_login(browser, employee_no)
+    console_login(browser, employee_no, password)
     return browser
 
 
