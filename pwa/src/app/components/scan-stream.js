@@ -151,8 +151,8 @@ export function scanStream({ onScan, onRepeat, hint = t('stock.scan_hint') }) {
     } catch (error) {
       console.warn(error);
       const name = /** @type {any} */ (error)?.name;
-      status.textContent = name === 'NotAllowedError' ? t('scan.camera_denied') : t('scan.camera_unavailable');
       stopCamera();
+      status.textContent = name === 'NotAllowedError' ? t('scan.camera_denied') : t('scan.camera_unavailable');
     }
   }
 
@@ -162,8 +162,10 @@ export function scanStream({ onScan, onRepeat, hint = t('stock.scan_hint') }) {
     } catch (error) {
       console.warn(error);
     }
+    const wasOn = !frame.hidden;
     camera = null;
     frame.hidden = true;
+    if (wasOn) status.textContent = hint;
     toggle.setAttribute('aria-pressed', 'false');
     /** @type {HTMLElement} */ (toggle.lastElementChild).textContent = t('stock.camera_on');
   }
