@@ -324,7 +324,10 @@ OP_REFUSALS: dict[str, str] = {
     "unknown_asset": "No such asset in the sender's scope",
     "unknown_location": "No such location in the sender's sites",
     "no_checklist": "The work order has no checklist to record",
+    "unknown_store": (
+        "No such store in the sender's scope (a van: its holder and the site's storekeepers)"
+    ),
+    "unknown_bin": "No such bin in the store the op names",
+    "unknown_item": "No such stock item in the catalogue",
     "unknown_stocktake": "No such stocktake in the sender's stores",
-    "unknown_item": "No such stock item",
-    "unknown_bin": "No such bin in the stocktake's store",
 }

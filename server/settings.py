@@ -131,6 +131,9 @@ class Settings:
     # ROUNDS_SCAN_MAX_BYTES (10 MiB): the largest photo POST /api/v1/scans/decode reads;
     # larger is refused with 413 `photo_too_large`.
     scan_max_bytes: int = DEFAULT_SCAN_MAX_BYTES
+    # ROUNDS_STOCK_EXPIRY_WARNING_DAYS (30): a lot expiring within this many days is
+    # warned of when it is looked up or scanned.
+    expiry_warning_days: int = 30
 
 
 def _read_or_create_secret(path: Path) -> str:
@@ -180,6 +183,7 @@ def load_settings(env: Environ | None = None) -> Settings:
         redis_url=env.get("ROUNDS_REDIS_URL") or None,
         debug=_env_bool(env, "ROUNDS_DEBUG", False),
         pm_interval_seconds=_env_int(env, "ROUNDS_PM_INTERVAL_SECONDS", 3600),
+        expiry_warning_days=_env_int(env, "ROUNDS_STOCK_EXPIRY_WARNING_DAYS", 30),
         database=DatabaseSettings(
             url=database_url, echo=_env_bool(env, "ROUNDS_DATABASE_ECHO", False)
         ),

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from litestar import Controller, get
 from litestar.params import FromQuery, QueryParameter
 
+from server.db.types import utcnow
 from server.domain.accounts.policy import Permission
 from server.domain.paging import PageRequest
-from server.domain.stock import service
-from server.domain.stock.schemas import ItemPage, StoreOut
-from server.web.deps import CurrentActor, DbSession
+from server.domain.stock import lookup, service
+from server.domain.stock.schemas import BalanceOut, ItemPage, LookupOut, StoreOut
+from server.errors import InvalidInput
+from server.web.deps import AppSettings, CurrentActor, DbSession
 from server.web.security import requires
 
 
@@ -36,4 +39,38 @@ class StockController(Controller):
     @get("/stores")
     async def stores(self, db_session: DbSession, actor: CurrentActor) -> list[StoreOut]:
         rows = await service.list_stores(db_session, actor)
-        return [StoreOut(row.id, row.code, row.name, row.site_id) for row in rows]
+        return [
+            StoreOut(row.id, row.code, row.name, row.site_id, row.kind.value, row.holder_id)
+            for row in rows
+        ]
+
+    @get("/stock/balances")
+    async def balances(
+        self, db_session: DbSession, actor: CurrentActor, store: FromQuery[uuid.UUID]
+    ) -> list[BalanceOut]:
+        """What one store holds, by bin and lot (only stores of the reader's sites)."""
+        return await lookup.balances(db_session, actor, store_id=store)
+
+    @get("/stock/lookup")
+    async def lookup(
+        self,
+        db_session: DbSession,
+        actor: CurrentActor,
+        settings: AppSettings,
+        gtin: Annotated[str, QueryParameter(pattern=r"^(\d{8,14})?$")] = "",
+        item: FromQuery[uuid.UUID | None] = None,
+        store: FromQuery[uuid.UUID | None] = None,
+    ) -> LookupOut:
+        """An item (by `gtin` or `item` id), its lots with on hand per store and bin in
+        first-expired-first-out order, the lot to take, and the warnings a scan shows."""
+        if bool(gtin) == (item is not None):
+            raise InvalidInput("Name the item by exactly one of gtin or item.", field="gtin")
+        return await lookup.lookup(
+            db_session,
+            actor,
+            utcnow().date(),
+            settings.expiry_warning_days,
+            gtin=gtin,
+            item_id=item,
+            store_id=store,
+        )

@@ -9,14 +9,17 @@ them to `pwa/src/shared/rules.js` (an ES module, so the window, a module worker 
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from server.db.models import WorkOrderStatus
+from server.domain.stock.op_args import AdjustReason
 from server.domain.sync.catalogue import load_ops
 from server.domain.sync.inbox import outcome_codes
 from server.domain.work.states import ASSIGNEE_ONLY, FINISHED, MOVES, OPEN, WORKING
 from server.domain.work.workflow.core import DESK, SLA_MINUTES
+from server.settings import Settings
 
 OUTPUT = PurePosixPath("src/shared/rules.js")
 ORDER = list(WorkOrderStatus)
@@ -25,6 +28,14 @@ ORDER = list(WorkOrderStatus)
 def _states(states: frozenset[WorkOrderStatus]) -> list[str]:
     """In the loop's own order, for a reader of the file."""
     return [status.value for status in ORDER if status in states]
+
+
+def expiry_warning_days() -> int:
+    """The default of ROUNDS_STOCK_EXPIRY_WARNING_DAYS: phones warn by it at the scan (a
+    deployment that changes the setting warns by its own number in lookups only)."""
+    default = next(f.default for f in fields(Settings) if f.name == "expiry_warning_days")
+    assert isinstance(default, int)
+    return default
 
 
 def rules() -> dict[str, Any]:
@@ -51,6 +62,10 @@ def rules() -> dict[str, Any]:
         },
         "ops": {f"{op['name']}@{op['v']}": {"roles": op["roles"]} for op in load_ops().catalogue()},
         "outcome_codes": outcome_codes(),
+        "stock": {
+            "adjust_reasons": [reason.value for reason in AdjustReason],
+            "expiry_warning_days": expiry_warning_days(),
+        },
     }
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page
 
 from server.db.demo import DEMO_PASSWORD
 from tests.e2e.browser import FieldServer
+from tests.phone import Phone
 
 pytestmark = pytest.mark.slow
 
@@ -50,6 +52,44 @@ def test_every_main_screen_fits_360_px_with_48_px_targets_and_labels(
         assert page.evaluate("document.documentElement.lang").startswith(locale[:2])
         for screen in SCREENS:
             page.goto(field_server.app_url + screen.format(order=order))
+            audit(page, f"{screen} ({locale})")
+    finally:
+        context.close()
+
+
+STOCK_SCREENS = [
+    "#/stock",
+    "#/stock/receive",
+    "#/stock/issue",
+    "#/stock/count",
+    "#/stock/move?kind=return",
+    "#/stock/move?kind=transfer",
+    "#/stock/move?kind=adjust",
+    "#/stock/items",
+    "#/stock/items/{item}",
+]
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "zh-CN"])
+def test_the_storekeepers_screens_fit_360_px_with_48_px_targets_and_labels(
+    chromium: Browser, field_server: FieldServer, locale: str
+) -> None:
+    context = chromium.new_context(
+        viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True, locale=locale
+    )
+    try:
+        page = context.new_page()
+        page.goto(field_server.app_url)
+        page.fill("#si-emp", "K0001")
+        page.fill("#si-pw", DEMO_PASSWORD)
+        page.click("form.signin button[type=submit]")
+        page.wait_for_function("location.hash === '#/stock'")
+        with httpx.Client(base_url=field_server.base, timeout=30) as http:
+            keeper = Phone(http, "K0001")
+            found = http.get("/api/v1/items", headers=keeper.headers, params={"limit": 1})
+            item = found.json()["items"][0]["id"]
+        for screen in STOCK_SCREENS:
+            page.goto(field_server.app_url + screen.format(item=item))
             audit(page, f"{screen} ({locale})")
     finally:
         context.close()

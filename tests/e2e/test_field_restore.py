@@ -114,7 +114,7 @@ def test_a_restore_from_last_nights_backup_loses_none_of_todays_work(
             "work_order.accept",
             "work_order.start",
             "work_order.log_labour",
-            "work_order.add_part",
+            "stock.issue",  # the part, from T0001's van
             "work_order.note",
             "work_order.attach",
             "work_order.note",

@@ -118,7 +118,7 @@ def test_small_demo_has_the_expected_shape(empty_database_url: str) -> None:
     assert counts["route"] == 2
     assert counts["department"] == 8
     assert counts["rate_card"] == 1
-    assert counts["store"] == 1
+    assert counts["store"] == 5  # Main and West Stores, a van for each demo technician
     assert 40 <= counts["location"] <= 80
     assert 150 <= counts["asset"] <= 250
     assert 40 <= counts["item"] <= 60

@@ -32,7 +32,7 @@ test('a new database has every store and a fresh incarnation', async () => {
     [...db.objectStoreNames].sort(),
     ['blob_chunks', 'blobs', 'cache', 'drafts', 'entities', 'inbox', 'meta', 'outbox', 'retained', 'server'],
   );
-  assert.equal(db.version, 3);
+  assert.equal(db.version, 4);
   assert.match(String(await readMeta(db, 'incarnation')), /^[0-9a-f-]{36}$/);
   assert.equal(await readMeta(db, 'next_seq'), 1);
   assert.equal(await readMeta(db, 'last_hash'), '');

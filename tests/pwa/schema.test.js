@@ -37,7 +37,7 @@ test('upgrading a version-1 database keeps its incarnation and its outbox', asyn
   old.close();
 
   const db = await openDatabase('rounds:T100', factory);
-  assert.equal(db.version, 3);
+  assert.equal(db.version, 4);
   assert.equal(await readMeta(db, 'incarnation'), '11111111-2222-4333-8444-555555555555');
   assert.deepEqual((await pending(db)).map((op) => op.op_id), ['o1']);
   const next = await enqueue(db, { name: 'asset.add_note', v: 1, args: { asset_id: 'a1', text: 'y' } });
@@ -46,7 +46,7 @@ test('upgrading a version-1 database keeps its incarnation and its outbox', asyn
   assert.deepEqual([...outbox.indexNames], ['blobs']);
   assert.deepEqual(await settle(outbox.index('blobs').getAllKeys('c'.repeat(64))), [1], 'old ops are indexed by the blobs they name');
   const entities = db.transaction('entities', 'readonly').objectStore('entities');
-  assert.deepEqual([...entities.indexNames], ['tag_code', 'type']);
+  assert.deepEqual([...entities.indexNames].sort(), ['gtins', 'item_id', 'store_id', 'tag_code', 'type']);
   const retained = db.transaction('retained', 'readonly').objectStore('retained');
   assert.deepEqual([retained.keyPath, [...retained.indexNames].sort()], ['op_id', ['acked_at', 'blobs']], 'version 3: acknowledged ops are kept');
   db.close();

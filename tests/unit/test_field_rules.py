@@ -14,6 +14,7 @@ import pytest
 
 from server.db.models import Role, WorkOrder, WorkOrderStatus
 from server.domain.accounts.actor import Actor
+from server.domain.stock.op_args import AdjustReason
 from server.domain.work import workflow as wf
 from server.domain.work.states import ASSIGNEE_ONLY, MOVES
 from server.errors import NotAssignee
@@ -43,6 +44,8 @@ def test_the_rules_say_what_the_server_does() -> None:
     assert data["ops"]["work_order.rate@1"]["roles"] == ["requester"]
     assert "technician" in data["ops"]["work_order.start@1"]["roles"]
     assert "unknown_work_order" in data["outcome_codes"]
+    assert data["stock"]["adjust_reasons"] == [reason.value for reason in AdjustReason]
+    assert data["stock"]["expiry_warning_days"] == 30  # ROUNDS_STOCK_EXPIRY_WARNING_DAYS's default
 
 
 def test_the_command_writes_then_checks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

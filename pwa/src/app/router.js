@@ -40,6 +40,13 @@ export const ROUTES = [
   { name: 'requests', pattern: /^\/requests$/, load: () => import('./views/requests.js') },
   { name: 'inbox', pattern: /^\/inbox$/, load: () => import('./views/inbox.js') },
   { name: 'settings', pattern: /^\/settings$/, load: () => import('./views/settings.js') },
+  { name: 'stock', pattern: /^\/stock$/, load: () => import('./views/stock.js') },
+  { name: 'stock-receive', pattern: /^\/stock\/receive$/, load: () => import('./views/stock-receive.js') },
+  { name: 'stock-issue', pattern: /^\/stock\/issue$/, load: () => import('./views/stock-issue.js') },
+  { name: 'stock-move', pattern: /^\/stock\/move$/, load: () => import('./views/stock-move.js') },
+  { name: 'stock-count', pattern: /^\/stock\/count$/, load: () => import('./views/stock-count.js') },
+  { name: 'stock-items', pattern: /^\/stock\/items$/, load: () => import('./views/stock-item.js') },
+  { name: 'stock-item', pattern: /^\/stock\/items\/([\w-]+)$/, params: ['id'], load: () => import('./views/stock-item.js') },
 ];
 
 /** Does the user work orders in the field (the roles the server lets start work)? */
@@ -52,8 +59,14 @@ export function isRequester(/** @type {any} */ user) {
   return maySend(user, 'work_order.rate');
 }
 
+/** Does the user keep a store (the roles the server lets receive stock, short of the desk)? */
+export function isStorekeeper(/** @type {any} */ user) {
+  return Boolean(user?.roles?.includes('storekeeper')) && maySend(user, 'stock.receive');
+}
+
 /** The screen a user lands on. */
 export function homeOf(/** @type {any} */ user) {
+  if (isStorekeeper(user) && !isField(user)) return '/stock';
   if (isField(user)) return '/orders';
   if (isRequester(user)) return '/requests';
   return '/report';

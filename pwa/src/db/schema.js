@@ -2,7 +2,7 @@
 // order from the version a phone has; a step is never edited once released, only added.
 
 export const DB_NAME = 'rounds';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /**
  * @param {IDBDatabase} db
@@ -53,6 +53,15 @@ export function upgrade(db, tx, oldVersion) {
     const retained = db.createObjectStore('retained', { keyPath: 'op_id' });
     retained.createIndex('acked_at', 'acked_at');
     retained.createIndex('blobs', 'blobs', { multiEntry: true });
+  }
+  if (oldVersion < 4) {
+    // Stock offline (src/app/views/stock*.js): an item by any of its GTINs for a scan, and
+    // the balances, bins, lots and stocktakes of one store or one item without reading the
+    // whole type. Rows held before the upgrade are indexed by it.
+    const entities = tx.objectStore('entities');
+    entities.createIndex('gtins', 'gtins', { multiEntry: true });
+    entities.createIndex('store_id', 'store_id');
+    entities.createIndex('item_id', 'item_id');
   }
 }
 

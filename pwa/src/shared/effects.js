@@ -15,6 +15,7 @@
 // in the inbox. Those rules are the server's own, generated into rules.js.
 import RULES from './rules.js';
 import { isDesk, maySend } from './roles.js';
+import { STOCK_EFFECTS } from './stock-effects.js';
 
 /** @typedef {[string, string]} Key [type, id] */
 /** @typedef {Record<string, any>} Row */
@@ -28,8 +29,9 @@ import { isDesk, maySend } from './roles.js';
  * @typedef {object} Effect
  * @property {(args: Record<string, any>) => Key[]} touches rows the op writes
  * @property {(args: Record<string, any>, get: Context['get']) => Key[]} [needs] rows it reads
- * @property {(op: OpLike, row: Row | undefined, ctx: Context) => Row | undefined} apply the
- *   new row (undefined: none) from the current one
+ * @property {(op: OpLike, row: Row | undefined, ctx: Context, key?: Key) => Row | undefined} apply the
+ *   new row (undefined: none) from the current one; `key` says which, for an op that
+ *   touches several (a stock issue: its balance and the order's part line)
  */
 
 /** Minutes to arrive after dispatch and to complete after the report, by priority (docs/work-orders.md). */
@@ -237,6 +239,7 @@ const EFFECTS = {
       return { ...row, notes: row.notes ? `${row.notes}\n${line}` : line };
     },
   },
+  ...STOCK_EFFECTS,
 };
 
 /** @param {string} type @param {string} id */
@@ -265,8 +268,8 @@ export function needs(op, get) {
 }
 
 /**
- * The new value of one touched row (called once per key of `touches`; every op of
- * protocol version 1 touches one row, the key is passed for those that will touch more).
+ * The new value of one touched row (called once per key of `touches`: most ops touch one
+ * row; a stock issue to an order touches its balance and the order, a transfer two balances).
  * @param {OpLike} op
  * @param {Key} key
  * @param {Row | undefined} row the current row (undefined: none)
@@ -278,7 +281,7 @@ export function applyEffect(op, key, row, ctx) {
   if (!effect) return row;
   // A role the server refuses (`forbidden`) changes nothing; an unknown sender is not judged.
   if (ctx.user && !maySend(ctx.user, op.name, op.v ?? 1)) return row;
-  return effect.apply(op, row, ctx);
+  return effect.apply(op, row, ctx, key);
 }
 
 /** @param {string} name */

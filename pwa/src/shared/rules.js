@@ -234,7 +234,46 @@ export default Object.freeze({
         "technician"
       ]
     },
+    "stock.adjust@1": {
+      "roles": [
+        "admin",
+        "storekeeper",
+        "supervisor"
+      ]
+    },
     "stock.count@1": {
+      "roles": [
+        "admin",
+        "storekeeper",
+        "supervisor"
+      ]
+    },
+    "stock.issue@1": {
+      "roles": [
+        "admin",
+        "storekeeper",
+        "supervisor",
+        "team_lead",
+        "technician"
+      ]
+    },
+    "stock.receive@1": {
+      "roles": [
+        "admin",
+        "storekeeper",
+        "supervisor"
+      ]
+    },
+    "stock.return@1": {
+      "roles": [
+        "admin",
+        "storekeeper",
+        "supervisor",
+        "team_lead",
+        "technician"
+      ]
+    },
+    "stock.transfer@1": {
       "roles": [
         "admin",
         "storekeeper",
@@ -430,6 +469,18 @@ export default Object.freeze({
     "unknown_location",
     "unknown_op",
     "unknown_stocktake",
+    "unknown_store",
     "unknown_work_order"
-  ]
+  ],
+  "stock": {
+    "adjust_reasons": [
+      "damaged",
+      "expired",
+      "found",
+      "lost",
+      "recalled",
+      "correction"
+    ],
+    "expiry_warning_days": 30
+  }
 });

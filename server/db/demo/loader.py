@@ -17,6 +17,7 @@ from server.db.demo.people import DEMO_PASSWORD, build_workforce
 from server.db.demo.preventive import build_preventive
 from server.db.demo.rows import DemoRows, table_of
 from server.db.demo.sizes import PROFILES, DemoSize
+from server.db.demo.stock import build_stock
 from server.db.demo.stores import build_stores
 from server.db.demo.work import build_rate_card, build_work_orders
 from server.db.models import Site, metadata
@@ -73,7 +74,9 @@ def build_demo_rows(size: DemoSize) -> DemoRows:
     campus = build_campus(rows, profile, rng)
     workforce = build_workforce(rows, campus, password_hash)
     assets = build_assets(rows, profile, rng, campus, workforce)
-    build_stores(rows, profile, rng, campus)
+    stores = build_stores(rows, profile, rng, campus)
+    # Its own random stream, so the rest of the hospital stays as it was without stock.
+    build_stock(rows, random.Random(profile.seed + 1), campus, workforce, stores)
     build_patrols(rows, profile, rng, campus, workforce)
     rates = build_rate_card(rows)
     build_work_orders(rows, profile, rng, assets, workforce, campus, rates)

@@ -92,7 +92,7 @@ _DEMO_PEOPLE: tuple[_DemoPerson, ...] = (
         team="PLUMB",
         sites=(WEST,),
     ),
-    _person("K0001", "Grace Chen", Role.STOREKEEPER, "Main Stores, East Campus"),
+    _person("K0001", "Grace Chen", Role.STOREKEEPER, "Main Stores, East Campus", sites=(EAST,)),
     _person(
         "R0001",
         "Dr Sophie Walsh",

@@ -4,17 +4,37 @@ from __future__ import annotations
 
 import random
 import string
+import uuid
 from collections import Counter
+from dataclasses import dataclass, field
 
 from server.db.demo.campus import Campus
 from server.db.demo.names import EAST
 from server.db.demo.parts import PART_FAMILIES, item_gtins
 from server.db.demo.rows import DemoRows
 from server.db.demo.sizes import SizeProfile
-from server.db.models import Bin, Item, ItemGtin, LocationKind, Store
+from server.db.models import Bin, Item, ItemGtin, LocationKind, Store, StoreKind
 
 
-def build_stores(rows: DemoRows, profile: SizeProfile, rng: random.Random, campus: Campus) -> None:
+@dataclass(frozen=True)
+class DemoItem:
+    id: uuid.UUID
+    unit_cost_cents: int
+    reorder_point: int
+
+
+@dataclass
+class Stores:
+    """What the stock ledger's opening balances are written against (demo/stock.py)."""
+
+    main_id: uuid.UUID
+    main_bins: list[uuid.UUID] = field(default_factory=list)
+    items: list[DemoItem] = field(default_factory=list)
+
+
+def build_stores(
+    rows: DemoRows, profile: SizeProfile, rng: random.Random, campus: Campus
+) -> Stores:
     east_stores = [
         place.id
         for place in campus.places
@@ -26,20 +46,26 @@ def build_stores(rows: DemoRows, profile: SizeProfile, rng: random.Random, campu
         name="Main Stores",
         site_id=campus.site_ids[EAST],
         location_id=east_stores[0] if east_stores else None,
+        kind=StoreKind.STORE,
+        holder_id=None,
     )
+    stores = Stores(store_id)
     for aisle in string.ascii_uppercase[: profile.bin_aisles]:
         for bay in range(1, profile.bin_bays + 1):
             for shelf in range(1, profile.bin_shelves + 1):
-                rows.entity(
+                bin_id = rows.entity(
                     Bin,
                     store_id=store_id,
                     site_id=campus.site_ids[EAST],
                     code=f"{aisle}-{bay:02d}-{shelf:02d}",
                 )
-    _build_catalogue(rows, profile, rng)
+                stores.main_bins.append(bin_id)
+    stores.items = _build_catalogue(rows, profile, rng)
+    return stores
 
 
-def _build_catalogue(rows: DemoRows, profile: SizeProfile, rng: random.Random) -> None:
+def _build_catalogue(rows: DemoRows, profile: SizeProfile, rng: random.Random) -> list[DemoItem]:
+    items: list[DemoItem] = []
     parts = [
         (family, variant, brand)
         for family in PART_FAMILIES
@@ -58,6 +84,7 @@ def _build_catalogue(rows: DemoRows, profile: SizeProfile, rng: random.Random) -
         expensive = unit_cost >= 10_000
         abc_class = rng.choices("ABC", weights=(50, 30, 20) if expensive else (5, 20, 75))[0]
         safety_stock = rng.randint(1, 6) if expensive else rng.randint(5, 40)
+        reorder_point = safety_stock + rng.randint(2, 20)
         item_id = rows.entity(
             Item,
             code=f"{family.code_prefix}-{number + 1:05d}",
@@ -66,9 +93,11 @@ def _build_catalogue(rows: DemoRows, profile: SizeProfile, rng: random.Random) -
             unit_cost_cents=unit_cost,
             abc_class=abc_class,
             safety_stock=safety_stock,
-            reorder_point=safety_stock + rng.randint(2, 20),
+            reorder_point=reorder_point,
         )
+        items.append(DemoItem(item_id, unit_cost, reorder_point))
         references_used[brand] += 1
         gtin_count = rng.choices((0, 1, 2), weights=(25, 50, 25))[0]
         for gtin in item_gtins(brand, references_used[brand], gtin_count):
             rows.link(ItemGtin, gtin=gtin, item_id=item_id)
+    return items

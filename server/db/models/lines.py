@@ -60,6 +60,8 @@ class PartLine(Entity, table=True):
     op_id: uuid.UUID | None = Field(default=None, index=True)
     late: bool = False
     billing: LineBilling = _billing_field()
+    # The ledger line that took the part out of a store (or, negative, brought it back).
+    movement_id: uuid.UUID | None = Field(default=None, foreign_key="stock_movement.id", index=True)
 
 
 class Attachment(Entity, table=True):

@@ -30,6 +30,7 @@ from server.db.models import (
     StockBalance,
     Stocktake,
     Store,
+    StoreKind,
     User,
     UserSite,
     WorkOrder,
@@ -260,8 +261,32 @@ def scope_checkpoints(actor: Actor, stmt: S) -> S:
     return stmt.where(col(Checkpoint.id).in_(on_visible_route))
 
 
+# Who may move the stock of a van besides its holder: the storekeepers and overseers of
+# its site.
+VAN_KEEPERS = OVERSEERS | {R.STOREKEEPER}
+
+
 def scope_stores(actor: Actor, stmt: S) -> S:
+    """Stores whose stock the actor may move: the stores of their sites, and of the vans
+    there, only their own unless they keep the site's stock (`VAN_KEEPERS`). Phones still
+    replicate every store of their sites (`scope_store_sites`), so a technician sees what a
+    colleague's van carries."""
+    own_van = col(Store.holder_id) == actor.user_id
+    vans = true() if actor.has(*VAN_KEEPERS) else own_van
+    return stmt.where(
+        sites_rule(actor, Audience(site=Store.site_id)),
+        or_(col(Store.kind) == StoreKind.STORE, vans),
+    )
+
+
+def scope_store_sites(actor: Actor, stmt: S) -> S:
+    """Every store and van of the actor's sites: what they may read (stock on hand, bins)."""
     return stmt.where(sites_rule(actor, Audience(site=Store.site_id)))
+
+
+def stock_rule(actor: Actor, on: Audience) -> ColumnElement[bool]:
+    """Bins and balances: heard by whoever reads stock, on the store's site."""
+    return sites_rule(actor, on) if can(actor, Permission.READ_STOCK) else false()
 
 
 def scope_stock_balances(actor: Actor, stmt: S) -> S:

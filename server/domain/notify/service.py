@@ -39,6 +39,8 @@ class NotificationKind(StrEnum):
     CONFIRM_REQUEST = "confirm_request"
     POOR_RATING = "poor_rating"
     CALLBACK = "callback"
+    STOCK_REORDER = "stock_reorder"  # on hand fell to the item's reorder point
+    STOCK_SAFETY = "stock_safety"  # on hand fell to the item's safety stock
     RECALL = "recall"  # a lot of stock recalled: its storekeepers check their shelves
 
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from server.db.models import (
+    ExceptionStatus,
     Item,
     MovementKind,
     StockBalance,
@@ -26,6 +28,7 @@ from server.db.models import (
     StockMovement,
     Store,
 )
+from server.domain.stock import alerts
 from server.domain.stock.ids import balance_id, lot_id
 
 NEGATIVE_BALANCE = "negative_balance"
@@ -96,7 +99,8 @@ def _moved_average(item: Item, on_hand_before: int, quantity: int, unit_cost: in
     if on_hand_before <= 0:
         return unit_cost
     total = on_hand_before * item.unit_cost_cents + quantity * unit_cost
-    return round(total / (on_hand_before + quantity))
+    units = on_hand_before + quantity
+    return (total + units // 2) // units  # to the nearest cent, in integers
 
 
 async def item_on_hand(session: AsyncSession, item_id: uuid.UUID) -> int:
@@ -105,6 +109,37 @@ async def item_on_hand(session: AsyncSession, item_id: uuid.UUID) -> int:
         select(col(StockBalance.on_hand)).where(col(StockBalance.item_id) == item_id)
     )
     return sum(rows.all())
+
+
+async def store_on_hand(session: AsyncSession, store_id: uuid.UUID, item_id: uuid.UUID) -> int:
+    """Units of the item in one store, every bin and lot (what reorder alerts watch)."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(col(StockBalance.on_hand)), 0)).where(
+            col(StockBalance.item_id) == item_id, col(StockBalance.store_id) == store_id
+        )
+    )
+    return int(total or 0)
+
+
+async def _already_open(session: AsyncSession, balance: StockBalance) -> bool:
+    """Whether the storekeeper already has this balance's shortfall to look at."""
+    found = await session.scalar(
+        select(col(StockException.id))
+        .where(
+            col(StockException.kind) == NEGATIVE_BALANCE,
+            col(StockException.status) == ExceptionStatus.OPEN,
+            col(StockException.store_id) == balance.store_id,
+            col(StockException.item_id) == balance.item_id,
+            _same(StockException.bin_id, balance.bin_id),
+            _same(StockException.lot_id, balance.lot_id),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def _same(column: Any, value: uuid.UUID | None) -> ColumnElement[bool]:
+    return col(column).is_(None) if value is None else col(column) == value
 
 
 async def post(
@@ -127,13 +162,20 @@ async def post(
     store = await session.get(Store, movement.store_id)
     if store is None:
         raise ValueError(f"no store {movement.store_id}")
+    in_store_before = await store_on_hand(session, store.id, item.id)
     balance = await _locked_balance(
         session, store, movement.bin_id, movement.item_id, movement.lot_id
     )
-    went_below = balance.on_hand + movement.quantity < 0 and movement.quantity < 0
+    before = balance.on_hand
     balance.on_hand += movement.quantity
+    went_below = movement.quantity < 0 and balance.on_hand < 0
+    if went_below and before < 0:  # one exception per shortfall, until it is resolved
+        went_below = not await _already_open(session, balance)
     session.add(movement)
     await session.flush()
+    await alerts.after_movement(
+        session, item, store, in_store_before, in_store_before + movement.quantity
+    )
     exception = None
     if went_below:
         exception = StockException(

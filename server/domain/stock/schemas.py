@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import msgspec
 
@@ -31,3 +32,35 @@ class StoreOut(msgspec.Struct):
     code: str
     name: str
     site_id: uuid.UUID
+    kind: str = "store"
+    holder_id: uuid.UUID | None = None
+
+
+class BalanceOut(msgspec.Struct):
+    store_id: uuid.UUID
+    bin_id: uuid.UUID | None
+    bin_code: str | None
+    item_id: uuid.UUID
+    lot_id: uuid.UUID | None
+    lot: str | None
+    expiry: date | None
+    on_hand: int
+
+
+class LotOut(msgspec.Struct):
+    """A lot of the item, its stock in each place the reader sees, and what to warn of."""
+
+    id: uuid.UUID | None  # None: stock kept without a lot
+    lot: str | None
+    expiry: date | None
+    recalled: bool
+    on_hand: int
+    places: list[BalanceOut]
+    warnings: list[str]
+
+
+class LookupOut(msgspec.Struct):
+    item: ItemOut
+    lots: list[LotOut]  # first expired, first out; none last
+    suggested_lot: str | None
+    warnings: list[str]  # of every lot on hand, once each

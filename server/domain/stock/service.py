@@ -12,15 +12,22 @@ from sqlmodel import col
 
 from server.db.models import Item, ItemGtin, Store
 from server.domain.accounts.actor import Actor
-from server.domain.accounts.policy import scope_stores
+from server.domain.accounts.policy import scope_store_sites
 from server.domain.paging import PageRequest
 from server.domain.stock.schemas import ItemOut
 
 
 async def search_items(
-    session: AsyncSession, page: PageRequest, *, query: str = "", gtin: str = ""
+    session: AsyncSession,
+    page: PageRequest,
+    *,
+    query: str = "",
+    gtin: str = "",
+    only: uuid.UUID | None = None,
 ) -> tuple[list[ItemOut], int]:
     stmt = select(Item)
+    if only is not None:
+        stmt = stmt.where(col(Item.id) == only)
     if gtin:
         with_gtin = select(col(ItemGtin.item_id)).where(col(ItemGtin.gtin) == gtin.zfill(14))
         stmt = stmt.where(col(Item.id).in_(with_gtin))
@@ -57,7 +64,7 @@ async def search_items(
 
 async def list_stores(session: AsyncSession, actor: Actor) -> Sequence[Store]:
     return (
-        await session.scalars(scope_stores(actor, select(Store).order_by(col(Store.code))))
+        await session.scalars(scope_store_sites(actor, select(Store).order_by(col(Store.code))))
     ).all()
 
 

@@ -11,6 +11,7 @@ OP_MODULES = (
     "server.domain.assets.ops",
     "server.domain.work.ops",
     "server.domain.preventive.ops",
+    "server.domain.stock.ops",
     "server.domain.stock.count_ops",
 )
 

@@ -36,6 +36,7 @@ from sqlmodel import SQLModel, col
 
 from server.db.models import (
     Asset,
+    Bin,
     Building,
     Checkpoint,
     Department,
@@ -46,6 +47,8 @@ from server.db.models import (
     RouteCheckpoint,
     RouteWindow,
     Site,
+    StockBalance,
+    StockLot,
     Stocktake,
     Store,
     Team,
@@ -66,9 +69,10 @@ from server.domain.accounts.policy import (
     scope_routes,
     scope_site_ids,
     scope_stocktakes,
-    scope_stores,
+    scope_store_sites,
     scope_work_orders,
     sites_rule,
+    stock_rule,
     work_order_rule,
 )
 
@@ -140,7 +144,7 @@ SYNCED_TYPES: tuple[SyncedType, ...] = (
     SyncedType(
         "store",
         Store,
-        _when(Permission.READ_STOCK, scope_stores),
+        _when(Permission.READ_STOCK, scope_store_sites),
         _heard_when(Permission.READ_STOCK, sites_rule),
         _SITE,
     ),
@@ -165,6 +169,28 @@ SYNCED_TYPES: tuple[SyncedType, ...] = (
         _when(Permission.READ_WORK_ORDERS, scope_work_orders),
         _heard_when(Permission.READ_WORK_ORDERS, work_order_rule),
         {"site": "site_id", "team": "team_id", "department": "department_id"},
+    ),
+    # Stock: the bins and on-hand balances of the stores of the user's sites, and every
+    # lot (lots, like items, are the hospital's catalogue).
+    SyncedType(
+        "bin",
+        Bin,
+        _when(Permission.READ_STOCK, lambda a, s: scope_site_ids(a, Bin.site_id, s)),
+        stock_rule,
+        _SITE,
+    ),
+    SyncedType(
+        "stock_lot",
+        StockLot,
+        _when(Permission.READ_STOCK, _everyone),
+        _heard_when(Permission.READ_STOCK, _heard_by_everyone),
+    ),
+    SyncedType(
+        "stock_balance",
+        StockBalance,
+        _when(Permission.READ_STOCK, lambda a, s: scope_site_ids(a, StockBalance.site_id, s)),
+        stock_rule,
+        _SITE,
     ),
     # Open and past stocktakes of the user's stores; counts are blind, so a stocktake's row
     # holds no expected quantity (those are worked out at the desk).

@@ -66,7 +66,8 @@ async def _keep(ctx: OpContext, order: WorkOrder, action: str, args: Any) -> str
         await wf.log_labour(session, actor, meta, order, args.minutes, args.grade)
         detail = f"{args.minutes} min"
     elif action == "add_part":
-        await wf.add_part(session, actor, meta, order, args.item_id, args.quantity)
+        source = getattr(args, "source", None)  # a stock op names its store and lot
+        await wf.add_part(session, actor, meta, order, args.item_id, args.quantity, source)
         detail = f"{args.quantity} x item"
     elif action == "attach":
         await wf.attach(session, actor, meta, order, args.sha256, args.kind, args.caption)

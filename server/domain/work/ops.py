@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import msgspec
 
 from server.db.models import Role, WorkOrder
+from server.domain.stock.parts import PartSource
 from server.domain.sync.context import OPS, OpContext
 from server.domain.work import workflow as wf
 from server.domain.work.late import (
@@ -193,6 +195,33 @@ async def _callback(ctx: OpContext, args: CallbackArgs) -> Applied:
     return Applied({f"callback:{callback.id}": callback.version})
 
 
+@dataclass(frozen=True)
+class PartArgs:
+    """A part line as a stock op carries it: the order, the item, the quantity used
+    (negative: brought back) and the store, bin and lot it moved from or to."""
+
+    work_order_id: uuid.UUID
+    item_id: uuid.UUID
+    quantity: int
+    source: PartSource | None = None
+
+
+async def _part_step(ctx: OpContext, order: WorkOrder, args: Any) -> None:
+    source = getattr(args, "source", None)
+    await wf.add_part(
+        ctx.session, ctx.actor, meta_of(ctx), order, args.item_id, args.quantity, source
+    )
+
+
+async def apply_part(ctx: OpContext, args: PartArgs) -> Applied | Conflicted:
+    """A part line from a stock op, under exactly the rules of `work_order.add_part`: the
+    sender's scope, billing, late reports when the order moved on meanwhile."""
+    try:
+        return await _apply(ctx, "add_part", _part_step, args)
+    except RoundsError as exc:
+        raise Rejected(exc.code, exc.message) from exc
+
+
 def _technician_step(action: str) -> Step:
     async def step(ctx: OpContext, order: WorkOrder, _: Any) -> None:
         await wf.technician_step(ctx.session, ctx.actor, meta_of(ctx), order, action)
@@ -246,8 +275,8 @@ def _register() -> None:
         "add_part",
         Part,
         FIELD,
-        lambda c, o, x: s.add_part(c.session, c.actor, m(c), o, x.item_id, x.quantity),
-        "Record a part used.",
+        _part_step,
+        "Record a part used (issued from the sender's van, else the site's store).",
     )
     _order_op(
         "attach",

@@ -25,6 +25,20 @@ let live = 0;
 export function screenTakesScans() {
   return live > 0;
 }
+
+/**
+ * A screen that reads scans its own way (the stock screens' continuous scan) takes them
+ * while it is open, as a scan button's screen does. Returns the release.
+ * @returns {() => void}
+ */
+export function takeScans() {
+  live += 1;
+  let released = false;
+  return () => {
+    if (!released) live -= 1;
+    released = true;
+  };
+}
 function loadScanner() {
   scannerModule ??= import('../../scan/scanner.js').catch((error) => {
     console.warn('scanner unavailable', error);

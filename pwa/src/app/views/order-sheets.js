@@ -7,6 +7,7 @@ import { openSheet, userError } from '../components/sheet.js';
 import { signaturePad } from '../components/signature.js';
 import { scanButton, gtin14 } from '../components/scan-button.js';
 import { perform } from './common.js';
+import { partSource } from './part-source.js';
 
 /**
  * Buttons that fill a field with a common value (reasons, minutes).
@@ -189,8 +190,13 @@ export function rateSheet(ctx, id) {
  */
 export async function addPart(ctx, id) {
   const items = /** @type {any[]} */ (await ctx.client.list('item'));
+  // From the technician's van (else the site's store) as a stock issue to the order.
+  const source = await partSource(ctx, id);
   /** @type {any} */
   let chosen = null;
+  /** @type {string | null} the lot a GS1 scan named */
+  let scannedLot = null;
+  let scanText = '';
   const search = /** @type {HTMLInputElement} */ (
     h('input', { type: 'search', autocomplete: 'off', spellcheck: 'false', enterkeyhint: 'search', 'aria-controls': 'part-results' })
   );
@@ -205,11 +211,13 @@ export async function addPart(ctx, id) {
     quantity.dispatchEvent(new Event('input', { bubbles: true }));
   };
 
-  function choose(/** @type {any} */ item) {
+  function choose(/** @type {any} */ item, /** @type {string | null} */ lot = null) {
     chosen = item;
+    scannedLot = lot;
     picked.replaceChildren(
       h('strong', null, item.name), ' ',
       h('span', { class: 'muted' }, `${item.code} · ${t('part.unit', { unit: item.unit })}`));
+    source?.show(item, lot);
     results.replaceChildren();
     search.value = '';
     picked.dispatchEvent(new Event('change', { bubbles: true })); // the draft keeps the choice
@@ -246,7 +254,8 @@ export async function addPart(ctx, id) {
       const text = (c.text || '').trim().toUpperCase();
       const item = items.find((i) => (code && (i.gtins || []).includes(code)) || i.code.toUpperCase() === text);
       if (item) {
-        choose(item);
+        scanText = String(c.text || '').slice(0, 300);
+        choose(item, c.kind === 'gtin' ? c.lot ?? null : null);
         quantity.focus();
       } else {
         picked.replaceChildren(h('span', { class: 'warn-text' }, t('part.unknown_code', { code: c.text })));
@@ -257,6 +266,7 @@ export async function addPart(ctx, id) {
   openSheet({
     title: t('part.title'),
     body: [
+      source?.el,
       scanner.el,
       repeated,
       h('label', null, t('part.search'), search),
@@ -281,7 +291,11 @@ export async function addPart(ctx, id) {
     },
     onSubmit: async () => {
       if (!chosen) throw userError(t('part.choose_first'));
-      await perform(ctx, 'work_order.add_part', { work_order_id: id, item_id: chosen.id, quantity: Number(quantity.value) });
+      if (source) {
+        await perform(ctx, 'stock.issue', source.args(chosen, Number(quantity.value), scannedLot, scanText));
+      } else {
+        await perform(ctx, 'work_order.add_part', { work_order_id: id, item_id: chosen.id, quantity: Number(quantity.value) });
+      }
     },
     onClose: () => scanner.dispose(),
   });

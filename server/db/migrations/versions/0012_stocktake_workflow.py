@@ -2,7 +2,7 @@
 approval or cancellation are kept and flagged late
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-04 09:00:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import server.db.types
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

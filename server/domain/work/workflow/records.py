@@ -6,6 +6,7 @@ part line waits for the desk's billing decision (`LineBilling.PENDING`).
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,6 +30,9 @@ from server.domain.work.workflow.core import (
 from server.errors import (
     InvalidInput,
 )
+
+if TYPE_CHECKING:
+    from server.domain.stock.parts import PartSource
 
 
 def _billing(meta: Meta) -> LineBilling:
@@ -72,22 +76,34 @@ async def add_part(
     order: WorkOrder,
     item_id: uuid.UUID,
     quantity: int,
+    source: PartSource | None = None,
 ) -> PartLine:
+    """A part used (or, with a negative quantity, brought back unused): the line is a
+    ledger movement (`stock.parts.take_part`), priced at the value it moved at."""
+    from server.domain.stock.parts import Stamp, take_part
+
     if not meta.late:
         _require_biller(order, actor)
         _move(session, order, actor, "add_part", meta, f"{quantity} x item")
     item = await session.get(Item, item_id)
     if item is None:
         raise InvalidInput("No such stock item.", field="item_id")
+    stamp = Stamp(
+        actor.user_id, meta.when, meta.received_at, meta.device_id, meta.op_id, meta.clock_flag
+    )
+    moved = await take_part(session, actor, stamp, order, item, quantity, source)
+    unit_cost = moved.unit_cost_cents if moved is not None else item.unit_cost_cents
     line = PartLine(
         work_order_id=order.id,
         item_id=item.id,
         quantity=quantity,
-        unit_cost_cents=item.unit_cost_cents,
-        cost_cents=item.unit_cost_cents * quantity,
+        unit_cost_cents=unit_cost,
+        # What left the store is the order's cost (a return, negative, credits it).
+        cost_cents=-moved.value_cents if moved is not None else unit_cost * quantity,
         op_id=meta.op_id,
         late=meta.late,
         billing=_billing(meta),
+        movement_id=moved.id if moved is not None else None,
     )
     session.add(line)
     return line
