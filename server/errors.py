@@ -166,6 +166,18 @@ class DeviceRequired(RoundsError):
     title = "Sync needs a device-bound token"
 
 
+class UnreadableScan(InvalidInput):
+    """The scanned text breaks the standard it claims; `reason` is its scanners code."""
+
+    code = "unreadable_scan"
+    title = "The scan breaks its barcode standard"
+
+
+class ScanNamesNoItem(InvalidInput):
+    code = "scan_names_no_item"
+    title = "The scan carries no GTIN of an item"
+
+
 class InvalidSubscription(InvalidInput):
     code = "invalid_push_subscription"
     title = "Not a usable Web Push subscription"

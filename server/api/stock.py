@@ -12,6 +12,7 @@ from server.db.types import utcnow
 from server.domain.accounts.policy import Permission
 from server.domain.paging import PageRequest
 from server.domain.stock import lookup, service
+from server.domain.stock.scans import read_scan, with_scan
 from server.domain.stock.schemas import BalanceOut, ItemPage, LookupOut, StoreOut
 from server.errors import InvalidInput
 from server.web.deps import AppSettings, CurrentActor, DbSession
@@ -60,17 +61,22 @@ class StockController(Controller):
         gtin: Annotated[str, QueryParameter(pattern=r"^(\d{8,14})?$")] = "",
         item: FromQuery[uuid.UUID | None] = None,
         store: FromQuery[uuid.UUID | None] = None,
+        scan: Annotated[str, QueryParameter(max_length=300)] = "",
+        symbology_id: Annotated[str, QueryParameter(pattern=r"^(\][A-Za-z][0-9A-Za-z])?$")] = "",
     ) -> LookupOut:
-        """An item (by `gtin` or `item` id), its lots with on hand per store and bin in
-        first-expired-first-out order, the lot to take, and the warnings a scan shows."""
-        if bool(gtin) == (item is not None):
-            raise InvalidInput("Name the item by exactly one of gtin or item.", field="gtin")
-        return await lookup.lookup(
+        """An item (by `gtin`, `item` id or the raw text of a `scan`), its lots with on
+        hand per store and bin in first-expired-first-out order, the lot to take, and the
+        warnings a scan shows."""
+        if sum((bool(gtin), item is not None, bool(scan))) != 1:
+            raise InvalidInput("Name the item by exactly one of gtin, item or scan.", field="gtin")
+        read = read_scan(scan, symbology_id) if scan else None
+        found = await lookup.lookup(
             db_session,
             actor,
             utcnow().date(),
             settings.expiry_warning_days,
-            gtin=gtin,
+            gtin=read.gtin or "" if read else gtin,
             item_id=item,
             store_id=store,
         )
+        return with_scan(found, read) if read else found

@@ -16,7 +16,7 @@ from server.db.demo.campus import Campus
 from server.db.demo.names import EAST, WEST
 from server.db.demo.people import Workforce
 from server.db.demo.rows import DemoRows
-from server.db.demo.stores import DemoItem, Stores
+from server.db.demo.stores import LOT_TRACKED_ITEMS, DemoItem, Stores
 from server.db.models import (
     Bin,
     MovementKind,
@@ -118,6 +118,7 @@ def build_stock(
     east, west = campus.site_ids[EAST], campus.site_ids[WEST]
     items = stores.items
     lot_tracked = _lot_tracked(rows.now.date())
+    assert len(lot_tracked) == LOT_TRACKED_ITEMS  # the catalogue gave exactly these GTINs
     for number, item in enumerate(items):
         place = _Place(stores.main_id, east, stores.main_bins[number % len(stores.main_bins)])
         lots = lot_tracked.get(number)

@@ -64,6 +64,10 @@ def build_stores(
     return stores
 
 
+# The first items of the catalogue are the ones the demo keeps by lot (demo/stock.py).
+LOT_TRACKED_ITEMS = 4
+
+
 def _build_catalogue(rows: DemoRows, profile: SizeProfile, rng: random.Random) -> list[DemoItem]:
     items: list[DemoItem] = []
     parts = [
@@ -98,6 +102,8 @@ def _build_catalogue(rows: DemoRows, profile: SizeProfile, rng: random.Random) -
         items.append(DemoItem(item_id, unit_cost, reorder_point))
         references_used[brand] += 1
         gtin_count = rng.choices((0, 1, 2), weights=(25, 50, 25))[0]
+        if number < LOT_TRACKED_ITEMS:  # kept by lot: their packs carry a GS1 DataMatrix
+            gtin_count = max(gtin_count, 1)
         for gtin in item_gtins(brand, references_used[brand], gtin_count):
             rows.link(ItemGtin, gtin=gtin, item_id=item_id)
     return items

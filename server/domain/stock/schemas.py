@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 
 import msgspec
 
@@ -64,3 +65,7 @@ class LookupOut(msgspec.Struct):
     lots: list[LotOut]  # first expired, first out; none last
     suggested_lot: str | None
     warnings: list[str]  # of every lot on hand, once each
+    # When looked up by a scan: what parse_scan read, and the warnings of the lot scanned
+    # (expired, recalled ...), which the phone shows before anything is recorded.
+    scan: dict[str, Any] | None = None
+    scanned_lot_warnings: list[str] = msgspec.field(default_factory=list)
