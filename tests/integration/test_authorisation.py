@@ -50,7 +50,7 @@ ALLOWED: dict[str, set[str]] = {
     "supervisor": ALL_READS,
     "team_lead": REFERENCE | STOCK | {ASSETS, PEOPLE, RATES, WORK},
     "technician": REFERENCE | STOCK | {ASSETS, WORK},
-    "storekeeper": REFERENCE | STOCK,
+    "storekeeper": REFERENCE | STOCK | {WORK},  # the orders of their sites, to issue parts
     "requester": REFERENCE | {ASSETS, WORK},
     "guard": REFERENCE | PATROL,
     "cleaner": REFERENCE | PATROL,

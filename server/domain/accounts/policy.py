@@ -88,8 +88,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.READ_RATE_CARD: frozenset(
         {R.DESK, R.TEAM_LEAD, R.SUPERVISOR, R.CONTRACTOR_MANAGER, R.ADMIN}
     ),
+    # Storekeepers read the orders of their sites to issue parts to them at the counter.
     Permission.READ_WORK_ORDERS: frozenset(
-        {R.REQUESTER, R.DESK, R.TEAM_LEAD, R.TECHNICIAN, R.SUPERVISOR, R.ADMIN}
+        {R.REQUESTER, R.DESK, R.TEAM_LEAD, R.TECHNICIAN, R.STOREKEEPER, R.SUPERVISOR, R.ADMIN}
     ),
     Permission.USE_CONSOLE: EVERYONE,
     Permission.RESOLVE_CONFLICTS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN}),
@@ -199,6 +200,7 @@ _WORK_ORDER_RULES: dict[Role, Rule] = {
     R.TEAM_LEAD: lambda a, on: _same(on.team, a.team_id),
     R.TECHNICIAN: lambda a, on: _same(on.team, a.team_id),
     R.REQUESTER: lambda a, on: _same(on.department, a.department_id),
+    R.STOREKEEPER: _everything,  # within their sites
 }
 
 
@@ -329,6 +331,8 @@ def may_bill_work(actor: Actor, order: WorkOrder) -> bool:
     lead of its team records them (or the desk, which decides billing anyway); a line from
     anyone else waits for the desk's decision."""
     if actor.has(*OVERSEERS):
+        return True
+    if actor.has(R.STOREKEEPER):  # parts the store itself issued at its counter
         return True
     if order.assignee_id is not None and order.assignee_id == actor.user_id:
         return True

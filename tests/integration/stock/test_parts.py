@@ -149,3 +149,34 @@ def test_a_technician_may_not_issue_to_an_order_outside_their_team(client: Clien
     )
     assert (result["status"], result["code"]) == ("rejected", "unknown_work_order")
     assert on_hand(colleague, van, held["item_id"]) == held["on_hand"]
+
+
+def test_a_storekeeper_issues_parts_to_an_order_at_the_counter(
+    client: Client, demo_settings: Settings
+) -> None:
+    people = cast(client)
+    keeper = Phone(client, "K0001")
+    order_id = people.report("Theatre extract fan rattles")
+    people.to_technician(order_id)
+    # The order is in the storekeeper's replica (their site's orders), so the phone can pick it.
+    assert any(order["id"] == order_id for order in get(keeper, "/api/v1/work-orders")["items"])
+    main = stores(keeper)["MAIN"]["id"]
+    held = next(
+        b
+        for b in get(keeper, "/api/v1/stock/balances", store=main)
+        if b["on_hand"] > 2 and not b["lot"]
+    )
+    applied(
+        keeper,
+        "issue",
+        store_id=main,
+        bin_id=held["bin_id"],
+        item_id=held["item_id"],
+        quantity=2,
+        work_order_id=order_id,
+    )
+    [(line, movement)] = _line_and_movement(demo_settings.database.url, order_id)
+    # Billed at once: the store's own issue needs no decision by the desk.
+    assert (line.billing, line.late, movement.quantity) == ("accepted", False, -2)
+    assert people.detail(order_id)["parts_cents"] == line.cost_cents > 0
+    assert on_hand(keeper, main, held["item_id"], bin_id=held["bin_id"]) == held["on_hand"] - 2
