@@ -42,6 +42,8 @@ class NotificationKind(StrEnum):
     STOCK_REORDER = "stock_reorder"  # on hand fell to the item's reorder point
     STOCK_SAFETY = "stock_safety"  # on hand fell to the item's safety stock
     RECALL = "recall"  # a lot of stock recalled: its storekeepers check their shelves
+    PATROL_MISSED = "patrol_missed"  # an expected round never started in its window
+    PATROL_LATE = "patrol_late"  # a round walked with checkpoints late, missed or out of order
 
 
 async def notify(

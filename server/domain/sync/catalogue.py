@@ -13,6 +13,7 @@ OP_MODULES = (
     "server.domain.preventive.ops",
     "server.domain.stock.ops",
     "server.domain.stock.count_ops",
+    "server.domain.patrol.ops",
 )
 
 
