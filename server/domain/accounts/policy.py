@@ -23,7 +23,10 @@ from server.db.models import (
     Blob,
     Checkpoint,
     Contractor,
+    ExpectedRound,
+    Incident,
     Location,
+    PatrolRound,
     Role,
     Route,
     RouteCheckpoint,
@@ -57,6 +60,9 @@ class Permission(StrEnum):
     READ_REPORTS = "read_reports"  # monthly reports; figures scoped like the work orders
     MANAGE_STOCK = "manage_stock"  # open stocktakes, resolve stock exceptions, recall lots
     APPROVE_STOCK = "approve_stock"  # approve a stocktake's adjustments (the lead's four eyes)
+    WATCH_PATROL = "watch_patrol"  # the desk's patrol pages: live rounds, incidents, routes
+    HANDLE_INCIDENTS = "handle_incidents"  # acknowledge, answer and close a guard's incident
+    MANAGE_PATROL = "manage_patrol"  # edit checkpoints, routes, stops, schedules, walking times
 
 
 EVERYONE = frozenset(Role)
@@ -97,6 +103,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.READ_REPORTS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.TEAM_LEAD}),
     Permission.MANAGE_STOCK: frozenset({R.STOREKEEPER, R.SUPERVISOR, R.ADMIN}),
     Permission.APPROVE_STOCK: frozenset({R.SUPERVISOR, R.ADMIN}),
+    Permission.WATCH_PATROL: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
+    Permission.HANDLE_INCIDENTS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
+    Permission.MANAGE_PATROL: frozenset({R.SUPERVISOR, R.ADMIN}),
 }
 
 # Roles that see every row of a kind (subject only to their sites, if they have any).
@@ -258,6 +267,25 @@ def scope_checkpoints(actor: Actor, stmt: S) -> S:
         .scalar_subquery()
     )
     return stmt.where(col(Checkpoint.id).in_(on_visible_route))
+
+
+def scope_expected_rounds(actor: Actor, stmt: S) -> S:
+    """Expected rounds are seen like their route: its contractor's, or every one of the
+    overseer's sites."""
+    on = Audience(site=ExpectedRound.site_id, contractor=ExpectedRound.contractor_id)
+    return stmt.where(route_rule(actor, on))
+
+
+def scope_patrol_rounds(actor: Actor, stmt: S) -> S:
+    on = Audience(site=PatrolRound.site_id, contractor=PatrolRound.contractor_id)
+    return stmt.where(route_rule(actor, on))
+
+
+def scope_incidents(actor: Actor, stmt: S) -> S:
+    """An incident is its reporter's contractor's (one with no contractor is the
+    overseers' alone), within the overseer's sites."""
+    on = Audience(site=Incident.site_id, contractor=Incident.contractor_id)
+    return stmt.where(route_rule(actor, on))
 
 
 def scope_stores(actor: Actor, stmt: S) -> S:
