@@ -75,7 +75,7 @@ def _day(text: str) -> date:
 
 
 class PatrolConsoleController(Controller):
-    path = BASE
+    path = "/patrol"
     guards = requires(Permission.WATCH_PATROL)
 
     @get("/")

@@ -133,7 +133,7 @@ async def _locations(db_session: DbSession, actor: Actor) -> list[Location]:
 
 
 class PatrolEditorController(Controller):
-    path = BASE
+    path = "/patrol"
     guards = requires(Permission.WATCH_PATROL)
 
     # Checkpoints ---------------------------------------------------------------------

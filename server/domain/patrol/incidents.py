@@ -99,7 +99,7 @@ async def people(session: AsyncSession, incident: Incident) -> dict[uuid.UUID, s
         incident.closed_by_id,
     } - {None}
     rows = await session.execute(select(col(User.id), col(User.name)).where(col(User.id).in_(ids)))
-    return dict(rows.tuples())
+    return {key: str(name) for key, name in rows.all()}
 
 
 async def acknowledge(session: AsyncSession, actor: Actor, incident_id: uuid.UUID) -> Incident:

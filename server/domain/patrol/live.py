@@ -165,17 +165,18 @@ async def _walks(
     """Who walks each round, and how many distinct checkpoints of it were scanned."""
     if not round_ids:
         return {}, {}
-    guards = dict(
+    guards: dict[uuid.UUID, str] = dict(
         (
             await session.execute(
                 select(col(PatrolRound.id), col(User.name))
                 .join(User, col(User.id) == col(PatrolRound.guard_id))
                 .where(col(PatrolRound.id).in_(round_ids))
             )
-        ).tuples()
+        ).all()
     )
-    scanned = dict(
-        (
+    scanned: dict[uuid.UUID, int] = {
+        key: int(n)
+        for key, n in (
             await session.execute(
                 select(
                     col(CheckpointScan.round_id),
@@ -187,9 +188,10 @@ async def _walks(
                 )
                 .group_by(col(CheckpointScan.round_id))
             )
-        ).tuples()
-    )
-    return guards, {k: int(v) for k, v in scanned.items() if k is not None}
+        ).all()
+        if key is not None
+    }
+    return guards, scanned
 
 
 async def _stops_due(session: AsyncSession, route_ids: set[uuid.UUID]) -> dict[uuid.UUID, int]:
@@ -200,4 +202,4 @@ async def _stops_due(session: AsyncSession, route_ids: set[uuid.UUID]) -> dict[u
         .where(col(RouteCheckpoint.route_id).in_(route_ids))
         .group_by(col(RouteCheckpoint.route_id))
     )
-    return {route_id: int(n) for route_id, n in rows.tuples()}
+    return {route_id: int(n) for route_id, n in rows.all()}
