@@ -3,7 +3,7 @@
 Kinds: an asset's QR (its public card URL, the tag code and name beside it), an item's
 Code 128 (its code), a GS1-128 or a GS1 DataMatrix (GTIN, optional expiry and lot,
 with the element string written out), a store bin's Code 128 (`<store>/<bin>`) with the
-store and bin large.
+store and bin large, a patrol checkpoint's QR (its payload) with its code and name.
 
 Each label is drawn on an image the size of its box, with a margin inside, so nothing
 can reach the next label; text that does not fit its line is shortened with "…". A
@@ -68,7 +68,16 @@ class BinLabel:
         return f"{self.store}{BIN_SEPARATOR}{self.bin_code}"
 
 
-Label = AssetLabel | ItemLabel | Gs1Label | BinLabel
+@dataclass(frozen=True)
+class CheckpointLabel:
+    """A patrol checkpoint: its QR payload as the guard's phone scans it, code and name."""
+
+    qr_payload: str
+    code: str
+    name: str
+
+
+Label = AssetLabel | ItemLabel | Gs1Label | BinLabel | CheckpointLabel
 
 
 @dataclass(frozen=True)
@@ -203,11 +212,16 @@ def _bin(canvas: Image.Image, label: BinLabel, pad: int, pen: Pen) -> None:
     _linear_label(canvas, symbols.code128(label.content), lead, label.name, pad, pen)
 
 
+def _checkpoint(canvas: Image.Image, label: CheckpointLabel, pad: int, pen: Pen) -> None:
+    _matrix_label(canvas, symbols.qr(label.qr_payload), label.code, label.name, pad, pen)
+
+
 _DRAW: Final[dict[type, Callable[..., None]]] = {
     AssetLabel: _asset,
     ItemLabel: _item,
     Gs1Label: _gs1,
     BinLabel: _bin,
+    CheckpointLabel: _checkpoint,
 }
 
 

@@ -10,6 +10,8 @@ from server.console.conflicts import ConflictConsoleController
 from server.console.home import HomeController
 from server.console.labels import LabelConsoleController
 from server.console.orders import OrderConsoleController
+from server.console.patrol import PatrolConsoleController
+from server.console.patrol_routes import PatrolEditorController
 from server.console.people import PeopleConsoleController
 from server.console.photos import PhotoConsoleController
 from server.console.public_card import PublicCardController
@@ -35,6 +37,8 @@ def console_router() -> Router:
             StockConsoleController,
             StocktakeConsoleController,
             LabelConsoleController,
+            PatrolConsoleController,
+            PatrolEditorController,
         ],
         include_in_schema=False,
     )

@@ -12,6 +12,7 @@ from litestar.connection import ASGIConnection
 
 from server.console.messages_board import BOARD_CATALOGUE
 from server.console.messages_labels import LABEL_CATALOGUE
+from server.console.messages_patrol import PATROL_CATALOGUE
 from server.console.messages_reports import REPORT_CATALOGUE
 from server.console.messages_stock import STOCK_CATALOGUE
 
@@ -258,6 +259,7 @@ _CATALOGUE |= REPORT_CATALOGUE
 _CATALOGUE |= BOARD_CATALOGUE
 _CATALOGUE |= STOCK_CATALOGUE
 _CATALOGUE |= LABEL_CATALOGUE
+_CATALOGUE |= PATROL_CATALOGUE
 
 MESSAGES: dict[str, dict[str, str]] = {
     key: {"en": english, "zh": chinese} for key, (english, chinese) in _CATALOGUE.items()

@@ -4,6 +4,8 @@
 - `/desk/labels/assets.pdf?q=&site=&building=&category=&team=`: asset QR labels.
 - `/desk/labels/items.pdf?q=&symbol=code128|gs1-128|gs1-datamatrix`: item labels.
 - `/desk/labels/bins.pdf?store=`: store bin labels (one store, or every store in scope).
+- `/desk/labels/checkpoints.pdf?route=|site=`: patrol checkpoint QR labels (a route's
+  stops in walking order, or a site's checkpoints).
 - `/desk/labels/calibration.pdf`: outlines, crosshairs and a ruler, to check the printer.
 
 Every PDF takes `preset=` (a stock name, or `custom` with `columns`, `rows`, `width`,
@@ -148,6 +150,30 @@ class LabelConsoleController(Controller):
         grid = sheet.grid()
         found = await labels.bin_labels(db_session, actor, store)
         return _pdf(await labels.sheet_pdf(grid, found, sheet.start), "bin-labels.pdf")
+
+    @get("/checkpoints.pdf", guards=requires(Permission.WATCH_PATROL), media_type=PDF)
+    async def checkpoints(
+        self,
+        actor: CurrentActor,
+        db_session: DbSession,
+        route: FromQuery[str] = "",
+        site: FromQuery[str] = "",
+        preset: FromQuery[str] = DEFAULT_PRESET,
+        start: Start = 1,
+        columns: FromQuery[int | None] = None,
+        rows: FromQuery[int | None] = None,
+        width: Mm = None,
+        height: Mm = None,
+        left: Mm = None,
+        top: Mm = None,
+        pitch_x: Mm = None,
+        pitch_y: Mm = None,
+    ) -> Response[bytes]:
+        """Checkpoint QR labels of one route (its code) or one site (its code)."""
+        sheet = _sheet(preset, start, columns, rows, width, height, left, top, pitch_x, pitch_y)
+        grid = sheet.grid()
+        found = await labels.checkpoint_labels(db_session, actor, route, site)
+        return _pdf(await labels.sheet_pdf(grid, found, sheet.start), "checkpoint-labels.pdf")
 
     @get("/calibration.pdf", guards=requires(Permission.USE_CONSOLE), media_type=PDF)
     async def calibration(

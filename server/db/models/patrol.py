@@ -196,9 +196,13 @@ class Incident(Entity, table=True):
     status: IncidentStatus = Field(
         default=IncidentStatus.OPEN, sa_type=string_enum(IncidentStatus, 16), index=True
     )
+    acknowledged_by_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     answered_by_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     answer: str = Field(default="", max_length=400)
+    closed_by_id: uuid.UUID | None = Field(default=None, foreign_key="app_user.id")
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     occurred_at: datetime = Field(sa_type=UTCDateTime)
     received_at: datetime = Field(sa_type=UTCDateTime)
     op_id: uuid.UUID | None = None

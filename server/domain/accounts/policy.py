@@ -24,6 +24,7 @@ from server.db.models import (
     Checkpoint,
     Contractor,
     ExpectedRound,
+    Incident,
     Location,
     PatrolRound,
     Role,
@@ -60,6 +61,9 @@ class Permission(StrEnum):
     READ_REPORTS = "read_reports"  # monthly reports; figures scoped like the work orders
     MANAGE_STOCK = "manage_stock"  # open stocktakes, resolve stock exceptions, recall lots
     APPROVE_STOCK = "approve_stock"  # approve a stocktake's adjustments (the lead's four eyes)
+    WATCH_PATROL = "watch_patrol"  # the desk's patrol pages: live rounds, incidents, routes
+    HANDLE_INCIDENTS = "handle_incidents"  # acknowledge, answer and close a guard's incident
+    MANAGE_PATROL = "manage_patrol"  # edit checkpoints, routes, stops, schedules, walking times
 
 
 EVERYONE = frozenset(Role)
@@ -101,6 +105,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.READ_REPORTS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.TEAM_LEAD}),
     Permission.MANAGE_STOCK: frozenset({R.STOREKEEPER, R.SUPERVISOR, R.ADMIN}),
     Permission.APPROVE_STOCK: frozenset({R.SUPERVISOR, R.ADMIN}),
+    Permission.WATCH_PATROL: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
+    Permission.HANDLE_INCIDENTS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
+    Permission.MANAGE_PATROL: frozenset({R.SUPERVISOR, R.ADMIN}),
 }
 
 # Roles that see every row of a kind (subject only to their sites, if they have any).
@@ -282,6 +289,13 @@ def scope_checkpoints(actor: Actor, stmt: S) -> S:
 # Who may move the stock of a van besides its holder: the storekeepers and overseers of
 # its site.
 VAN_KEEPERS = OVERSEERS | {R.STOREKEEPER}
+
+
+def scope_incidents(actor: Actor, stmt: S) -> S:
+    """An incident is its reporter's contractor's (one with no contractor is the
+    overseers' alone), within the overseer's sites."""
+    on = Audience(site=Incident.site_id, contractor=Incident.contractor_id)
+    return stmt.where(route_rule(actor, on))
 
 
 def scope_stores(actor: Actor, stmt: S) -> S:

@@ -16,13 +16,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from scanners.label_art import AssetLabel, BinLabel, Gs1Label, ItemLabel, Label
+from scanners.label_art import AssetLabel, BinLabel, CheckpointLabel, Gs1Label, ItemLabel, Label
 from scanners.sheet_pdf import calibration_page, pdf_bytes, sheet_pages
 from scanners.sheets import DEFAULT_PRESET, Grid, SheetError, preset
 from scanners.symbols import SymbolError
-from server.db.models import Asset, Bin, Store
+from server.db.models import Asset, Bin, Checkpoint, Route, RouteCheckpoint, Site, Store
 from server.domain.accounts.actor import Actor
-from server.domain.accounts.policy import scope_stores
+from server.domain.accounts.policy import (
+    scope_checkpoints,
+    scope_routes,
+    scope_site_ids,
+    scope_stores,
+)
 from server.domain.assets import service as assets
 from server.domain.paging import MAX_PAGE, PageRequest
 from server.domain.stock import service as stock
@@ -140,6 +145,43 @@ async def bin_labels(session: AsyncSession, actor: Actor, store_code: str) -> li
     return [
         BinLabel(visible[row.store_id].code, row.code, visible[row.store_id].name) for row in rows
     ]
+
+
+async def checkpoint_labels(
+    session: AsyncSession, actor: Actor, route_code: str, site_code: str
+) -> list[Label]:
+    """One route's checkpoints in walking order (its code), or a site's by code."""
+    if route_code.strip():
+        route = await session.scalar(
+            scope_routes(actor, select(Route).where(col(Route.code) == route_code.strip().upper()))
+        )
+        if route is None:
+            raise NotFound("No such route in your scope.", route=route_code)
+        stmt = (
+            select(Checkpoint)
+            .join(RouteCheckpoint, col(RouteCheckpoint.checkpoint_id) == col(Checkpoint.id))
+            .where(col(RouteCheckpoint.route_id) == route.id)
+            .order_by(col(RouteCheckpoint.position))
+        )
+    elif site_code.strip():
+        site = await session.scalar(
+            scope_site_ids(
+                actor, Site.id, select(Site).where(col(Site.code) == site_code.strip().upper())
+            )
+        )
+        if site is None:
+            raise NotFound("No such site in your scope.", site=site_code)
+        stmt = (
+            select(Checkpoint)
+            .where(col(Checkpoint.site_id) == site.id)
+            .order_by(col(Checkpoint.code))
+        )
+    else:
+        raise InvalidLabelSheet("Choose a route or a site.")
+    rows = (await session.scalars(scope_checkpoints(actor, stmt).limit(MAX_LABELS + 1))).all()
+    if len(rows) > MAX_LABELS:
+        raise InvalidLabelSheet(f"More than {MAX_LABELS:,} checkpoints match; choose a route.")
+    return [CheckpointLabel(row.qr_payload, row.code, row.name) for row in rows]
 
 
 def _render(grid: Grid, labels: Sequence[Label], start: int) -> bytes:
