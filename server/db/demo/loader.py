@@ -16,6 +16,7 @@ from server.db.demo.patrols import build_patrols
 from server.db.demo.people import DEMO_PASSWORD, build_workforce
 from server.db.demo.preventive import build_preventive
 from server.db.demo.rows import DemoRows, table_of
+from server.db.demo.shifts import build_shifts
 from server.db.demo.sizes import PROFILES, DemoSize
 from server.db.demo.stores import build_stores
 from server.db.demo.work import build_rate_card, build_work_orders
@@ -75,6 +76,7 @@ def build_demo_rows(size: DemoSize) -> DemoRows:
     assets = build_assets(rows, profile, rng, campus, workforce)
     build_stores(rows, profile, rng, campus)
     build_patrols(rows, profile, rng, campus, workforce)
+    build_shifts(rows, campus, workforce)
     rates = build_rate_card(rows)
     build_work_orders(rows, profile, rng, assets, workforce, campus, rates)
     build_preventive(rows, campus, workforce)
