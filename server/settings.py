@@ -131,6 +131,9 @@ class Settings:
     # ROUNDS_SCAN_MAX_BYTES (10 MiB): the largest photo POST /api/v1/scans/decode reads;
     # larger is refused with 413 `photo_too_large`.
     scan_max_bytes: int = DEFAULT_SCAN_MAX_BYTES
+    # ROUNDS_PATROL_CLOCK_SKEW_SECONDS (300): a patrol or attendance op claiming a time
+    # this much after the server received it is a clock anomaly on the verification report.
+    patrol_clock_skew_seconds: int = 300
 
 
 def _read_or_create_secret(path: Path) -> str:
@@ -200,4 +203,5 @@ def load_settings(env: Environ | None = None) -> Settings:
             allow_private_endpoints=_env_bool(env, "ROUNDS_PUSH_ALLOW_PRIVATE_ENDPOINTS", False),
         ),
         sla_interval_seconds=_env_float(env, "ROUNDS_SLA_INTERVAL_SECONDS", 60.0),
+        patrol_clock_skew_seconds=_env_int(env, "ROUNDS_PATROL_CLOCK_SKEW_SECONDS", 300),
     )
