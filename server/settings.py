@@ -137,6 +137,9 @@ class Settings:
     # ROUNDS_STOCK_EXPIRY_WARNING_DAYS (30): a lot expiring within this many days is
     # warned of when it is looked up or scanned.
     expiry_warning_days: int = 30
+    # ROUNDS_PATROL_CLOCK_SKEW_SECONDS (300): a patrol or attendance op claiming a time
+    # this much after the server received it is a clock anomaly on the verification report.
+    patrol_clock_skew_seconds: int = 300
 
 
 def _read_or_create_secret(path: Path) -> str:
@@ -208,4 +211,5 @@ def load_settings(env: Environ | None = None) -> Settings:
         ),
         sla_interval_seconds=_env_float(env, "ROUNDS_SLA_INTERVAL_SECONDS", 60.0),
         patrol_interval_seconds=_env_float(env, "ROUNDS_PATROL_INTERVAL_SECONDS", 60.0),
+        patrol_clock_skew_seconds=_env_int(env, "ROUNDS_PATROL_CLOCK_SKEW_SECONDS", 300),
     )

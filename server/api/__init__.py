@@ -8,6 +8,7 @@ from server.api.blobs import BlobController
 from server.api.conflicts import ConflictController
 from server.api.notifications import NotificationController
 from server.api.patrol import PatrolController
+from server.api.patrol_verification import PatrolVerificationController
 from server.api.people import PeopleController
 from server.api.preventive import PmPlanController
 from server.api.reference import ReferenceController
@@ -30,6 +31,7 @@ def api_router() -> Router:
             PeopleController,
             StockController,
             PatrolController,
+            PatrolVerificationController,
             WorkOrderController,
             SyncController,
             BlobController,

@@ -149,3 +149,36 @@ def test_label_and_scan_routes_are_in_the_route_table_and_guarded(demo_app: Lite
         if handler.resolve_guards() and not handler.opt.get("public")
     }
     assert guarded >= LABEL_AND_SCAN_ROUTES
+
+
+PATROL_VERIFICATION_ROUTES = {
+    "/api/v1/patrol/verification",
+    "/api/v1/patrol/statement",
+    "/api/v1/patrol/statement/check",
+    "/api/v1/patrol/attendance",
+}
+# Who may open the month's verification report and attendance sheet of a contractor.
+VERIFIERS = {"admin", "desk", "supervisor", "contractor_manager"}
+
+
+def test_patrol_verification_routes_are_in_the_route_table_and_guarded(
+    demo_app: Litestar,
+) -> None:
+    guarded = {
+        route.path
+        for route in demo_app.routes
+        for handler in getattr(route, "route_handlers", [])
+        if handler.resolve_guards() and not handler.opt.get("public")
+    }
+    assert guarded >= PATROL_VERIFICATION_ROUTES
+
+
+@pytest.mark.parametrize("role", sorted(DEMO_USER_BY_ROLE))
+def test_only_verifiers_open_reports_and_sheets(client: Client, role: str) -> None:
+    headers = api_login(client, DEMO_USER_BY_ROLE[role])
+    contractor = api_login(client, "M0001")
+    me = client.get("/api/v1/auth/me", headers=contractor).json()
+    params = {"contractor_id": me["contractor_id"]}
+    for path in ("/api/v1/patrol/verification", "/api/v1/patrol/attendance"):
+        response = client.get(path, headers=headers, params=params)
+        assert response.status_code == (200 if role in VERIFIERS else 403), (path, role)

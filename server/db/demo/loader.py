@@ -16,6 +16,7 @@ from server.db.demo.patrols import build_patrols
 from server.db.demo.people import DEMO_PASSWORD, build_workforce
 from server.db.demo.preventive import build_preventive
 from server.db.demo.rows import DemoRows, table_of
+from server.db.demo.shifts import build_shifts
 from server.db.demo.sizes import PROFILES, DemoSize
 from server.db.demo.stock import build_stock
 from server.db.demo.stores import build_stores
@@ -78,6 +79,7 @@ def build_demo_rows(size: DemoSize) -> DemoRows:
     # Its own random stream, so the rest of the hospital stays as it was without stock.
     build_stock(rows, random.Random(profile.seed + 1), campus, workforce, stores)
     build_patrols(rows, profile, rng, campus, workforce)
+    build_shifts(rows, campus, workforce)
     rates = build_rate_card(rows)
     build_work_orders(rows, profile, rng, assets, workforce, campus, rates)
     build_preventive(rows, campus, workforce)

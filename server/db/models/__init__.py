@@ -1,6 +1,7 @@
 """Every table, re-exported so Alembic and the app see one complete metadata."""
 
 from server.db.models.assets import Asset, AssetStatus
+from server.db.models.attendance import PlannedShift
 from server.db.models.auth import ConsoleSession, LoginFailure, RefreshToken
 from server.db.models.base import Entity, metadata, new_id
 from server.db.models.history import FieldClock, FieldHistory
@@ -118,6 +119,7 @@ __all__ = [
     "OpStream",
     "PartLine",
     "PatrolRound",
+    "PlannedShift",
     "PmPlan",
     "PmPlanOrder",
     "RateCard",

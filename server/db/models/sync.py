@@ -35,7 +35,11 @@ class SyncOp(SQLModel, table=True):
     """Every op ever received, verbatim, with its outcome. Never deleted."""
 
     __tablename__ = "sync_op"
-    __table_args__ = (Index("ix_sync_op_stream", "device_id", "incarnation", "seq"),)
+    __table_args__ = (
+        Index("ix_sync_op_stream", "device_id", "incarnation", "seq"),
+        # A printed statement's hashes are looked up here (server/domain/patrol/statement.py).
+        Index("ix_sync_op_hash", "op_hash"),
+    )
 
     op_id: uuid.UUID = Field(primary_key=True)
     device_id: uuid.UUID = Field(foreign_key="device.id")

@@ -64,6 +64,9 @@ class Permission(StrEnum):
     WATCH_PATROL = "watch_patrol"  # the desk's patrol pages: live rounds, incidents, routes
     HANDLE_INCIDENTS = "handle_incidents"  # acknowledge, answer and close a guard's incident
     MANAGE_PATROL = "manage_patrol"  # edit checkpoints, routes, stops, schedules, walking times
+    # Patrol verification reports, attendance sheets and the statement check; which guards
+    # a caller may name is decided by `scope_patrol_people`.
+    VERIFY_PATROL = "verify_patrol"
 
 
 EVERYONE = frozenset(Role)
@@ -108,6 +111,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.WATCH_PATROL: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
     Permission.HANDLE_INCIDENTS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
     Permission.MANAGE_PATROL: frozenset({R.SUPERVISOR, R.ADMIN}),
+    Permission.VERIFY_PATROL: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
 }
 
 # Roles that see every row of a kind (subject only to their sites, if they have any).
@@ -248,6 +252,28 @@ def scope_people(actor: Actor, stmt: S) -> S:
         **dict.fromkeys(OVERSEERS, _everything),
         R.TEAM_LEAD: lambda a, _: _same(User.team_id, a.team_id),
         R.CONTRACTOR_MANAGER: lambda a, _: _same(User.contractor_id, a.contractor_id),
+    }
+    return stmt.where(_combine(actor, Audience(), rules))
+
+
+def _in_user_sites(actor: Actor) -> ColumnElement[bool]:
+    if not actor.site_limited:
+        return true()
+    return exists().where(
+        col(UserSite.user_id) == col(User.id), col(UserSite.site_id).in_(actor.site_ids)
+    )
+
+
+def scope_patrol_people(actor: Actor, stmt: S) -> S:
+    """Whose patrol and attendance records (verification report, statement, attendance
+    sheet, statement check) the actor may read: the hospital's desk, supervisors and
+    admins everyone of their sites; a contractor manager their own contractor's people
+    only; a guard or cleaner themselves."""
+    rules: dict[Role, Rule] = {
+        **dict.fromkeys(OVERSEERS, lambda a, _: _in_user_sites(a)),
+        R.CONTRACTOR_MANAGER: lambda a, _: _same(User.contractor_id, a.contractor_id),
+        R.GUARD: lambda a, _: col(User.id) == a.user_id,
+        R.CLEANER: lambda a, _: col(User.id) == a.user_id,
     }
     return stmt.where(_combine(actor, Audience(), rules))
 

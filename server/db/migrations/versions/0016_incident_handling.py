@@ -1,7 +1,7 @@
 """incident handling: who acknowledged and who closed an incident, and when
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-04 10:00:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import server.db.types
 
 revision: str = '0016'
-down_revision: str | None = '0013'
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
