@@ -40,7 +40,17 @@ export const ROUTES = [
   { name: 'requests', pattern: /^\/requests$/, load: () => import('./views/requests.js') },
   { name: 'inbox', pattern: /^\/inbox$/, load: () => import('./views/inbox.js') },
   { name: 'settings', pattern: /^\/settings$/, load: () => import('./views/settings.js') },
+  { name: 'patrol', pattern: /^\/patrol$/, load: () => import('./views/patrol.js') },
+  { name: 'patrol-round', pattern: /^\/patrol\/rounds\/([\w-]+)$/, params: ['id'], load: () => import('./views/patrol-round.js') },
+  { name: 'patrol-incident', pattern: /^\/patrol\/incident$/, load: () => import('./views/patrol-incident.js') },
+  { name: 'patrol-clock', pattern: /^\/patrol\/clock$/, load: () => import('./views/patrol-clock.js') },
+  { name: 'patrol-tags', pattern: /^\/patrol\/tags$/, load: () => import('./views/patrol-tags.js') },
 ];
+
+/** Does the user walk patrol rounds (the roles the server lets start one)? */
+export function isGuard(/** @type {any} */ user) {
+  return maySend(user, 'patrol.start_round');
+}
 
 /** Does the user work orders in the field (the roles the server lets start work)? */
 export function isField(/** @type {any} */ user) {
@@ -54,6 +64,7 @@ export function isRequester(/** @type {any} */ user) {
 
 /** The screen a user lands on. */
 export function homeOf(/** @type {any} */ user) {
+  if (isGuard(user) && !isField(user)) return '/patrol';
   if (isField(user)) return '/orders';
   if (isRequester(user)) return '/requests';
   return '/report';

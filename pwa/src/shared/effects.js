@@ -15,6 +15,7 @@
 // in the inbox. Those rules are the server's own, generated into rules.js.
 import RULES from './rules.js';
 import { isDesk, maySend } from './roles.js';
+import { PATROL_EFFECTS } from './patrol-effects.js';
 
 /** @typedef {[string, string]} Key [type, id] */
 /** @typedef {Record<string, any>} Row */
@@ -28,8 +29,8 @@ import { isDesk, maySend } from './roles.js';
  * @typedef {object} Effect
  * @property {(args: Record<string, any>) => Key[]} touches rows the op writes
  * @property {(args: Record<string, any>, get: Context['get']) => Key[]} [needs] rows it reads
- * @property {(op: OpLike, row: Row | undefined, ctx: Context) => Row | undefined} apply the
- *   new row (undefined: none) from the current one
+ * @property {(op: OpLike, row: Row | undefined, ctx: Context, key: Key) => Row | undefined} apply the
+ *   new row (undefined: none) from the current one; `key` says which, for an op touching several
  */
 
 /** Minutes to arrive after dispatch and to complete after the report, by priority (docs/work-orders.md). */
@@ -237,6 +238,7 @@ const EFFECTS = {
       return { ...row, notes: row.notes ? `${row.notes}\n${line}` : line };
     },
   },
+  ...PATROL_EFFECTS,
 };
 
 /** @param {string} type @param {string} id */
@@ -278,7 +280,7 @@ export function applyEffect(op, key, row, ctx) {
   if (!effect) return row;
   // A role the server refuses (`forbidden`) changes nothing; an unknown sender is not judged.
   if (ctx.user && !maySend(ctx.user, op.name, op.v ?? 1)) return row;
-  return effect.apply(op, row, ctx);
+  return effect.apply(op, row, ctx, key);
 }
 
 /** @param {string} name */

@@ -26,9 +26,7 @@ class Site(Entity, table=True):
     name: str = Field(max_length=120)
     address: str = Field(default="", max_length=240)
     # IANA time zone: schedules are local time (a round at 20:00 stays at 20:00 across DST).
-    timezone: str = Field(
-        default="UTC", max_length=64, sa_column_kwargs={"server_default": "UTC"}
-    )
+    timezone: str = Field(default="UTC", max_length=64, sa_column_kwargs={"server_default": "UTC"})
 
 
 class Building(Entity, table=True):
