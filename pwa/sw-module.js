@@ -5,7 +5,7 @@
 // a service worker may not import() later. `make pwa` sets the version line below, which
 // changes with every file this worker runs, so that Chromium sees an update (it would not
 // for a change in an imported module alone).
-// Worker version: 3e03c011b8b8dda2
+// Worker version: 9c1a11afabd5b505
 import './src/sw/precache.js';
 import './src/sw/shell.js';
 import './src/sw/bridge.js';

@@ -24,6 +24,7 @@ from server.api import api_router
 from server.console import console_router, public_router
 from server.db.engine import make_engine, make_session_factory
 from server.domain.notify import deliver_pending
+from server.domain.patrol.jobs import patrol_now
 from server.domain.preventive.generation import generate_now
 from server.domain.scheduling import Recurring, start_recurring, stop_recurring, worker_name
 from server.domain.sync import capture
@@ -81,6 +82,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 Recurring("sla-check", settings.sla_interval_seconds, partial(check_now, factory)),
                 Recurring(
                     "pm-generation", settings.pm_interval_seconds, partial(generate_now, factory)
+                ),
+                Recurring(
+                    "patrol-rounds", settings.patrol_interval_seconds, partial(patrol_now, factory)
                 ),
             ],
             worker_name(),

@@ -327,4 +327,7 @@ OP_REFUSALS: dict[str, str] = {
     "unknown_stocktake": "No such stocktake in the sender's stores",
     "unknown_item": "No such stock item",
     "unknown_bin": "No such bin in the stocktake's store",
+    "unknown_route": "No such patrol route in the sender's contractor and sites",
+    "unknown_round": "No such patrol round of the sender's",
+    "manual_needs_reason": "A checkpoint typed by hand needs a reason",
 }

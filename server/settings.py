@@ -128,6 +128,9 @@ class Settings:
     blob_max_bytes: int = DEFAULT_BLOB_MAX_BYTES
     upload_quota_bytes: int = DEFAULT_UPLOAD_QUOTA_BYTES
     pm_interval_seconds: int = 3600
+    # ROUNDS_PATROL_INTERVAL_SECONDS (60): how often expected rounds are made ahead and
+    # judged once their window closed (docs/patrol.md); 0 turns it off.
+    patrol_interval_seconds: float = 60.0
     # ROUNDS_SCAN_MAX_BYTES (10 MiB): the largest photo POST /api/v1/scans/decode reads;
     # larger is refused with 413 `photo_too_large`.
     scan_max_bytes: int = DEFAULT_SCAN_MAX_BYTES
@@ -200,4 +203,5 @@ def load_settings(env: Environ | None = None) -> Settings:
             allow_private_endpoints=_env_bool(env, "ROUNDS_PUSH_ALLOW_PRIVATE_ENDPOINTS", False),
         ),
         sla_interval_seconds=_env_float(env, "ROUNDS_SLA_INTERVAL_SECONDS", 60.0),
+        patrol_interval_seconds=_env_float(env, "ROUNDS_PATROL_INTERVAL_SECONDS", 60.0),
     )

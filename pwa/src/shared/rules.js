@@ -234,6 +234,54 @@ export default Object.freeze({
         "technician"
       ]
     },
+    "attendance.clock_in@1": {
+      "roles": [
+        "admin",
+        "cleaner",
+        "guard",
+        "supervisor"
+      ]
+    },
+    "attendance.clock_out@1": {
+      "roles": [
+        "admin",
+        "cleaner",
+        "guard",
+        "supervisor"
+      ]
+    },
+    "patrol.end_round@1": {
+      "roles": [
+        "admin",
+        "cleaner",
+        "guard",
+        "supervisor"
+      ]
+    },
+    "patrol.report_incident@1": {
+      "roles": [
+        "admin",
+        "cleaner",
+        "guard",
+        "supervisor"
+      ]
+    },
+    "patrol.scan_checkpoint@1": {
+      "roles": [
+        "admin",
+        "cleaner",
+        "guard",
+        "supervisor"
+      ]
+    },
+    "patrol.start_round@1": {
+      "roles": [
+        "admin",
+        "cleaner",
+        "guard",
+        "supervisor"
+      ]
+    },
     "stock.count@1": {
       "roles": [
         "admin",
@@ -417,6 +465,7 @@ export default Object.freeze({
     "invalid_op",
     "invalid_push_subscription",
     "invalid_transition",
+    "manual_needs_reason",
     "no_checklist",
     "not_assignee",
     "not_found",
@@ -429,6 +478,8 @@ export default Object.freeze({
     "unknown_item",
     "unknown_location",
     "unknown_op",
+    "unknown_round",
+    "unknown_route",
     "unknown_stocktake",
     "unknown_work_order"
   ],

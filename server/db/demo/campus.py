@@ -79,7 +79,7 @@ def build_campus(rows: DemoRows, profile: SizeProfile, rng: random.Random) -> Ca
     campus = Campus()
     for site in SITES:
         campus.site_ids[site.code] = rows.entity(
-            Site, code=site.code, name=site.name, address=site.address
+            Site, code=site.code, name=site.name, address=site.address, timezone="Europe/London"
         )
     for number, department in enumerate(DEPARTMENTS[: profile.departments]):
         campus.department_ids[department.code] = rows.entity(

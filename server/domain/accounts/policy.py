@@ -23,7 +23,9 @@ from server.db.models import (
     Blob,
     Checkpoint,
     Contractor,
+    ExpectedRound,
     Location,
+    PatrolRound,
     Role,
     Route,
     RouteCheckpoint,
@@ -209,6 +211,10 @@ ASSET_AUDIENCE = Audience(
     site=Asset.site_id, department=Asset.department_id, contractor=Asset.contractor_id
 )
 ROUTE_AUDIENCE = Audience(site=Route.site_id, contractor=Route.contractor_id)
+EXPECTED_ROUND_AUDIENCE = Audience(
+    site=ExpectedRound.site_id, contractor=ExpectedRound.contractor_id
+)
+PATROL_ROUND_AUDIENCE = Audience(site=PatrolRound.site_id, contractor=PatrolRound.contractor_id)
 WORK_ORDER_AUDIENCE = Audience(
     site=WorkOrder.site_id, team=WorkOrder.team_id, department=WorkOrder.department_id
 )
@@ -245,6 +251,16 @@ def scope_contractors(actor: Actor, stmt: S) -> S:
 
 def scope_routes(actor: Actor, stmt: S) -> S:
     return stmt.where(route_rule(actor, ROUTE_AUDIENCE))
+
+
+def scope_expected_rounds(actor: Actor, stmt: S) -> S:
+    """Rounds the schedule asks of a contractor are seen like its routes: by its people
+    (guards, managers) and by the overseers of the site."""
+    return stmt.where(route_rule(actor, EXPECTED_ROUND_AUDIENCE))
+
+
+def scope_patrol_rounds(actor: Actor, stmt: S) -> S:
+    return stmt.where(route_rule(actor, PATROL_ROUND_AUDIENCE))
 
 
 def scope_checkpoints(actor: Actor, stmt: S) -> S:

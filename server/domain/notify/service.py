@@ -40,6 +40,8 @@ class NotificationKind(StrEnum):
     POOR_RATING = "poor_rating"
     CALLBACK = "callback"
     RECALL = "recall"  # a lot of stock recalled: its storekeepers check their shelves
+    PATROL_MISSED = "patrol_missed"  # an expected round never started in its window
+    PATROL_LATE = "patrol_late"  # a round walked with checkpoints late, missed or out of order
 
 
 async def notify(

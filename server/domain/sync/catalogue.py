@@ -12,6 +12,7 @@ OP_MODULES = (
     "server.domain.work.ops",
     "server.domain.preventive.ops",
     "server.domain.stock.count_ops",
+    "server.domain.patrol.ops",
 )
 
 

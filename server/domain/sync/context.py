@@ -16,7 +16,9 @@ from sync.wire import Op
 @dataclass(frozen=True)
 class OpContext:
     """`claimed_at` is the op's claimed time within bounds (None: the receipt time stands);
-    `clock_flag` says why a claim was replaced by the receipt time (sync/clocks.py)."""
+    `clock_flag` says why a claim was replaced by the receipt time (sync/clocks.py);
+    `op_hash` is the op's place in its device's hash chain (sync/chain.py), which patrol
+    and attendance records keep so a printed statement can be checked against the server."""
 
     session: AsyncSession
     actor: Actor
@@ -25,6 +27,7 @@ class OpContext:
     received_at: datetime
     claimed_at: datetime | None = None
     clock_flag: str | None = None
+    op_hash: str = ""
 
 
 @dataclass(frozen=True)

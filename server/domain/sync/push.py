@@ -257,6 +257,7 @@ class _Batch:
             self.received_at,
             claimed_at=record.claimed_at,
             clock_flag=record.clock_flag,
+            op_hash=record.op_hash,
         )
         self.pending.append(_Pending(ctx, record, spec, args))
 

@@ -39,9 +39,11 @@ from server.db.models import (
     Building,
     Checkpoint,
     Department,
+    ExpectedRound,
     Item,
     ItemGtin,
     Location,
+    PatrolRound,
     Route,
     RouteCheckpoint,
     RouteWindow,
@@ -62,7 +64,9 @@ from server.domain.accounts.policy import (
     route_rule,
     scope_assets,
     scope_checkpoints,
+    scope_expected_rounds,
     scope_locations,
+    scope_patrol_rounds,
     scope_routes,
     scope_site_ids,
     scope_stocktakes,
@@ -174,6 +178,22 @@ SYNCED_TYPES: tuple[SyncedType, ...] = (
         _when(Permission.READ_STOCK, scope_stocktakes),
         _heard_when(Permission.READ_STOCK, sites_rule),
         _SITE,
+    ),
+    # What the schedule asks of the guard's contractor at their sites, and the rounds its
+    # guards walked, so the phone shows what is next and what is late with no signal.
+    SyncedType(
+        "expected_round",
+        ExpectedRound,
+        _when(Permission.READ_PATROL, scope_expected_rounds),
+        _heard_when(Permission.READ_PATROL, route_rule),
+        {"site": "site_id", "contractor": "contractor_id"},
+    ),
+    SyncedType(
+        "patrol_round",
+        PatrolRound,
+        _when(Permission.READ_PATROL, scope_patrol_rounds),
+        _heard_when(Permission.READ_PATROL, route_rule),
+        {"site": "site_id", "contractor": "contractor_id"},
     ),
 )
 BY_NAME = {synced.name: synced for synced in SYNCED_TYPES}
