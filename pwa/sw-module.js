@@ -5,7 +5,7 @@
 // a service worker may not import() later. `make pwa` sets the version line below, which
 // changes with every file this worker runs, so that Chromium sees an update (it would not
 // for a change in an imported module alone).
-// Worker version: 5b5f2e99af51e82f
+// Worker version: 05529dac3838dedd
 import './src/sw/precache.js';
 import './src/sw/shell.js';
 import './src/sw/bridge.js';

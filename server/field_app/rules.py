@@ -1,9 +1,10 @@
 """The field app's copy of the server's rules, generated from the server's own tables.
 
 The phone applies an op's effect before the server sees it (pwa/src/shared/effects.js), so
-it needs the state machine, the service levels and who may send what. `make pwa` writes
-them to `pwa/src/shared/rules.js` (an ES module, so the window, a module worker and
-`node --test` import it alike); a test fails while the committed file is stale.
+it needs the state machine, the service levels, who may send what, and the words of
+patrol records (scan methods, incident categories, scan outcomes, expected-round states).
+`make pwa` writes them to `pwa/src/shared/rules.js` (an ES module, so the window, a module
+worker and `node --test` import it alike); a test fails while the committed file is stale.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from dataclasses import fields
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from server.db.models import WorkOrderStatus
+from server.db.models import ExpectedStatus, Role, ScanMethod, WorkOrderStatus
+from server.domain.accounts.policy import OVERSEERS
+from server.domain.patrol.field_terms import INCIDENT_CATEGORIES, SCAN_OUTCOMES
 from server.domain.stock.op_args import AdjustReason
 from server.domain.sync.catalogue import load_ops
 from server.domain.sync.inbox import outcome_codes
@@ -65,6 +68,14 @@ def rules() -> dict[str, Any]:
         "stock": {
             "adjust_reasons": [reason.value for reason in AdjustReason],
             "expiry_warning_days": expiry_warning_days(),
+        },
+        "patrol": {
+            "scan_methods": [method.value for method in ScanMethod],
+            "incident_categories": list(INCIDENT_CATEGORIES),
+            "scan_outcomes": list(SCAN_OUTCOMES),
+            "expected_statuses": [status.value for status in ExpectedStatus],
+            # Who writes checkpoint tags on a phone (the desk prints the QR labels).
+            "tag_writers": sorted(OVERSEERS | {Role.CONTRACTOR_MANAGER}),
         },
     }
 

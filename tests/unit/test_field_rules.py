@@ -112,3 +112,14 @@ def test_only_the_assignee_may_take_the_assignee_only_actions(action: str) -> No
 
 def test_every_assignee_only_action_is_checked() -> None:
     assert STEPS.keys() >= ASSIGNEE_ONLY
+
+
+def test_the_patrol_words_are_the_servers() -> None:
+    from server.db.models import ExpectedStatus, ScanMethod
+    from server.domain.patrol.field_terms import INCIDENT_CATEGORIES, SCAN_OUTCOMES
+
+    patrol = committed_rules()["patrol"]
+    assert patrol["scan_methods"] == [m.value for m in ScanMethod]
+    assert patrol["incident_categories"] == list(INCIDENT_CATEGORIES)
+    assert patrol["scan_outcomes"] == list(SCAN_OUTCOMES)
+    assert patrol["expected_statuses"] == [s.value for s in ExpectedStatus]

@@ -47,7 +47,17 @@ export const ROUTES = [
   { name: 'stock-count', pattern: /^\/stock\/count$/, load: () => import('./views/stock-count.js') },
   { name: 'stock-items', pattern: /^\/stock\/items$/, load: () => import('./views/stock-item.js') },
   { name: 'stock-item', pattern: /^\/stock\/items\/([\w-]+)$/, params: ['id'], load: () => import('./views/stock-item.js') },
+  { name: 'patrol', pattern: /^\/patrol$/, load: () => import('./views/patrol.js') },
+  { name: 'patrol-round', pattern: /^\/patrol\/rounds\/([\w-]+)$/, params: ['id'], load: () => import('./views/patrol-round.js') },
+  { name: 'patrol-incident', pattern: /^\/patrol\/incident$/, load: () => import('./views/patrol-incident.js') },
+  { name: 'patrol-clock', pattern: /^\/patrol\/clock$/, load: () => import('./views/patrol-clock.js') },
+  { name: 'patrol-tags', pattern: /^\/patrol\/tags$/, load: () => import('./views/patrol-tags.js') },
 ];
+
+/** Does the user walk patrol rounds (the roles the server lets start one)? */
+export function isGuard(/** @type {any} */ user) {
+  return maySend(user, 'patrol.start_round');
+}
 
 /** Does the user work orders in the field (the roles the server lets start work)? */
 export function isField(/** @type {any} */ user) {
@@ -67,6 +77,7 @@ export function isStorekeeper(/** @type {any} */ user) {
 /** The screen a user lands on. */
 export function homeOf(/** @type {any} */ user) {
   if (isStorekeeper(user) && !isField(user)) return '/stock';
+  if (isGuard(user) && !isField(user)) return '/patrol';
   if (isField(user)) return '/orders';
   if (isRequester(user)) return '/requests';
   return '/report';

@@ -16,6 +16,7 @@
 import RULES from './rules.js';
 import { isDesk, maySend } from './roles.js';
 import { STOCK_EFFECTS } from './stock-effects.js';
+import { PATROL_EFFECTS } from './patrol-effects.js';
 
 /** @typedef {[string, string]} Key [type, id] */
 /** @typedef {Record<string, any>} Row */
@@ -240,6 +241,7 @@ const EFFECTS = {
     },
   },
   ...STOCK_EFFECTS,
+  ...PATROL_EFFECTS,
 };
 
 /** @param {string} type @param {string} id */

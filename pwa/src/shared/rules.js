@@ -533,5 +533,40 @@ export default Object.freeze({
       "correction"
     ],
     "expiry_warning_days": 30
+  },
+  "patrol": {
+    "scan_methods": [
+      "qr",
+      "nfc",
+      "manual"
+    ],
+    "incident_categories": [
+      "security",
+      "safety",
+      "fire",
+      "medical",
+      "facilities",
+      "other"
+    ],
+    "scan_outcomes": [
+      "on_time",
+      "late",
+      "out_of_order",
+      "not_on_route",
+      "unknown_checkpoint"
+    ],
+    "expected_statuses": [
+      "scheduled",
+      "in_progress",
+      "completed",
+      "partial",
+      "missed"
+    ],
+    "tag_writers": [
+      "admin",
+      "contractor_manager",
+      "desk",
+      "supervisor"
+    ]
   }
 });

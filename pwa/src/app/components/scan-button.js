@@ -9,6 +9,7 @@ import { t } from '../i18n.js';
  * @typedef {object} Classified
  * @property {'asset' | 'gtin' | 'text'} kind
  * @property {string} text the raw scan
+ * @property {string} [source] camera, wedge, image, manual (typed) or nfc
  * @property {string} [tag] kind asset: the asset's tag code
  * @property {string} [gtin] kind gtin: 14 digits
  * @property {string} [lot]
@@ -78,6 +79,16 @@ export function gtin14(/** @type {string} */ text) {
  * @returns {Classified}
  */
 export function classified(event, module) {
+  const found = classifiedText(event, module);
+  return event?.source ? { ...found, source: String(event.source) } : found;
+}
+
+/**
+ * @param {any} event
+ * @param {any} module
+ * @returns {Classified}
+ */
+function classifiedText(event, module) {
   const text = String(event?.text ?? '');
   /** @type {any} */
   let c = null;
