@@ -25,24 +25,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.db.demo.names import CLEANING_CONTRACTOR, EAST, SECURITY_CONTRACTOR, WEST
 from server.db.demo.patrols import TIMEZONE, ClockPoint, DemoPatrols, DemoRoute
 from server.db.demo.people import Workforce
-from server.db.demo.rows import DemoRows, Row, table_of
+from server.db.demo.phones import DemoPhone, chain, record
+from server.db.demo.rows import DemoRows, Row
 from server.db.models import (
     CheckpointScan,
     ClockEvent,
     Device,
     ExpectedRound,
-    OpStream,
     PatrolRound,
     Role,
-    SyncOp,
 )
 from server.domain.accounts.actor import Actor
 from server.domain.patrol import expected, incidents
 from server.domain.patrol.records import Meta
 from server.domain.patrol.schedule import Series, expand_days
 from server.domain.work.sla import check_slas
-from sync.chain import canonical_json, op_hash
-from sync.hlc import Timestamp
 
 NIGHTS = 7
 # Who walks each contractor's routes in the demo (employee numbers).
@@ -55,40 +52,6 @@ MANUAL = (3, 4)  # 04:00: the third stop's label was torn off, its code typed
 INCIDENT = (1, 1)  # 22:00: a fire door that does not close, a work order for the estate
 CLOCK_ANOMALY = 2  # two nights ago the first guard's clock in claims 18:05, sent at 19:52
 MANUAL_REASON = "QR label torn off, code typed from the plate"
-
-
-# Where an op's hash and id go once the chain is made: "record" (a scan, a clock event or
-# the incident: op_id, op_hash, receipt and clock), "start" and "end" (a round's ops).
-Sink = tuple[Row, str]
-
-
-@dataclass
-class _Op:
-    claimed: datetime
-    received: datetime | None  # None: sent within the minute
-    name: str
-    args: dict[str, Any]
-    sinks: tuple[Sink, ...]
-
-
-@dataclass
-class _Phone:
-    user_id: uuid.UUID
-    device_id: uuid.UUID
-    incarnation: uuid.UUID
-    ops: list[_Op] = field(default_factory=list)
-
-    def op(
-        self,
-        claimed: datetime,
-        name: str,
-        args: dict[str, Any],
-        *sinks: Sink,
-        received: datetime | None = None,
-    ) -> None:
-        """An op the phone made at `claimed`, sent at `received` (by default within the
-        minute)."""
-        self.ops.append(_Op(claimed, received, name, args, sinks))
 
 
 @dataclass
@@ -110,21 +73,17 @@ class Nights:
     incidents: list[IncidentToOpen] = field(default_factory=list)
 
 
-def _ms(at: datetime) -> int:
-    return int(at.timestamp() * 1000)
-
-
 def build_nights(
     rows: DemoRows, rng: random.Random, patrols: DemoPatrols, workforce: Workforce
 ) -> Nights:
     zone = ZoneInfo(TIMEZONE)
     today = rows.now.astimezone(zone).date()
-    phones: dict[str, _Phone] = {}
+    phones: dict[str, DemoPhone] = {}
     for numbers in WALKERS.values():
         for number in numbers:
             user_id = workforce.user_ids[number]
             device_id = rows.entity(Device, user_id=user_id, name=f"Demo phone {number}")
-            phones[number] = _Phone(user_id, device_id, uuid.uuid4())
+            phones[number] = DemoPhone(user_id, device_id, uuid.uuid4())
     nights = Nights()
     first_security = next(r for r in patrols.routes if r.contractor_code == SECURITY_CONTRACTOR)
     for route_number, route in enumerate(patrols.routes):
@@ -149,14 +108,14 @@ def build_nights(
                     nights.incidents.append(_incident(phone, route, walked))
     _clock_nights(rows, rng, phones, patrols, workforce)
     for phone in phones.values():
-        _chain(rows, rng, phone)
+        chain(rows, rng, phone)
     return nights
 
 
 def _clock_nights(
     rows: DemoRows,
     rng: random.Random,
-    phones: dict[str, _Phone],
+    phones: dict[str, DemoPhone],
     patrols: DemoPatrols,
     workforce: Workforce,
 ) -> None:
@@ -189,17 +148,10 @@ def _expect(rows: DemoRows, route: DemoRoute, start: datetime, end: datetime) ->
     )
 
 
-def _record(rows: DemoRows, model: type[Any], **values: Any) -> Row:
-    """A row the chain fills in later: the dict itself is what gets inserted."""
-    row: Row = {"id": uuid.uuid4(), "created_at": rows.now, "updated_at": rows.now, **values}
-    rows.by_table.setdefault(table_of(model), []).append(row)
-    return row
-
-
 def _walk(
     rows: DemoRows,
     rng: random.Random,
-    phone: _Phone,
+    phone: DemoPhone,
     route: DemoRoute,
     window_start: datetime,
     special: tuple[int, int] | None,
@@ -213,7 +165,7 @@ def _walk(
         times[-1] = started + timedelta(minutes=route.stops[-1].due_within_minutes + 7)
     if special == OUT_OF_ORDER:
         times[1], times[2] = times[2], times[1]
-    walked = _record(
+    walked = record(
         rows,
         PatrolRound,
         route_id=route.id,
@@ -235,7 +187,7 @@ def _walk(
     )
     for position, (stop, at) in enumerate(zip(route.stops, times, strict=True)):
         manual = special == MANUAL and position == 2
-        scan = _record(
+        scan = record(
             rows,
             CheckpointScan,
             round_id=walked["id"],
@@ -268,7 +220,7 @@ def _walk(
     return walked
 
 
-def _incident(phone: _Phone, route: DemoRoute, walked: Row) -> IncidentToOpen:
+def _incident(phone: DemoPhone, route: DemoRoute, walked: Row) -> IncidentToOpen:
     stop = route.stops[0]
     actor = Actor(
         phone.user_id, "", "", frozenset({Role.GUARD}), None, route.contractor_id, None, frozenset()
@@ -302,7 +254,7 @@ def _incident(phone: _Phone, route: DemoRoute, walked: Row) -> IncidentToOpen:
 def _clock(
     rows: DemoRows,
     rng: random.Random,
-    phone: _Phone,
+    phone: DemoPhone,
     clock_point: ClockPoint,
     contractor_id: uuid.UUID,
     night: date,
@@ -322,7 +274,7 @@ def _clock(
             # The phone claims a clock in at 18:05; the server had it at 19:52.
             claimed = datetime.combine(night, time(18, 5), zone).astimezone(UTC)
             received = datetime.combine(night, time(19, 52), zone).astimezone(UTC)
-        event = _record(
+        event = record(
             rows,
             ClockEvent,
             user_id=phone.user_id,
@@ -343,89 +295,6 @@ def _clock(
             (event, "record"),
             received=received,
         )
-
-
-def _chain(rows: DemoRows, rng: random.Random, phone: _Phone) -> None:
-    """Number the phone's ops in the order it made them, chain their hashes, write each
-    `SyncOp` as push would have, and give each record its op."""
-    last_hash, last_claimed = "", None
-    phone.ops.sort(key=lambda op: op.claimed)
-    node = phone.device_id.hex[:16]
-    for seq, op in enumerate(phone.ops, start=1):
-        op_id = uuid.uuid4()
-        zone = ZoneInfo(TIMEZONE)
-        received = op.received or op.claimed + timedelta(seconds=rng.randint(2, 50))
-        wire = {
-            "op_id": str(op_id),
-            "incarnation": str(phone.incarnation),
-            "seq": seq,
-            "name": op.name,
-            "v": 1,
-            "args": op.args,
-            "client_time": op.claimed.astimezone(zone).isoformat(timespec="seconds"),
-            "hlc": str(Timestamp(_ms(op.claimed), 0, node)),
-            "blobs": [],
-            "prev_hash": last_hash,
-        }
-        digest = op_hash(wire)
-        versions = {}
-        for row, kind in op.sinks:
-            if kind == "start":
-                row["start_op_id"], row["start_op_hash"] = op_id, digest
-            elif kind == "end":
-                row["end_op_hash"] = digest
-            else:
-                row.update(
-                    op_id=op_id,
-                    op_hash=digest,
-                    received_at=received,
-                    claimed_at=op.claimed,
-                    hlc=wire["hlc"],
-                    clock_flag=None,
-                )
-            if "id" in row:
-                versions[f"{_KINDS[op.name]}:{row['id']}"] = 1
-        rows.link(
-            SyncOp,
-            op_id=op_id,
-            device_id=phone.device_id,
-            incarnation=phone.incarnation,
-            seq=seq,
-            user_id=phone.user_id,
-            name=op.name,
-            v=1,
-            raw=canonical_json(wire).decode(),
-            op_hash=digest,
-            chain_ok=True,
-            client_time=wire["client_time"],
-            received_at=received,
-            claimed_at=op.claimed,
-            clock_flag=None,
-            status="applied",
-            entity_versions=versions or None,
-            txid=0,
-            last_change_id=0,
-        )
-        last_hash, last_claimed = digest, op.claimed
-    rows.link(
-        OpStream,
-        device_id=phone.device_id,
-        incarnation=phone.incarnation,
-        last_seq=len(phone.ops),
-        last_hash=last_hash,
-        last_claimed_at=last_claimed,
-        updated_at=rows.now,
-    )
-
-
-_KINDS = {
-    "patrol.start_round": "patrol_round",
-    "patrol.end_round": "patrol_round",
-    "patrol.scan_checkpoint": "checkpoint_scan",
-    "patrol.report_incident": "incident",
-    "attendance.clock_in": "clock_event",
-    "attendance.clock_out": "clock_event",
-}
 
 
 async def finish_nights(session: AsyncSession, nights: Nights, now: datetime) -> None:
