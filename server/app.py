@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from server.console import console_router, public_router
 from server.db.engine import make_engine, make_session_factory
 from server.domain.notify import deliver_pending
 from server.domain.patrol.jobs import patrol_now
+from server.domain.patrol.records import START_RULES
 from server.domain.preventive.generation import generate_now
 from server.domain.scheduling import Recurring, start_recurring, stop_recurring, worker_name
 from server.domain.sync import capture
@@ -61,6 +63,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or load_settings()
     capture.install()
     load_ops()
+    START_RULES.grace = timedelta(minutes=settings.patrol_start_grace_minutes)
     engine = make_engine(settings.database)
     rt = Runtime(settings=settings, engine=engine, session_factory=make_session_factory(engine))
     live.install()

@@ -131,6 +131,9 @@ class Settings:
     # ROUNDS_PATROL_INTERVAL_SECONDS (60): how often expected rounds are made ahead and
     # judged once their window closed (docs/patrol.md); 0 turns it off.
     patrol_interval_seconds: float = 60.0
+    # ROUNDS_PATROL_START_GRACE_MINUTES (10): a round started this long before its window
+    # opens (19:58 for 20:00) still belongs to that window.
+    patrol_start_grace_minutes: int = 10
     # ROUNDS_SCAN_MAX_BYTES (10 MiB): the largest photo POST /api/v1/scans/decode reads;
     # larger is refused with 413 `photo_too_large`.
     scan_max_bytes: int = DEFAULT_SCAN_MAX_BYTES
@@ -212,4 +215,5 @@ def load_settings(env: Environ | None = None) -> Settings:
         sla_interval_seconds=_env_float(env, "ROUNDS_SLA_INTERVAL_SECONDS", 60.0),
         patrol_interval_seconds=_env_float(env, "ROUNDS_PATROL_INTERVAL_SECONDS", 60.0),
         patrol_clock_skew_seconds=_env_int(env, "ROUNDS_PATROL_CLOCK_SKEW_SECONDS", 300),
+        patrol_start_grace_minutes=_env_int(env, "ROUNDS_PATROL_START_GRACE_MINUTES", 10),
     )

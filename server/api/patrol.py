@@ -1,12 +1,23 @@
-"""Patrol routes and checkpoints, scoped to the caller's contractor."""
+"""Patrol routes, checkpoints, expected rounds and rounds, scoped to the caller."""
 
 from __future__ import annotations
 
-from litestar import Controller, get
+import uuid
+from datetime import date
+from typing import Annotated
 
+from litestar import Controller, get
+from litestar.params import FromPath, QueryParameter
+
+from server.db.types import utcnow
 from server.domain.accounts.policy import Permission
-from server.domain.patrol import service
-from server.domain.patrol.schemas import CheckpointOut, RouteOut
+from server.domain.patrol import reading, service
+from server.domain.patrol.schemas import (
+    CheckpointOut,
+    ExpectedRoundOut,
+    PatrolRoundOut,
+    RouteOut,
+)
 from server.web.deps import CurrentActor, DbSession
 from server.web.security import requires
 
@@ -34,3 +45,21 @@ class PatrolController(Controller):
             )
             for row in rows
         ]
+
+    @get("/patrol/expected")
+    async def expected(
+        self,
+        db_session: DbSession,
+        actor: CurrentActor,
+        day: Annotated[date | None, QueryParameter(name="date")] = None,
+    ) -> list[ExpectedRoundOut]:
+        """The expected rounds whose window starts on `date` (YYYY-MM-DD, the site's local
+        date; default today), with their status and counters."""
+        return await reading.expected_on(db_session, actor, day, utcnow())
+
+    @get("/patrol/rounds/{round_id:uuid}")
+    async def round_detail(
+        self, db_session: DbSession, actor: CurrentActor, round_id: FromPath[uuid.UUID]
+    ) -> PatrolRoundOut:
+        """A round with its scans, their outcomes and the hashes of the ops behind them."""
+        return await reading.round_detail(db_session, actor, round_id)

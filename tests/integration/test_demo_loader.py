@@ -114,7 +114,7 @@ def test_small_demo_has_the_expected_shape(empty_database_url: str) -> None:
     assert counts["site"] == 2
     assert counts["team"] == 8
     assert counts["contractor"] == 3
-    assert counts["checkpoint"] == 10
+    assert counts["checkpoint"] == 10 + 2  # and a clock point at each site's lodge
     assert counts["route"] == 2
     assert counts["department"] == 8
     assert counts["rate_card"] == 1
@@ -237,7 +237,7 @@ def test_hospital_demo_is_hospital_sized(empty_database_url: str) -> None:
     assert 4_500 <= counts["asset"] <= 5_500
     assert 1_800 <= counts["location"] <= 2_200
     assert counts["department"] == 30
-    assert counts["checkpoint"] == 40
+    assert counts["checkpoint"] == 40 + 2
     assert counts["route"] == 4
     assert 10 <= counts["building"] <= 14
     assert 250 <= counts["work_order"] <= 350

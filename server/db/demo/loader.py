@@ -7,11 +7,12 @@ import random
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
-from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from server.db.demo.assets import build_assets
 from server.db.demo.campus import build_campus
+from server.db.demo.nights import build_nights, finish_nights
 from server.db.demo.patrols import build_patrols
 from server.db.demo.people import DEMO_PASSWORD, build_workforce
 from server.db.demo.preventive import build_preventive
@@ -56,13 +57,22 @@ async def load_demo(engine: AsyncEngine, size: DemoSize) -> DemoSummary:
             table_rows = rows.by_table.get(table, [])
             for start in range(0, len(table_rows), _CHUNK_ROWS):
                 await conn.execute(table.insert(), table_rows[start : start + _CHUNK_ROWS])
+        async with AsyncSession(bind=conn, expire_on_commit=False) as session:
+            for finish in rows.finishers:
+                await finish(session, rows.now)
+            await session.flush()
+        counts = {
+            table.name: found
+            for table in metadata.sorted_tables
+            if (found := await conn.scalar(select(func.count()).select_from(table)))
+        }
     if engine.dialect.name == "postgresql":
         # Until autovacuum's next round the planner would know nothing of the bulk load,
         # and would sort whole tables for every page of a first sync instead of walking
         # their primary keys.
         async with engine.begin() as conn:
             await conn.execute(text("ANALYZE"))
-    return DemoSummary(size=size.value, counts=rows.counts())
+    return DemoSummary(size=size.value, counts=counts)
 
 
 def build_demo_rows(size: DemoSize) -> DemoRows:
@@ -78,8 +88,10 @@ def build_demo_rows(size: DemoSize) -> DemoRows:
     stores = build_stores(rows, profile, rng, campus)
     # Its own random stream, so the rest of the hospital stays as it was without stock.
     build_stock(rows, random.Random(profile.seed + 1), campus, workforce, stores)
-    build_patrols(rows, profile, rng, campus, workforce)
+    patrols = build_patrols(rows, profile, rng, campus, workforce)
     build_shifts(rows, campus, workforce)
+    nights = build_nights(rows, rng, patrols, workforce)
+    rows.finishers.append(lambda session, now: finish_nights(session, nights, now))
     rates = build_rate_card(rows)
     build_work_orders(rows, profile, rng, assets, workforce, campus, rates)
     build_preventive(rows, campus, workforce)

@@ -1,30 +1,76 @@
-"""Patrol rounds: checkpoints at corridors and plant rooms, and the routes that order them."""
+"""Patrol rounds: checkpoints at corridors and plant rooms, the routes that order them, their
+night schedule (every 2 h from 20:00 to 06:00), walking times between consecutive stops, and
+a clock point by each site's security lodge."""
 
 from __future__ import annotations
 
 import random
 import secrets
-from datetime import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
 
 from server.db.demo.campus import Campus, Place
 from server.db.demo.names import CLEANING_CONTRACTOR, EAST, SECURITY_CONTRACTOR, SITES, WEST
 from server.db.demo.people import Workforce
-from server.db.demo.rows import DemoRows
+from server.db.demo.rows import DemoRows, table_of
 from server.db.demo.sizes import SizeProfile
-from server.db.models import Checkpoint, LocationKind, Route, RouteCheckpoint, RouteWindow
+from server.db.models import (
+    Checkpoint,
+    CheckpointWalk,
+    LocationKind,
+    Route,
+    RouteCheckpoint,
+    RouteSchedule,
+)
 
 _PATROLLED_KINDS = frozenset(
     {LocationKind.CORRIDOR, LocationKind.AREA, LocationKind.PLANT_ROOM, LocationKind.STORE}
 )
 _SECURITY_ROUNDS = ("Night Patrol", "Perimeter Patrol", "Plant Room Patrol", "Car Park Patrol")
 _CLEANING_ROUNDS = ("Washroom Inspection Round", "Public Areas Round", "Entrance Round")
-_SECURITY_START_HOURS = (22, 2, 6, 14, 18)
-_CLEANING_START_HOURS = (7, 11, 15, 19)
+SCHEDULE_DAYS_BACK = 30  # the schedules are valid from this many days ago
+TIMEZONE = "Europe/London"
+
+
+@dataclass(frozen=True)
+class DemoStop:
+    checkpoint_id: uuid.UUID
+    code: str
+    qr_payload: str
+    location_id: uuid.UUID
+    due_within_minutes: int
+
+
+@dataclass(frozen=True)
+class DemoRoute:
+    id: uuid.UUID
+    name: str
+    site_code: str
+    site_id: uuid.UUID
+    contractor_code: str
+    contractor_id: uuid.UUID
+    schedule_id: uuid.UUID
+    valid_from: date
+    stops: list[DemoStop]
+
+
+@dataclass(frozen=True)
+class ClockPoint:
+    checkpoint_id: uuid.UUID
+    site_id: uuid.UUID
+    qr_payload: str
+
+
+@dataclass
+class DemoPatrols:
+    routes: list[DemoRoute] = field(default_factory=list)
+    clock_points: dict[str, ClockPoint] = field(default_factory=dict)  # by site code
 
 
 def build_patrols(
     rows: DemoRows, profile: SizeProfile, rng: random.Random, campus: Campus, workforce: Workforce
-) -> None:
+) -> DemoPatrols:
     # Security rounds start on East Campus and cleaning rounds on West, so the small
     # hospital, with one route of each, has a round on both campuses.
     routes = [
@@ -50,6 +96,24 @@ def build_patrols(
     }
     checkpoint_numbers = dict.fromkeys(site_names, 0)
     nfc_uids: set[str] = set()
+    patrols = DemoPatrols()
+    valid_from = rows.now.date() - timedelta(days=SCHEDULE_DAYS_BACK)
+    for site_code, places in candidates.items():
+        lodge = places[0]
+        payload = f"CP-{secrets.token_hex(8).upper()}"
+        clock_point_id = rows.entity(
+            Checkpoint,
+            code=f"CP-{site_code}-LODGE",
+            name=f"{site_names[site_code]} Security Lodge (clock point)",
+            qr_payload=payload,
+            nfc_uid=_nfc_uid(rng, nfc_uids),
+            site_id=lodge.site_id,
+            location_id=lodge.id,
+            latitude=None,
+            longitude=None,
+            clock_point=True,
+        )
+        patrols.clock_points[site_code] = ClockPoint(clock_point_id, lodge.site_id, payload)
     for (contractor_code, site_code, number), stops in zip(
         routes, checkpoints_per_route, strict=True
     ):
@@ -57,10 +121,11 @@ def build_patrols(
         round_names = _SECURITY_ROUNDS if security else _CLEANING_ROUNDS
         round_name = round_names[number % len(round_names)]
         lap = number // len(round_names)
+        route_name = f"{site_names[site_code]} {round_name}" + (f" {lap + 1}" if lap else "")
         route_id = rows.entity(
             Route,
             code=f"{'SEC' if security else 'CLN'}-{site_code}-{number + 1:02d}",
-            name=f"{site_names[site_code]} {round_name}" + (f" {lap + 1}" if lap else ""),
+            name=route_name,
             site_id=campus.site_ids[site_code],
             contractor_id=workforce.contractor_ids[contractor_code],
         )
@@ -69,6 +134,7 @@ def build_patrols(
             rng.sample(places, stops) if stops <= len(places) else rng.choices(places, k=stops)
         )
         due_within_minutes = 0
+        demo_stops: list[DemoStop] = []
         for position, place in enumerate(chosen):
             checkpoint_numbers[site_code] += 1
             due_within_minutes += rng.randint(3, 8)
@@ -84,6 +150,7 @@ def build_patrols(
                 location_id=place.id,
                 latitude=None,
                 longitude=None,
+                clock_point=False,
             )
             rows.link(
                 RouteCheckpoint,
@@ -92,14 +159,47 @@ def build_patrols(
                 checkpoint_id=checkpoint_id,
                 due_within_minutes=due_within_minutes,
             )
-        start_hours = _SECURITY_START_HOURS if security else _CLEANING_START_HOURS
-        for hour in sorted(rng.sample(start_hours, rng.randint(1, 3))):
-            rows.entity(
-                RouteWindow,
-                route_id=route_id,
-                starts_at=time(hour, 0),
-                ends_at=time(hour + 1, 0) if security else time(hour, 30),
+            if demo_stops:
+                rows.link(
+                    CheckpointWalk,
+                    from_checkpoint_id=demo_stops[-1].checkpoint_id,
+                    to_checkpoint_id=checkpoint_id,
+                    min_seconds=rng.randint(45, 150),
+                )
+            demo_stops.append(
+                DemoStop(
+                    checkpoint_id,
+                    f"CP-{site_code}-{checkpoint_numbers[site_code]:03d}",
+                    rows.by_table[table_of(Checkpoint)][-1]["qr_payload"],
+                    place.id,
+                    due_within_minutes,
+                )
             )
+        schedule_id = rows.entity(
+            RouteSchedule,
+            route_id=route_id,
+            first_start=time(20, 0),
+            last_start=time(6, 0),
+            every_minutes=120,
+            weekdays="1234567",
+            tolerance_minutes=15,
+            valid_from=valid_from,
+            valid_until=None,
+        )
+        patrols.routes.append(
+            DemoRoute(
+                route_id,
+                route_name,
+                site_code,
+                campus.site_ids[site_code],
+                contractor_code,
+                workforce.contractor_ids[contractor_code],
+                schedule_id,
+                valid_from,
+                demo_stops,
+            )
+        )
+    return patrols
 
 
 def _nfc_uid(rng: random.Random, taken: set[str]) -> str:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, inspect
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 
 Row = dict[str, Any]
+# Work done through the domain services once the rows are in (judging expected rounds).
+Finisher = Callable[[AsyncSession, datetime], Awaitable[None]]
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -28,6 +32,7 @@ class DemoRows:
     def __init__(self, now: datetime) -> None:
         self.now = now
         self.by_table: dict[Table, list[Row]] = {}
+        self.finishers: list[Finisher] = []
 
     def entity(self, model: type[SQLModel], /, **values: Any) -> uuid.UUID:
         row_id = uuid.uuid4()

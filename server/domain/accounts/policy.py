@@ -14,7 +14,20 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, false, null, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    and_,
+    case,
+    exists,
+    false,
+    null,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy import cast as sql_cast
 from sqlmodel import col
 
 from server.db.models import (
@@ -317,13 +330,6 @@ def scope_checkpoints(actor: Actor, stmt: S) -> S:
 VAN_KEEPERS = OVERSEERS | {R.STOREKEEPER}
 
 
-def scope_incidents(actor: Actor, stmt: S) -> S:
-    """An incident is its reporter's contractor's (one with no contractor is the
-    overseers' alone), within the overseer's sites."""
-    on = Audience(site=Incident.site_id, contractor=Incident.contractor_id)
-    return stmt.where(route_rule(actor, on))
-
-
 def scope_stores(actor: Actor, stmt: S) -> S:
     """Stores whose stock the actor may move: the stores of their sites, and of the vans
     there, only their own unless they keep the site's stock (`VAN_KEEPERS`). Phones still
@@ -420,16 +426,34 @@ def scope_queue_items(
     )
 
 
+def scope_incidents(actor: Actor, stmt: S) -> S:
+    """An incident is read by whoever reported it, the managers of its contractor, and the
+    overseers of its site (supervisors, the desk)."""
+    clauses: list[ColumnElement[bool]] = [col(Incident.reported_by_id) == actor.user_id]
+    if actor.has(R.CONTRACTOR_MANAGER):
+        clauses.append(_same(Incident.contractor_id, actor.contractor_id))
+    if actor.has(*OVERSEERS):
+        clauses.append(_in_sites(actor, Incident.site_id))
+    return stmt.where(or_(*clauses))
+
+
 def scope_blobs(actor: Actor, stmt: S) -> S:
-    """Photos and signatures: whoever may see a work order a blob is on sees the blob. One
-    that no order names yet (uploaded before its op arrived, or its op was refused) is
-    seen by whoever uploaded it and by the overseers, who work the conflict queue."""
+    """Photos and signatures: whoever may see a work order or an incident a blob is on sees
+    the blob. One that nothing names yet (uploaded before its op arrived, or its op was
+    refused) is seen by whoever uploaded it and by the overseers, who work the conflict
+    queue."""
     attached = select(col(Attachment.id)).where(col(Attachment.sha256) == col(Blob.sha256))
     on_visible_order = exists(
         attached.where(
             col(Attachment.work_order_id).in_(scope_work_orders(actor, select(col(WorkOrder.id))))
         )
     )
-    unnamed = ~exists(attached)
+    # An incident's photos are a JSON list of SHA-256 hex digests: one 64-digit digest
+    # inside that text is one of them.
+    in_incident = select(col(Incident.id)).where(
+        sql_cast(Incident.photos, Text).contains(col(Blob.sha256))
+    )
+    on_visible_incident = exists(scope_incidents(actor, in_incident))
+    unnamed = ~exists(attached) & ~exists(in_incident)
     own_or_overseen = true() if actor.has(*OVERSEERS) else col(Blob.uploaded_by_id) == actor.user_id
-    return stmt.where(or_(on_visible_order, and_(unnamed, own_or_overseen)))
+    return stmt.where(or_(on_visible_order, on_visible_incident, and_(unnamed, own_or_overseen)))

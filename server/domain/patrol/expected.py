@@ -267,3 +267,20 @@ async def touched(session: AsyncSession, expected_id: uuid.UUID | None, now: dat
     elif expected.status == ExpectedStatus.SCHEDULED:
         expected.status = ExpectedStatus.IN_PROGRESS
         await session.flush()
+
+
+async def hand_over(session: AsyncSession, route: Route, contractor_id: uuid.UUID) -> int:
+    """The route is walked by another contractor from now on: its expected rounds not yet
+    judged go with it (and leave the old contractor's phones); the judged ones stay the
+    old contractor's, who was due to walk them. Returns how many moved."""
+    route.contractor_id = contractor_id
+    moved = 0
+    for row in await session.scalars(
+        select(ExpectedRound).where(
+            col(ExpectedRound.route_id) == route.id, col(ExpectedRound.evaluated_at).is_(None)
+        )
+    ):
+        row.contractor_id = contractor_id
+        moved += 1
+    await session.flush()
+    return moved

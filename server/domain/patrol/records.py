@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +36,17 @@ from server.domain.patrol import expected as expected_rounds
 from server.errors import InvalidInput, NotFound
 
 _SEPARATORS = re.compile(r"[\s:\-]")
+
+
+@dataclass
+class StartRules:
+    """A round started up to `grace` before a window opens (19:58 for 20:00) belongs to
+    that window. Set once at start-up from ROUNDS_PATROL_START_GRACE_MINUTES (10)."""
+
+    grace: timedelta = timedelta(minutes=10)
+
+
+START_RULES = StartRules()
 
 
 @dataclass(frozen=True)
@@ -94,8 +105,8 @@ async def visible_route(session: AsyncSession, actor: Actor, route_id: uuid.UUID
 async def _match_expected(
     session: AsyncSession, route: Route, named: uuid.UUID | None, at: datetime
 ) -> uuid.UUID | None:
-    """The expected round the guard chose (if it is of this route), else the one whose
-    window holds the start."""
+    """The expected round the guard chose (if it is of this route), else the first whose
+    window holds the start, counting the start grace before the window opens."""
     if named is not None:
         chosen = await session.get(ExpectedRound, named)
         if chosen is not None and chosen.route_id == route.id:
@@ -105,7 +116,7 @@ async def _match_expected(
         select(col(ExpectedRound.id))
         .where(
             col(ExpectedRound.route_id) == route.id,
-            col(ExpectedRound.window_start) <= at,
+            col(ExpectedRound.window_start) <= at + START_RULES.grace,
             col(ExpectedRound.window_end) >= at,
         )
         .order_by(col(ExpectedRound.window_start))
