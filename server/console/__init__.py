@@ -12,6 +12,7 @@ from server.console.labels import LabelConsoleController
 from server.console.orders import OrderConsoleController
 from server.console.patrol import PatrolConsoleController
 from server.console.patrol_routes import PatrolEditorController
+from server.console.patrol_verification import VerificationConsoleController
 from server.console.people import PeopleConsoleController
 from server.console.photos import PhotoConsoleController
 from server.console.public_card import PublicCardController
@@ -39,6 +40,7 @@ def console_router() -> Router:
             LabelConsoleController,
             PatrolConsoleController,
             PatrolEditorController,
+            VerificationConsoleController,
         ],
         include_in_schema=False,
     )

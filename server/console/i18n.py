@@ -15,6 +15,7 @@ from server.console.messages_labels import LABEL_CATALOGUE
 from server.console.messages_patrol import PATROL_CATALOGUE
 from server.console.messages_reports import REPORT_CATALOGUE
 from server.console.messages_stock import STOCK_CATALOGUE
+from server.console.messages_verify import VERIFY_CATALOGUE
 
 LANG_COOKIE = "rounds_lang"
 LANGUAGES = ("en", "zh")
@@ -260,6 +261,7 @@ _CATALOGUE |= BOARD_CATALOGUE
 _CATALOGUE |= STOCK_CATALOGUE
 _CATALOGUE |= LABEL_CATALOGUE
 _CATALOGUE |= PATROL_CATALOGUE
+_CATALOGUE |= VERIFY_CATALOGUE
 
 MESSAGES: dict[str, dict[str, str]] = {
     key: {"en": english, "zh": chinese} for key, (english, chinese) in _CATALOGUE.items()

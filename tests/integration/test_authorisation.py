@@ -11,6 +11,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from tests.conftest import api_login
+from tests.integration.console_client import console_login
 
 Client = TestClient[Litestar]
 
@@ -156,6 +157,11 @@ PATROL_VERIFICATION_ROUTES = {
     "/api/v1/patrol/statement",
     "/api/v1/patrol/statement/check",
     "/api/v1/patrol/attendance",
+    "/desk/patrol/verification",
+    "/desk/patrol/verification/guards/{guard_id:uuid}",
+    "/desk/patrol/verification/guards/{guard_id:uuid}/statement",
+    "/desk/patrol/verification/check",
+    "/desk/patrol/verification/attendance",
 }
 # Who may open the month's verification report and attendance sheet of a contractor.
 VERIFIERS = {"admin", "desk", "supervisor", "contractor_manager"}
@@ -181,4 +187,17 @@ def test_only_verifiers_open_reports_and_sheets(client: Client, role: str) -> No
     params = {"contractor_id": me["contractor_id"]}
     for path in ("/api/v1/patrol/verification", "/api/v1/patrol/attendance"):
         response = client.get(path, headers=headers, params=params)
+        assert response.status_code == (200 if role in VERIFIERS else 403), (path, role)
+
+
+@pytest.mark.parametrize("role", sorted(DEMO_USER_BY_ROLE))
+def test_only_verifiers_open_the_console_verification_pages(client: Client, role: str) -> None:
+    me = client.get("/api/v1/auth/me", headers=api_login(client, "M0001")).json()
+    console_login(client, DEMO_USER_BY_ROLE[role])
+    for path in (
+        f"/desk/patrol/verification?contractor_id={me['contractor_id']}",
+        f"/desk/patrol/verification/attendance?contractor_id={me['contractor_id']}",
+        "/desk/patrol/verification/check",
+    ):
+        response = client.get(path)
         assert response.status_code == (200 if role in VERIFIERS else 403), (path, role)

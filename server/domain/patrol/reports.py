@@ -216,7 +216,7 @@ async def statement(
             r.kind,
             r.id,
             r.at,
-            r.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
+            r.at.astimezone(zone).isoformat(sep=" ", timespec="seconds"),  # with its offset
             _detail(r),
             r.op_hash,
         )
