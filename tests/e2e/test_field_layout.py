@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page
 
 from server.db.demo import DEMO_PASSWORD
 from tests.e2e.browser import FieldServer
+from tests.e2e.field_steps import wait_synced
 from tests.phone import Phone
 
 pytestmark = pytest.mark.slow
@@ -91,5 +92,43 @@ def test_the_storekeepers_screens_fit_360_px_with_48_px_targets_and_labels(
         for screen in STOCK_SCREENS:
             page.goto(field_server.app_url + screen.format(item=item))
             audit(page, f"{screen} ({locale})")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "zh-CN"])
+def test_the_guards_screens_fit_360_px_with_48_px_targets_and_labels(
+    chromium: Browser, field_server: FieldServer, locale: str
+) -> None:
+    context = chromium.new_context(
+        viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True, locale=locale
+    )
+    try:
+        page = context.new_page()
+        page.goto(field_server.app_url)
+        page.fill("#si-emp", "G0001")
+        page.fill("#si-pw", DEMO_PASSWORD)
+        page.click("form.signin button[type=submit]")
+        page.wait_for_function("location.hash === '#/patrol'")
+        page.wait_for_selector(".routes li", state="attached")
+        page.locator("details:has(.routes) summary").click()  # the routes, opened
+        audit(page, f"#/patrol ({locale})")
+        for screen in ("#/patrol/clock", "#/patrol/incident"):
+            page.goto(field_server.app_url + screen)
+            audit(page, f"{screen} ({locale})")
+        # A round started by hand, its screen and its incident form, then ended again.
+        page.goto(field_server.app_url + "#/patrol")
+        page.locator("details:has(.routes) summary").click()
+        page.locator(".routes li button").first.click()
+        page.wait_for_selector(".round-summary")
+        round_url = page.url
+        audit(page, f"#/patrol/rounds/<id> ({locale})")
+        page.goto(round_url.replace("#/patrol/rounds/", "#/patrol/incident?round="))
+        audit(page, f"#/patrol/incident?round=<id> ({locale})")
+        page.goto(round_url)
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.locator("main .actions button").click()
+        page.wait_for_function("location.hash === '#/patrol'")
+        wait_synced(page)  # the round ended on the server too, for the next locale's phone
     finally:
         context.close()

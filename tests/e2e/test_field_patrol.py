@@ -3,10 +3,12 @@
 The demo guard G0001 signs in online on a 360x740 touch phone; the app goes offline and
 reloads from its service worker. The guard clocks in by showing the clock point's QR code
 (made by the test) to Chromium's fake camera, starts a round of a route with five or more
-stops, and scans five checkpoints by camera, the screen naming the next checkpoint each
+stops (inserted by the test: five checkpoints, then the site's security lodge, a clock
+point), and scans five checkpoints by camera, the screen naming the next checkpoint each
 time; reports one incident with a photo; ends the round; clocks out. Back online the sync
 sends it all, and the server's database holds the round with its five scans, the incident
-with its photo blob and both clock events.
+with its photo blob and both clock events; and once the server acknowledged them the phone
+still shows the shift's clock times and the round's five scans, from the server's copies.
 
 The camera plays its file from the start each time it opens, so before each scan the test
 puts the next code in the file (written beside it and renamed over it, so a reader never
@@ -15,19 +17,16 @@ sees half a file).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-from concurrent.futures import ThreadPoolExecutor
+import re
+import uuid
 from pathlib import Path
-from typing import Any
 
 import pytest
 import zxingcpp
 from PIL import Image
 from playwright.sync_api import Page, Playwright, expect
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.e2e.browser import FieldServer
 from tests.e2e.camera_feed import y4m_of
@@ -40,9 +39,11 @@ from tests.e2e.field_steps import (
     sign_in,
     wait_synced,
 )
+from tests.e2e.patrol_steps import STOPS, night_route, query
 from tests.e2e.technician_steps import LEAD_IN_S, camera_browser
 
 pytestmark = pytest.mark.slow
+SHIFT = re.compile(r"^Clocked out at \d\d:\d\d \(in at \d\d:\d\d\)$")
 
 
 def show(code: str, feed: Path) -> Path:
@@ -58,59 +59,6 @@ def show(code: str, feed: Path) -> Path:
     return feed
 
 
-def query(server: FieldServer, sql: str, **params: Any) -> list[dict[str, Any]]:
-    async def run() -> list[dict[str, Any]]:
-        engine = create_async_engine(server.env["ROUNDS_DATABASE_URL"])
-        try:
-            async with engine.begin() as connection:
-                result = await connection.execute(text(sql), params)
-                return [dict(row._mapping) for row in result] if result.returns_rows else []
-        finally:
-            await engine.dispose()
-
-    # Playwright's sync API keeps an event loop on this thread: the query runs on its own.
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, run()).result()
-
-
-def route_and_clock_point(server: FieldServer) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
-    """The guard's route with the most stops (5 or more), its stops in order, and a clock
-    point on its site (one is made a clock point when the demo has none)."""
-    routes = query(
-        server,
-        "SELECT r.id, r.name, r.site_id, COUNT(*) AS n FROM route r"
-        " JOIN route_checkpoint rc ON rc.route_id = r.id"
-        " JOIN app_user u ON u.contractor_id = r.contractor_id AND u.employee_no = 'G0001'"
-        " GROUP BY r.id, r.name, r.site_id ORDER BY n DESC",
-    )
-    route = routes[0]
-    assert route["n"] >= 5, "the demo guard has a route of five stops or more"
-    stops = query(
-        server,
-        "SELECT c.id, c.name, c.qr_payload FROM route_checkpoint rc"
-        " JOIN checkpoint c ON c.id = rc.checkpoint_id WHERE rc.route_id = :r ORDER BY rc.position",
-        r=route["id"],
-    )
-    points = query(
-        server,
-        "SELECT qr_payload FROM checkpoint WHERE clock_point = :yes AND site_id = :s",
-        yes=True,
-        s=route["site_id"],
-    )
-    if not points:
-        # No clock point in the demo data: the route's last stop past the fifth becomes one.
-        assert len(stops) > 5, "a clock point, or a route of six stops"
-        spare = stops[-1]
-        query(
-            server,
-            "UPDATE checkpoint SET clock_point = :yes WHERE id = :id",
-            yes=True,
-            id=spare["id"],
-        )
-        points = [spare]
-    return route, stops, str(points[0]["qr_payload"])
-
-
 def scan(page: Page, feed: Path, code: str) -> None:
     show(code, feed)
     page.get_by_role("button", name="Scan", exact=False).first.click()
@@ -120,7 +68,8 @@ def test_a_night_round_offline_reaches_the_server_whole(
     playwright: Playwright, field_server_each_backend: FieldServer, tmp_path: Path
 ) -> None:
     server = field_server_each_backend
-    route, stops, clock_code = route_and_clock_point(server)
+    route = night_route(server)
+    stops, clock_code = route.stops, route.clock_code
     feed = show(clock_code, tmp_path / "camera.y4m")
     browser = camera_browser(playwright, feed)
     context = phone_context(browser)
@@ -137,13 +86,14 @@ def test_a_night_round_offline_reaches_the_server_whole(
         scan(page, feed, clock_code)
         expect(page.locator(".clock-state")).to_contain_text("Clocked in since", timeout=SYNC_MS)
 
-        card = page.locator(".routes li", has_text=str(route["name"]))
+        card = page.locator(".routes li", has_text=route.name)
         page.locator("details", has=card).locator("summary").click()
         card.get_by_role("button", name="Start a round now").click()
-        expect(page.locator(".next-name")).to_have_text(str(stops[0]["name"]))
-        for index, stop in enumerate(stops[:5]):
-            expect(page.locator(".next-name")).to_have_text(str(stop["name"]))
-            scan(page, feed, str(stop["qr_payload"]))
+        expect(page.locator(".next-name")).to_have_text(stops[0].name)
+        round_url = page.url
+        for index, stop in enumerate(stops[:STOPS]):
+            expect(page.locator(".next-name")).to_have_text(stop.name)
+            scan(page, feed, stop.qr_payload)
             expect(page.locator(".round-summary")).to_contain_text(
                 f"{index + 1} of {len(stops)} scanned", timeout=SYNC_MS
             )
@@ -156,7 +106,7 @@ def test_a_night_round_offline_reaches_the_server_whole(
         page.locator("input[type=file]").set_input_files(photo(tmp_path / "door.jpg"))
         expect(page.locator(".thumbs img")).to_have_count(1, timeout=SYNC_MS)
         page.get_by_role("button", name="Report", exact=True).click()
-        expect(page.locator(".round-summary")).to_be_visible()
+        expect(page.locator(".round-summary")).to_be_visible(timeout=SYNC_MS)
 
         page.once("dialog", lambda dialog: dialog.accept())
         page.get_by_role("button", name="End round").click()
@@ -164,34 +114,52 @@ def test_a_night_round_offline_reaches_the_server_whole(
         page.get_by_role("link", name="Clock out").click()
         show(clock_code, feed)
         scan(page, feed, clock_code)
-        expect(page.locator(".clock-state")).to_have_text("Not clocked in", timeout=SYNC_MS)
+        shift = page.locator(".clock-state")
+        expect(shift).to_have_text(SHIFT, timeout=SYNC_MS)
+        shift_words = shift.inner_text()
 
         context.set_offline(False)
         wait_synced(page)
+        # Acknowledged, the guard's records are the server's copies: the phone still shows
+        # the shift and the round as the guard left them.
+        page.reload()
+        expect(shift).to_have_text(shift_words)
+        page.goto(round_url)
+        expect(page.locator(".round-summary")).to_contain_text(
+            f"{STOPS} of {len(stops)} scanned", timeout=SYNC_MS
+        )
     finally:
         context.close()
         browser.close()
 
     guard = query(server, "SELECT id FROM app_user WHERE employee_no = 'G0001'")[0]["id"]
-    rounds = query(server, "SELECT id, status FROM patrol_round WHERE guard_id = :g", g=guard)
+    rounds = query(
+        server,
+        "SELECT p.id, p.status FROM patrol_round p JOIN route r ON r.id = p.route_id"
+        " WHERE p.guard_id = :g AND r.code = :code",
+        g=guard,
+        code=route.code,
+    )
     assert [r["status"] for r in rounds] == ["ended"]
     scans = query(
         server,
         "SELECT checkpoint_id, method FROM checkpoint_scan WHERE round_id = :r ORDER BY claimed_at",
         r=rounds[0]["id"],
     )
-    assert [(str(s["checkpoint_id"]), s["method"]) for s in scans] == [
-        (str(stop["id"]), "qr") for stop in stops[:5]
+    assert [(uuid.UUID(str(s["checkpoint_id"])), s["method"]) for s in scans] == [
+        (uuid.UUID(stop.id), "qr") for stop in stops[:STOPS]
     ]
-    incidents = query(
-        server, "SELECT photos, round_id FROM incident WHERE reported_by_id = :g", g=guard
-    )
+    incidents = query(server, "SELECT photos FROM incident WHERE round_id = :r", r=rounds[0]["id"])
     assert len(incidents) == 1
     photos = incidents[0]["photos"]
     photos = photos if isinstance(photos, list) else json.loads(photos)
     assert len(photos) == 1
     assert query(server, "SELECT sha256 FROM blob WHERE sha256 = :s", s=photos[0])
-    kinds = query(
-        server, "SELECT kind FROM clock_event WHERE user_id = :g ORDER BY claimed_at", g=guard
+    kinds = query(  # at the lodge, the clock point the test made
+        server,
+        "SELECT e.kind FROM clock_event e JOIN checkpoint c ON c.id = e.checkpoint_id"
+        " WHERE e.user_id = :g AND c.qr_payload = :q ORDER BY e.claimed_at",
+        g=guard,
+        q=clock_code,
     )
     assert [k["kind"] for k in kinds] == ["in", "out"]

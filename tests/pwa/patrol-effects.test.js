@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyEffect, touches } from '../../pwa/src/shared/effects.js';
-import { clockState, progress, todaysRounds, checkpointOf } from '../../pwa/src/app/patrol-logic.js';
+import { clockState, clockWords, progress, scansOf, todaysRounds, checkpointOf } from '../../pwa/src/app/patrol-logic.js';
 
 // user null: the op catalogue is not judged here (the rules decide that in the browser).
 const route = { type: 'route', id: 'r1', site_id: 's1', contractor_id: 'c1', free_order: false, stops: [
@@ -56,7 +56,9 @@ test('a night offline: start, scans, end, incident and clock events leave the ro
   assert.equal(incident.text, 'Door forced');
   assert.equal(incident.open_work_order, true);
   assert.deepEqual(incident._attachments.map((x) => x.sha256), ['a'.repeat(64)]);
-  assert.deepEqual(clockState([state['clock_event:c-in'], state['clock_event:c-out']]), { in: false, at: at(30), checkpoint_id: null });
+  assert.deepEqual(clockState([state['clock_event:c-in'], state['clock_event:c-out']]), {
+    in: false, at: at(30), checkpoint_id: null, since: state['clock_event:c-in'].claimed_at,
+  });
   assert.equal(clockState([state['clock_event:c-in']]).in, true);
 
   const p = progress(route, round, checkpoints, Date.parse(at(40)));
@@ -98,4 +100,23 @@ test("today's rounds: in progress first, then open or ahead by start, then close
   const e = (id, status, start) => ({ id, status, window_start: at(start), window_end: at(start + 15) });
   const list = todaysRounds([e('late', 'missed', -120), e('later', 'scheduled', 120), e('soon', 'scheduled', 10), e('walking', 'in_progress', -5), e('old', 'missed', -60 * 30)], now);
   assert.deepEqual(list.map((x) => x.id), ['walking', 'soon', 'later', 'late']);
+});
+
+test('after a sync the server\'s records say what the phone said: clocked out with the times, the round\'s scans', () => {
+  const words = (/** @type {string} */ key, /** @type {any} */ p = {}) => `${key} ${JSON.stringify(p)}`;
+  const time = (/** @type {string | null} */ iso) => String(iso).slice(11, 16);
+  const synced = [
+    { type: 'clock_event', id: 'e2', user_id: 'u1', kind: 'out', claimed_at: '2026-12-03T06:05:00Z' },
+    { type: 'clock_event', id: 'e1', user_id: 'u1', kind: 'in', claimed_at: '2026-12-02T19:50:00Z' },
+    { type: 'clock_event', id: 'e3', user_id: 'u2', kind: 'in', claimed_at: '2026-12-03T06:10:00Z' },
+  ];
+  assert.equal(clockWords(clockState(synced, 'u1'), words, time), 'patrol.clocked_out_shift {"from":"19:50","to":"06:05"}');
+  assert.equal(clockWords(clockState(synced, 'u2'), words, time), 'patrol.clocked_in_since {"time":"06:10"}');
+  assert.equal(clockWords(clockState([], 'u1'), words, time), 'patrol.not_clocked_in {}');
+  // The server's scans and the ones still waiting: one each, the server's copy first.
+  const round = {
+    scans: [{ scan_id: 'a', checkpoint_id: 'c1', claimed_at: '2026-12-02T20:01:00Z', outcome: 'on_time' }],
+    _scans: [{ scan_id: 'a', at: '2026-12-02T20:01:00Z' }, { scan_id: 'b', at: '2026-12-02T20:07:00Z' }],
+  };
+  assert.deepEqual(scansOf(round).map((s) => [s.scan_id, s.at]), [['a', '2026-12-02T20:01:00Z'], ['b', '2026-12-02T20:07:00Z']]);
 });

@@ -115,16 +115,34 @@ export function todaysRounds(expected, now) {
 }
 
 /**
- * Whether the user is clocked in now: their latest clock event says.
+ * Whether the user is clocked in now: their latest clock event says. Once clocked out,
+ * `since` is when the shift began (the clock in before it), for the home screen to show.
  * @param {any[]} events clock_event rows
  * @param {string | undefined} userId
- * @returns {{in: boolean, at: string | null, checkpoint_id: string | null}}
+ * @returns {{in: boolean, at: string | null, checkpoint_id: string | null, since?: string | null}}
  */
 export function clockState(events, userId) {
   const mine = events.filter((e) => !userId || !e.user_id || e.user_id === userId)
     .sort((a, b) => String(a.claimed_at).localeCompare(String(b.claimed_at)));
   const last = mine.at(-1);
-  return { in: last?.kind === 'in', at: last?.claimed_at ?? null, checkpoint_id: last?.checkpoint_id ?? null };
+  const state = { in: last?.kind === 'in', at: last?.claimed_at ?? null, checkpoint_id: last?.checkpoint_id ?? null };
+  if (last?.kind !== 'out') return state;
+  const before = mine.at(-2);
+  return { ...state, since: before?.kind === 'in' ? before.claimed_at : null };
+}
+
+/**
+ * What the screens say of the clock: in since, out at (with the shift's start), or never.
+ * @param {ReturnType<typeof clockState>} state
+ * @param {(key: string, params?: Record<string, unknown>) => string} t
+ * @param {(iso: string | null) => string} time
+ */
+export function clockWords(state, t, time) {
+  if (state.in) return t('patrol.clocked_in_since', { time: time(state.at) });
+  if (!state.at) return t('patrol.not_clocked_in');
+  return state.since
+    ? t('patrol.clocked_out_shift', { from: time(state.since), to: time(state.at) })
+    : t('patrol.clocked_out_since', { time: time(state.at) });
 }
 
 /** The rounds of this user still in progress. */

@@ -35,6 +35,7 @@ from server.db.models import (
     Attachment,
     Blob,
     Checkpoint,
+    ClockEvent,
     Contractor,
     ExpectedRound,
     Incident,
@@ -310,6 +311,15 @@ def scope_expected_rounds(actor: Actor, stmt: S) -> S:
 
 def scope_patrol_rounds(actor: Actor, stmt: S) -> S:
     return stmt.where(route_rule(actor, PATROL_ROUND_AUDIENCE))
+
+
+CLOCK_EVENT_AUDIENCE = Audience(site=ClockEvent.site_id, contractor=ClockEvent.contractor_id)
+
+
+def scope_clock_events(actor: Actor, stmt: S) -> S:
+    """Clock events are seen like the rounds: by the people of the contractor (a guard's
+    phone shows its own; a manager's, the shift's) and the overseers of the site."""
+    return stmt.where(route_rule(actor, CLOCK_EVENT_AUDIENCE))
 
 
 def scope_checkpoints(actor: Actor, stmt: S) -> S:

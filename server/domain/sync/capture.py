@@ -89,6 +89,8 @@ def _touch_parent(
 ) -> None:
     parent_model, key = CHILDREN[type(child)]
     parent_id = getattr(child, key)
+    if parent_id is None:  # a scan outside any round
+        return
     with session.no_autoflush:
         parent = session.get(parent_model, parent_id)
     if parent is None or parent in session.deleted:

@@ -10,7 +10,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -39,8 +39,11 @@ from server.db.models import (
     Bin,
     Building,
     Checkpoint,
+    CheckpointScan,
+    ClockEvent,
     Department,
     ExpectedRound,
+    Incident,
     Item,
     ItemGtin,
     Location,
@@ -56,7 +59,7 @@ from server.db.models import (
     Team,
     WorkOrder,
 )
-from server.db.types import UTCDateTime
+from server.db.types import UTCDateTime, utcnow
 from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import (
     Audience,
@@ -67,7 +70,9 @@ from server.domain.accounts.policy import (
     route_rule,
     scope_assets,
     scope_checkpoints,
+    scope_clock_events,
     scope_expected_rounds,
+    scope_incidents,
     scope_locations,
     scope_patrol_rounds,
     scope_routes,
@@ -122,6 +127,20 @@ class SyncedType:
 
 
 _SITE = {"site": "site_id"}
+_SITE_CONTRACTOR = {"site": "site_id", "contractor": "contractor_id"}
+# A guard's own records stay on the phone after a sync: the clock events and incidents of
+# the last days (a first sync does not carry a contractor's whole history).
+RECENT_DAYS = 3
+
+
+def _recent(scope: Scope, claimed: Any) -> Scope:
+    def recent(actor: Actor, stmt: Select[Any]) -> Select[Any]:
+        since = utcnow() - timedelta(days=RECENT_DAYS)
+        return scope(actor, stmt).where(col(claimed) >= since)
+
+    return recent
+
+
 SYNCED_TYPES: tuple[SyncedType, ...] = (
     SyncedType(
         "site", Site, lambda a, s: scope_site_ids(a, Site.id, s), sites_rule, {"site": "id"}
@@ -219,7 +238,23 @@ SYNCED_TYPES: tuple[SyncedType, ...] = (
         PatrolRound,
         _when(Permission.READ_PATROL, scope_patrol_rounds),
         _heard_when(Permission.READ_PATROL, route_rule),
-        {"site": "site_id", "contractor": "contractor_id"},
+        _SITE_CONTRACTOR,
+    ),
+    SyncedType(
+        "clock_event",
+        ClockEvent,
+        _when(Permission.READ_PATROL, _recent(scope_clock_events, ClockEvent.claimed_at)),
+        _heard_when(Permission.READ_PATROL, route_rule),
+        _SITE_CONTRACTOR,
+        frozenset({"op_hash", "device_id"}),
+    ),
+    SyncedType(
+        "incident",
+        Incident,
+        _when(Permission.READ_PATROL, _recent(scope_incidents, Incident.occurred_at)),
+        _heard_when(Permission.READ_PATROL, route_rule),
+        _SITE_CONTRACTOR,
+        frozenset({"op_hash"}),
     ),
 )
 BY_NAME = {synced.name: synced for synced in SYNCED_TYPES}
@@ -230,6 +265,8 @@ CHILDREN: dict[type[SQLModel], tuple[type[SQLModel], str]] = {
     RouteCheckpoint: (Route, "route_id"),
     RouteWindow: (Route, "route_id"),
     ItemGtin: (Item, "item_id"),
+    # A round's scans travel on its row (`scans`), so the phone keeps them once acked.
+    CheckpointScan: (PatrolRound, "round_id"),
 }
 
 
@@ -286,7 +323,41 @@ async def _item_extras(
     return extras
 
 
-_EXTRAS = {"route": _route_extras, "item": _item_extras}
+async def _round_extras(
+    session: AsyncSession, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, Any]]:
+    extras: dict[uuid.UUID, dict[str, Any]] = defaultdict(lambda: {"scans": []})
+    _, rows = await _rows(
+        session,
+        select(
+            col(CheckpointScan.round_id),
+            col(CheckpointScan.id),
+            col(CheckpointScan.checkpoint_id),
+            col(CheckpointScan.payload),
+            col(CheckpointScan.method),
+            col(CheckpointScan.manual_reason),
+            col(CheckpointScan.claimed_at),
+            col(CheckpointScan.outcome),
+        )
+        .where(col(CheckpointScan.round_id).in_(ids))
+        .order_by(col(CheckpointScan.claimed_at), col(CheckpointScan.id)),
+    )
+    for round_id, scan_id, checkpoint_id, payload, method, reason, claimed_at, outcome in rows:
+        extras[round_id]["scans"].append(
+            {
+                "scan_id": scan_id,
+                "checkpoint_id": checkpoint_id,
+                "payload": payload,
+                "method": method,
+                "manual_reason": reason,
+                "claimed_at": claimed_at,
+                "outcome": outcome,
+            }
+        )
+    return extras
+
+
+_EXTRAS = {"route": _route_extras, "item": _item_extras, "patrol_round": _round_extras}
 
 
 # Types whose stored value, as the driver returns it, encodes to the same JSON as the value

@@ -597,6 +597,8 @@ export default {
   'patrol.clock_out': 'Clock out',
   'patrol.clocked_in_since': 'Clocked in since {time}',
   'patrol.not_clocked_in': 'Not clocked in',
+  'patrol.clocked_out_shift': 'Clocked out at {to} (in at {from})',
+  'patrol.clocked_out_since': 'Clocked out at {time}',
   'patrol.clocked_in_at': 'Clocked in at {name}',
   'patrol.clocked_out_at': 'Clocked out at {name}',
   'patrol.clock_points': 'Clock points: {names}',

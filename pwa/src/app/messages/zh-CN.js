@@ -586,6 +586,8 @@ export default {
   'patrol.clock_out': '下班打卡',
   'patrol.clocked_in_since': '{time} 起已打卡上班',
   'patrol.not_clocked_in': '未打卡上班',
+  'patrol.clocked_out_shift': '{to} 已打卡下班（{from} 上班）',
+  'patrol.clocked_out_since': '{time} 已打卡下班',
   'patrol.clocked_in_at': '已在{name}上班打卡',
   'patrol.clocked_out_at': '已在{name}下班打卡',
   'patrol.clock_points': '打卡点：{names}',

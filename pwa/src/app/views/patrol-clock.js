@@ -3,7 +3,7 @@
 // the phone, with words, and nothing is recorded.
 import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
-import { checkpointOf, clockState } from '../patrol-logic.js';
+import { checkpointOf, clockState, clockWords } from '../patrol-logic.js';
 import { checkpointScan } from '../components/checkpoint-scan.js';
 import { pageHead, perform } from './common.js';
 import { clockTime, patrolRows } from './patrol-common.js';
@@ -34,7 +34,7 @@ export default async function patrolClock(ctx) {
   });
   mount(outlet,
     pageHead(kind === 'in' ? t('patrol.clock_in') : t('patrol.clock_out'), { back: { href: '#/patrol', label: t('patrol.home') } }),
-    h('p', null, state.in ? t('patrol.clocked_in_since', { time: clockTime(state.at) }) : t('patrol.not_clocked_in')),
+    h('p', null, clockWords(state, t, clockTime)),
     h('p', { class: 'muted' }, points.length ? t('patrol.clock_points', { names: points.map((p) => p.name).join(', ') }) : t('patrol.no_clock_points')),
     scanner.el);
 }

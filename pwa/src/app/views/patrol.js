@@ -4,7 +4,7 @@
 import { h, mount } from '../dom.js';
 import { t } from '../i18n.js';
 import RULES from '../../shared/rules.js';
-import { clockState, roundsInProgress, todaysRounds } from '../patrol-logic.js';
+import { clockState, clockWords, roundsInProgress, todaysRounds } from '../patrol-logic.js';
 import { empty, pageHead } from './common.js';
 import { clockTime, expectedBadge, patrolRows, startRound } from './patrol-common.js';
 
@@ -24,7 +24,7 @@ export default async function patrolHome(ctx) {
 
     const clockCard = h('section', { class: ['card', 'clock-card', clock.in ? 'clocked-in' : ''], 'aria-labelledby': 'p-clock' },
       h('h2', { id: 'p-clock' }, t('patrol.clock')),
-      h('p', { class: 'clock-state' }, clock.in ? t('patrol.clocked_in_since', { time: clockTime(clock.at) }) : t('patrol.not_clocked_in')),
+      h('p', { class: 'clock-state' }, clockWords(clock, t, clockTime)),
       h('a', { class: ['button', clock.in ? '' : 'primary'], href: '#/patrol/clock' }, clock.in ? t('patrol.clock_out') : t('patrol.clock_in')));
 
     const activeCards = active.map((round) => h('section', { class: ['card', 'round-active'] },
