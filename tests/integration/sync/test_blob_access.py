@@ -18,9 +18,10 @@ from tests.integration.work.loop import applied, cast
 
 Client = TestClient[Litestar]
 
-# The photo is on an ICU order dispatched to the Electrical team and its technician T0001.
-SEES_ORDER_PHOTO = {"A0001", "D0001", "S0001", "L0001", "T0001", "R0001"}
-OTHERS = {"L0002", "T0002", "T0003", "R0002", "K0001", "G0001", "C0001", "M0001"}
+# The photo is on an ICU order dispatched to the Electrical team and its technician T0001;
+# East Campus's storekeeper K0001 reads the orders of the site, to issue parts to them.
+SEES_ORDER_PHOTO = {"A0001", "D0001", "S0001", "L0001", "T0001", "R0001", "K0001"}
+OTHERS = {"L0002", "T0002", "T0003", "R0002", "G0001", "C0001", "M0001"}
 
 
 def _photo() -> bytes:
