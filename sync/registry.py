@@ -45,6 +45,8 @@ class Rejected(Exception):
 Handler = Callable[[C, Any], Awaitable[Applied | Conflicted]]
 Outcome = Applied | Conflicted | Rejected
 RunHandler = Callable[[Sequence[tuple[C, Any]]], Awaitable[list[Outcome]]]
+# A row an op will lock for update, by table name and id.
+LockKey = tuple[str, uuid.UUID]
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,10 @@ class OpSpec(Generic[C]):
     outcome per op in order. The run shares one savepoint, so it MUST decide a refusal
     before writing anything of that op; an exception makes the caller roll the whole run
     back and apply its ops one by one through `handler`, each in its own savepoint.
+
+    `locks`, when given, names the rows the op will lock for update (e.g. the stock item
+    whose average cost it reads). The push locks every such row of a batch up front in one
+    global order, so two batches naming the same rows in opposite orders queue, not deadlock.
     """
 
     name: str
@@ -62,6 +68,7 @@ class OpSpec(Generic[C]):
     handler: Handler[C]
     summary: str
     run: RunHandler[C] | None = None
+    locks: Callable[[Any], Sequence[LockKey]] | None = None
 
 
 def one_at_a_time(run: RunHandler[C]) -> Handler[C]:

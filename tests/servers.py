@@ -28,11 +28,17 @@ def server_env(url: str, state: Path, **extra: str) -> dict[str, str]:
     return {**os.environ, "ROUNDS_DATABASE_URL": url, "ROUNDS_STATE_DIR": str(state), **extra}
 
 
-def wait_healthy(base: str, timeout: float = 60) -> None:
+def wait_healthy(
+    base: str, timeout: float = 300, process: subprocess.Popen[bytes] | None = None
+) -> None:
+    """Wait until the server answers /healthz. On a loaded machine a start with several
+    workers can take minutes, so the wait is long; a process that exits ends it at once."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"server at {base} exited with {process.returncode}")
         try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+            if httpx.get(f"{base}/healthz", timeout=5).status_code == 200:
                 return
         except httpx.TransportError:
             pass
@@ -55,7 +61,7 @@ class Server:
             stderr=self._log(),
             start_new_session=True,
         )
-        wait_healthy(self.base)
+        wait_healthy(self.base, process=self.process)
 
     def _log(self) -> int:
         """The server's log goes to a file in its state directory, for a failing test to read."""

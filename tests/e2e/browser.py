@@ -83,7 +83,7 @@ class FieldServer(Server):
             stderr=self._log(),
             start_new_session=True,
         )
-        wait_healthy(self.base)
+        wait_healthy(self.base, process=self.process)
 
 
 @contextmanager

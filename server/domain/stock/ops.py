@@ -40,6 +40,7 @@ from server.domain.stock.parts import (
     PartSource,
     Stamp,
     exception,
+    item_locked,
     movement,
     post_issue,
 )
@@ -305,7 +306,9 @@ def _register() -> None:
         ("adjust", a.Adjust, KEEPERS, _adjust, "Correct on hand, with a reason."),
     )
     for verb, args_type, roles, handler, summary in specs:
-        OPS.register(OpSpec(f"stock.{verb}", 1, args_type, roles, handler, summary))
+        OPS.register(
+            OpSpec(f"stock.{verb}", 1, args_type, roles, handler, summary, locks=item_locked)
+        )
 
 
 _register()

@@ -31,6 +31,7 @@ from server.db.models import (
 from server.domain.accounts.actor import Actor
 from server.domain.stock import ledger
 from server.domain.stock.ids import derived_id
+from sync.registry import LockKey
 
 EXPIRED_LOT = "expired_lot"
 RECALLED_LOT = "recalled_lot"
@@ -174,3 +175,9 @@ async def take_part(
     if quantity > 0:
         return (await post_issue(session, moved, lot)).movement
     return (await ledger.post(session, moved)).movement
+
+
+def item_locked(args: Any) -> list[LockKey]:
+    """The stock item an op posts against (`OpSpec.locks`): the ledger locks it to read its
+    moving average, so the push locks it first, in order with the batch's other items."""
+    return [("item", args.item_id)]

@@ -33,7 +33,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
+from sqlmodel import SQLModel, col
 
 from server.db.models import BlobRef, Conflict, OpStream, SyncOp
 from server.db.types import utcnow
@@ -318,6 +318,7 @@ class _Batch:
 
     async def apply(self) -> None:
         """Apply the queued ops in seq order: runs of one kind together where they can."""
+        await self._lock_ahead()
         start = 0
         while start < len(self.pending):
             spec = self.pending[start].spec
@@ -329,6 +330,27 @@ class _Batch:
             else:
                 await self._apply_one(self.pending[start])
             start = end
+
+    async def _lock_ahead(self) -> None:
+        """Lock the rows the batch's ops name (`OpSpec.locks`) before any op runs, ordered by
+        table and id. Each op would lock them in its own order: a phone issuing items A then
+        B while another issues B then A deadlocked on PostgreSQL, and one of them was told to
+        resend. SQLite needs none of it: a push holds its single write lock from the start."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        wanted: dict[str, set[uuid.UUID]] = {}
+        for item in self.pending:
+            if item.spec.locks is not None:
+                for table_name, row_id in item.spec.locks(item.args):
+                    wanted.setdefault(table_name, set()).add(row_id)
+        for name in sorted(wanted):
+            table = SQLModel.metadata.tables[name]
+            await self.session.execute(
+                select(table.c.id)
+                .where(table.c.id.in_(sorted(wanted[name])))
+                .order_by(table.c.id)
+                .with_for_update()
+            )
 
     async def _apply_run(self, run: list[_Pending]) -> None:
         spec = run[0].spec

@@ -5,14 +5,14 @@ keeps the technician's report when the order moved on meanwhile: see `late`)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 import msgspec
 
 from server.db.models import Role, WorkOrder
-from server.domain.stock.parts import PartSource
+from server.domain.stock.parts import PartSource, item_locked
 from server.domain.sync.context import OPS, OpContext
 from server.domain.work import workflow as wf
 from server.domain.work.late import (
@@ -24,7 +24,7 @@ from server.domain.work.late import (
 )
 from server.domain.work.states import FIELD_ACTIONS
 from server.errors import InvalidTransition, NotFound, RoundsError
-from sync.registry import Applied, Conflicted, OpSpec, Rejected
+from sync.registry import Applied, Conflicted, LockKey, OpSpec, Rejected
 
 EVERYONE = frozenset(Role)
 FIELD = frozenset({Role.TECHNICIAN, Role.TEAM_LEAD, Role.DESK, Role.SUPERVISOR, Role.ADMIN})
@@ -152,7 +152,12 @@ async def _apply(ctx: OpContext, action: str, step: Step, args: Any) -> Applied 
 
 
 def _order_op(
-    action: str, args_type: type[Ref], roles: frozenset[Role], step: Step, summary: str
+    action: str,
+    args_type: type[Ref],
+    roles: frozenset[Role],
+    step: Step,
+    summary: str,
+    locks: Callable[[Any], Sequence[LockKey]] | None = None,
 ) -> None:
     async def handler(ctx: OpContext, args: Any) -> Applied | Conflicted:
         try:
@@ -160,7 +165,8 @@ def _order_op(
         except RoundsError as exc:  # e.g. a part naming no stock item, kept late or not
             raise Rejected(exc.code, exc.message) from exc
 
-    OPS.register(OpSpec(f"work_order.{action}", 1, args_type, roles, handler, summary))
+    spec = OpSpec(f"work_order.{action}", 1, args_type, roles, handler, summary, locks=locks)
+    OPS.register(spec)
 
 
 async def _report(ctx: OpContext, args: Report) -> Applied:
@@ -277,6 +283,7 @@ def _register() -> None:
         FIELD,
         _part_step,
         "Record a part used (issued from the sender's van, else the site's store).",
+        locks=item_locked,
     )
     _order_op(
         "attach",
