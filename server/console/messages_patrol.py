@@ -92,6 +92,23 @@ PATROL_CATALOGUE: dict[str, tuple[str, str]] = {
     "patrol.valid_until": ("Valid until", "截止日期"),
     "patrol.add_schedule": ("Add the schedule", "添加排班"),
     "patrol.delete": ("Delete", "删除"),
+    "patrol.handover": ("Hand over to another contractor", "移交给其他外包单位"),
+    "patrol.walked_by": ("Walked by {name}.", "当前由 {name} 巡查。"),
+    "patrol.handover_to": ("Hand over to", "移交给"),
+    "patrol.handover_review": ("Review the hand-over", "查看移交内容"),
+    "patrol.handover_confirm": (
+        "Hand {route} over from {current} to {to}? {moving} rounds still to come move with "
+        "it and leave {current}'s phones; {staying} rounds already judged stay with {current}.",
+        "确认将 {route} 从 {current} 移交给 {to}？尚未评定的 {moving} 个巡更班次随路线移交，"
+        "并从 {current} 的手机上移除；已评定的 {staying} 个班次仍归 {current}。",
+    ),
+    "patrol.handover_do": ("Hand over", "确认移交"),
+    "patrol.cancel": ("Cancel", "取消"),
+    "patrol.handovers": ("Hand-overs", "移交记录"),
+    "patrol.handover_when": ("When", "时间"),
+    "patrol.handover_by": ("By", "操作人"),
+    "patrol.handover_from": ("From", "原单位"),
+    "patrol.none_yet": ("None yet.", "暂无。"),
     "labels.checkpoints": ("Checkpoint labels", "巡更点标签"),
     "labels.checkpoints_hint": ("One route's checkpoints (its code) or a site's.",
                                 "按路线编号或院区打印巡更点二维码。"),

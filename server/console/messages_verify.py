@@ -58,6 +58,7 @@ VERIFY_CATALOGUE: dict[str, tuple[str, str]] = {
     "verify.absences": ("Absences", "缺勤"),
     "verify.flagged": ("Flagged", "标记"),
     "verify.shifts": ("Shifts", "班次"),
+    "verify.times_in": ("Times are local time in {zone}.", "时间为 {zone} 当地时间。"),
     "verify.planned_start": ("Planned start", "计划开始"),
     "verify.planned_end": ("Planned end", "计划结束"),
     "verify.clock_in": ("Clock-in", "上班打卡"),

@@ -70,13 +70,27 @@ async def submit(
         url = await action()
     except InvalidInput as refused:
         extra = await context()
-        shown = {
-            "error": refused.message,
-            "error_field": refused.extra.get("field", ""),
-            "values": values,
-            **extra,
-        }
-        if request.htmx:
-            return Template(template_name=partial, context=page_context(request, **shown))
-        return render(request, page, status=422, **shown)
+        return refusal(request, refused, page=page, partial=partial, extra=extra, values=values)
     return done(request, url)
+
+
+def refusal(
+    request: HTMXRequest,
+    refused: InvalidInput,
+    *,
+    page: str,
+    partial: str,
+    extra: dict[str, Any],
+    values: dict[str, Any],
+) -> Response[Any]:
+    """The form again with the message beside the field in error: the form alone for
+    htmx, the whole page with 422 otherwise."""
+    shown = {
+        "error": refused.message,
+        "error_field": refused.extra.get("field", ""),
+        "values": values,
+        **extra,
+    }
+    if request.htmx:
+        return Template(template_name=partial, context=page_context(request, **shown))
+    return render(request, page, status=422, **shown)

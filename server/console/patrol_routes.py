@@ -7,6 +7,9 @@ through server/domain/patrol/editing.py.
 - `POST /desk/patrol/routes/{id}/stops`, `.../stops/{position}/{remove|up|down}`
 - `POST /desk/patrol/routes/{id}/schedules[/{schedule_id}[/delete]]`
 - `POST /desk/patrol/walks`, `POST /desk/patrol/sites/{id}/timezone`
+- `POST /desk/patrol/routes/{id}/hand-over` (`HAND_OVER_ROUTES`: desk, supervisors, admins):
+  first what would move, then (`confirmed=yes`) the hand-over, via
+  server/domain/patrol/handover.py
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from server.console.forms import uuid_or_none
-from server.console.pages import render
+from server.console.pages import page_context, render
 from server.console.patrol import BASE, choices
 from server.console.patrol_forms import (
     as_date,
@@ -32,17 +35,19 @@ from server.console.patrol_forms import (
     as_time,
     checked,
     done,
+    refusal,
     submit,
 )
 from server.db.models import Checkpoint, CheckpointWalk, Location, RouteSchedule
 from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import Permission, scope_checkpoints, scope_locations
-from server.domain.patrol import editing
+from server.domain.patrol import editing, handover
 from server.errors import InvalidInput
 from server.web.deps import CurrentActor, DbSession
 from server.web.security import requires
 
 MANAGE = requires(Permission.MANAGE_PATROL)
+HAND_OVER = requires(Permission.HAND_OVER_ROUTES)
 
 
 class CheckpointForm(msgspec.Struct):
@@ -88,6 +93,11 @@ class WalkForm(msgspec.Struct):
 
 class TimezoneForm(msgspec.Struct):
     timezone: str = ""
+
+
+class HandOverForm(msgspec.Struct):
+    contractor_id: str = ""
+    confirmed: str = ""
 
 
 def _checkpoint_input(data: CheckpointForm) -> editing.CheckpointInput:
@@ -345,6 +355,7 @@ class PatrolEditorController(Controller):
             .where(col(RouteSchedule.route_id) == route.id)
             .order_by(col(RouteSchedule.first_start))
         )
+        found = await choices(db_session, actor)
         return {
             "route": route,
             "stops": [
@@ -352,7 +363,12 @@ class PatrolEditorController(Controller):
             ],
             "site_checkpoints": on_site,
             "schedules": list(schedules.all()),
-            "choices": await choices(db_session, actor),
+            "choices": found,
+            "handover_options": [
+                (c.id, c.name) for c in found.contractors if c.id != route.contractor_id
+            ],
+            "handovers": await handover.history(db_session, route.id),
+            "plan": None,
         }
 
     @get("/routes/{route_id:uuid}")
@@ -534,3 +550,37 @@ class PatrolEditorController(Controller):
     ) -> Response[Any]:
         await editing.delete_schedule(db_session, actor, route_id, schedule_id)
         return done(request, f"{BASE}/routes/{route_id}")
+
+    @post("/routes/{route_id:uuid}/hand-over", guards=HAND_OVER, status_code=200)
+    async def hand_over(
+        self,
+        request: HTMXRequest,
+        route_id: FromPath[uuid.UUID],
+        data: URLEncodedBody[HandOverForm],
+        actor: CurrentActor,
+        db_session: DbSession,
+    ) -> Response[Any]:
+        """Without `confirmed`: what would move, and a button to confirm. With it: done."""
+        to = uuid_or_none(data.contractor_id)
+        try:
+            if checked(data.confirmed):
+                await handover.hand_over(db_session, actor, route_id, to)
+                return done(request, f"{BASE}/routes/{route_id}")
+            plan = await handover.plan(db_session, actor, route_id, to)
+        except InvalidInput as refused:
+            extra = {"form": "handover", **await self._route_context(db_session, actor, route_id)}
+            return refusal(
+                request,
+                refused,
+                page="patrol/route.html",
+                partial="patrol/partials/route_handover.html",
+                extra=extra,
+                values=msgspec.structs.asdict(data),
+            )
+        context = {**await self._route_context(db_session, actor, route_id), "plan": plan}
+        if request.htmx:
+            return Template(
+                template_name="patrol/partials/route_handover.html",
+                context=page_context(request, **context),
+            )
+        return render(request, "patrol/route.html", values={}, form="handover", **context)

@@ -13,8 +13,10 @@ Which guards and contractors a caller may name is decided by the policy module
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
@@ -25,7 +27,7 @@ from sqlmodel import col
 
 from server.console.forms import uuid_or_none
 from server.console.pages import render
-from server.console.sheets import FORMATS, Column, Sheet, download
+from server.console.sheets import FORMATS, Column, Sheet, download, local_time
 from server.db.models import Contractor
 from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import Permission, scope_contractors
@@ -76,18 +78,29 @@ ATTENDANCE = [
     Column("absences", "verify.absences", lambda g: g.absences, numeric=True),
     Column("flagged", "verify.flagged", lambda g: g.flagged, numeric=True),
 ]
-SHIFTS = [
-    Column("employee_no", "verify.employee_no", lambda r: r[0].employee_no),
-    Column("day", "patrol.day", lambda r: r[1].day),
-    Column("planned_start", "verify.planned_start", lambda r: r[1].planned_start),
-    Column("planned_end", "verify.planned_end", lambda r: r[1].planned_end),
-    Column("clock_in", "verify.clock_in", lambda r: r[1].clock_in),
-    Column("clock_out", "verify.clock_out", lambda r: r[1].clock_out),
-    Column("hours", "verify.hours", lambda r: r[1].hours, numeric=True),
-    Column("late_minutes", "verify.late_minutes", lambda r: r[1].late_minutes, numeric=True),
-    Column("early_minutes", "verify.early_minutes", lambda r: r[1].early_minutes, numeric=True),
-    Column("flags", "verify.flags", lambda r: " ".join(r[1].flags)),
-]
+
+
+def shift_columns(zone: ZoneInfo) -> list[Column]:
+    """A guard's shifts; times on the wall clock of the contractor's site, its zone named
+    in the header (hours are elapsed time, so a night the clocks change counts right)."""
+
+    def at(
+        name: str, label: str, pick: Callable[[reports.SheetLineOut], datetime | None]
+    ) -> Column:
+        return Column(f"{name} ({zone})", label, lambda r: local_time(pick(r[1]), zone))
+
+    return [
+        Column("employee_no", "verify.employee_no", lambda r: r[0].employee_no),
+        Column("day", "patrol.day", lambda r: r[1].day),
+        at("planned_start", "verify.planned_start", lambda line: line.planned_start),
+        at("planned_end", "verify.planned_end", lambda line: line.planned_end),
+        at("clock_in", "verify.clock_in", lambda line: line.clock_in),
+        at("clock_out", "verify.clock_out", lambda line: line.clock_out),
+        Column("hours", "verify.hours", lambda r: r[1].hours, numeric=True),
+        Column("late_minutes", "verify.late_minutes", lambda r: r[1].late_minutes, numeric=True),
+        Column("early_minutes", "verify.early_minutes", lambda r: r[1].early_minutes, numeric=True),
+        Column("flags", "verify.flags", lambda r: " ".join(r[1].flags)),
+    ]
 
 
 class CheckForm(msgspec.Struct):
@@ -238,9 +251,25 @@ class VerificationConsoleController(Controller):
             chosen=str(chosen or ""),
             guard_id=str(guard or ""),
             month=when.strftime("%Y-%m"),
+            shifts=_guard_shifts(sheet) if guard is not None else None,
         )
+
+
+def _guard_shifts(sheet: reports.AttendanceSheet | None) -> Sheet | None:
+    """The one guard's shifts as the page shows them (local wall-clock times)."""
+    if sheet is None or not sheet.guards:
+        return None
+    rows = [(sheet.guards[0], line) for line in sheet.guards[0].lines]
+    return Sheet("shifts", shift_columns(_zone(sheet))[1:], rows)
+
+
+def _zone(sheet: reports.AttendanceSheet) -> ZoneInfo:
+    return ZoneInfo(sheet.time_zone)
 
 
 def _attendance_sheets(sheet: reports.AttendanceSheet) -> list[Sheet]:
     shifts = [(guard, line) for guard in sheet.guards for line in guard.lines]
-    return [Sheet("attendance", ATTENDANCE, sheet.guards), Sheet("shifts", SHIFTS, shifts)]
+    return [
+        Sheet("attendance", ATTENDANCE, sheet.guards),
+        Sheet("shifts", shift_columns(_zone(sheet)), shifts),
+    ]

@@ -1,5 +1,10 @@
 """One column list per stock page, rendered two ways: the HTML table (translated headers,
-links) and the CSV and Excel downloads (English headers, raw numbers, money in cents)."""
+links) and the CSV and Excel downloads (English headers, raw numbers, money in cents).
+
+An instant is UTC unless a column gives it as a `LocalTime`: then the page shows the
+site's wall clock with the zone's abbreviation (BST, GMT) and the downloads give ISO 8601
+with the offset, so an hour that happens twice when the clocks go back reads apart.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from litestar import Response
 
@@ -14,6 +20,30 @@ from server.domain.reports.export import Table, tables_csv, tables_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
+
+
+@dataclass(frozen=True)
+class LocalTime:
+    """An instant to be shown on the wall clock of `zone`."""
+
+    at: datetime
+    zone: ZoneInfo
+
+    @property
+    def wall(self) -> datetime:
+        return self.at.astimezone(self.zone)
+
+    def shown(self) -> str:
+        """For people: `2026-03-29 06:00 BST`."""
+        return self.wall.strftime("%Y-%m-%d %H:%M %Z")
+
+    def raw(self) -> str:
+        """For the downloads: `2026-03-29T06:00+01:00`."""
+        return self.wall.isoformat(timespec="minutes")
+
+
+def local_time(at: datetime | None, zone: ZoneInfo) -> LocalTime | None:
+    return None if at is None else LocalTime(at, zone)
 
 
 @dataclass(frozen=True)
@@ -70,6 +100,8 @@ class Sheet:
 def _raw(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, LocalTime):
+        return value.raw()
     if isinstance(value, bool):
         return "yes" if value else ""
     if isinstance(value, datetime):
@@ -80,6 +112,12 @@ def _raw(value: Any) -> Any:
 
 
 def _shown(value: Any, money: bool) -> str:
+    if isinstance(value, LocalTime):
+        return value.shown()
+    return _shown_plain(value, money)
+
+
+def _shown_plain(value: Any, money: bool) -> str:
     if value is None or value == "":
         return "—"
     if money and isinstance(value, int):

@@ -18,8 +18,10 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.db.demo import DEMO_PASSWORD
 from server.db.engine import make_engine
-from server.db.models import Checkpoint, Route, RouteCheckpoint
+from server.db.models import Checkpoint, Role, Route, RouteCheckpoint, User, UserRole, UserSite
+from server.domain.accounts.passwords import hash_password
 from server.domain.sync import capture
 from server.settings import DatabaseSettings
 from tests.e2e.browser import FieldServer
@@ -130,3 +132,37 @@ def night_route(server: FieldServer, employee_no: str = "G0001") -> NightRoute:
 
     made: NightRoute = in_own_loop(insert())
     return made
+
+
+def new_guard(server: FieldServer, like: str = "G0001") -> str:
+    """A guard of the same contractor and sites as `like`, with no shift yet (a demo guard
+    may be clocked in already: the demo's nights run up to the time the demo was loaded).
+    Returns their employee number; the password is the demo's."""
+    sql = "SELECT id, contractor_id FROM app_user WHERE employee_no = :e"
+    model = query(server, sql, e=like)[0]
+    sites = query(server, "SELECT site_id FROM user_site WHERE user_id = :u", u=model["id"])
+    employee_no = f"GW{secrets.token_hex(3).upper()}"
+
+    async def insert() -> None:
+        engine = make_engine(DatabaseSettings(url=server.env["ROUNDS_DATABASE_URL"]))
+        try:
+            async with AsyncSession(engine) as session:
+                guard = User(
+                    employee_no=employee_no,
+                    name=f"Night Guard {employee_no}",
+                    password_hash=hash_password(DEMO_PASSWORD),
+                    contractor_id=uuid.UUID(str(model["contractor_id"])),
+                )
+                session.add(guard)
+                await session.flush()
+                session.add(UserRole(user_id=guard.id, role=Role.GUARD))
+                session.add_all(
+                    UserSite(user_id=guard.id, site_id=uuid.UUID(str(site["site_id"])))
+                    for site in sites
+                )
+                await session.commit()
+        finally:
+            await engine.dispose()
+
+    in_own_loop(insert())
+    return employee_no

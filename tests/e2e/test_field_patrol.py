@@ -1,6 +1,7 @@
 """A guard's night shift in the field app, offline, against real servers on both databases.
 
-The demo guard G0001 signs in online on a 360x740 touch phone; the app goes offline and
+A new guard of the demo guard G0001's contractor (made by the test: at night G0001 is
+clocked in already) signs in online on a 360x740 touch phone; the app goes offline and
 reloads from its service worker. The guard clocks in by showing the clock point's QR code
 (made by the test) to Chromium's fake camera, starts a round of a route with five or more
 stops (inserted by the test: five checkpoints, then the site's security lodge, a clock
@@ -39,7 +40,7 @@ from tests.e2e.field_steps import (
     sign_in,
     wait_synced,
 )
-from tests.e2e.patrol_steps import STOPS, night_route, query
+from tests.e2e.patrol_steps import STOPS, new_guard, night_route, query
 from tests.e2e.technician_steps import LEAD_IN_S, camera_browser
 
 pytestmark = pytest.mark.slow
@@ -70,12 +71,14 @@ def test_a_night_round_offline_reaches_the_server_whole(
     server = field_server_each_backend
     route = night_route(server)
     stops, clock_code = route.stops, route.clock_code
+    # A guard of G0001's contractor with no shift yet: at night the demo's G0001 is clocked in.
+    employee_no = new_guard(server)
     feed = show(clock_code, tmp_path / "camera.y4m")
     browser = camera_browser(playwright, feed)
     context = phone_context(browser)
     try:
         page = context.new_page()
-        sign_in(page, server, "G0001")
+        sign_in(page, server, employee_no)
         expect(heading(page)).to_have_text("Patrol")
         page.wait_for_function("navigator.serviceWorker.controller !== null")
         reload_offline(context, page)
@@ -132,7 +135,7 @@ def test_a_night_round_offline_reaches_the_server_whole(
         context.close()
         browser.close()
 
-    guard = query(server, "SELECT id FROM app_user WHERE employee_no = 'G0001'")[0]["id"]
+    guard = query(server, "SELECT id FROM app_user WHERE employee_no = :e", e=employee_no)[0]["id"]
     rounds = query(
         server,
         "SELECT p.id, p.status FROM patrol_round p JOIN route r ON r.id = p.route_id"

@@ -139,7 +139,10 @@ LABEL_AND_SCAN_ROUTES = {
     "/desk/patrol/routes/{route_id:uuid}/schedules",
     "/desk/patrol/routes/{route_id:uuid}/schedules/{schedule_id:uuid}",
     "/desk/patrol/routes/{route_id:uuid}/schedules/{schedule_id:uuid}/delete",
+    "/desk/patrol/routes/{route_id:uuid}/hand-over",
 }
+# Who may hand a route over to another contractor: the hospital's side, never a contractor.
+HAND_OVER_ROLES = {"admin", "desk", "supervisor"}
 
 
 def test_label_and_scan_routes_are_in_the_route_table_and_guarded(demo_app: Litestar) -> None:
@@ -201,3 +204,15 @@ def test_only_verifiers_open_the_console_verification_pages(client: Client, role
     ):
         response = client.get(path)
         assert response.status_code == (200 if role in VERIFIERS else 403), (path, role)
+
+
+@pytest.mark.parametrize("role", sorted(DEMO_USER_BY_ROLE))
+def test_only_the_hospitals_side_hands_routes_over(client: Client, role: str) -> None:
+    """Past the guard, a route that is not there is a 404; before it, a 403."""
+    console_login(client, DEMO_USER_BY_ROLE[role])
+    response = client.post(
+        "/desk/patrol/routes/00000000-0000-4000-8000-000000000000/hand-over",
+        data={"contractor_id": "", "_csrf_token": client.cookies.get("csrftoken") or ""},
+        follow_redirects=False,
+    )
+    assert response.status_code == (404 if role in HAND_OVER_ROLES else 403), role

@@ -78,6 +78,9 @@ class Permission(StrEnum):
     WATCH_PATROL = "watch_patrol"  # the desk's patrol pages: live rounds, incidents, routes
     HANDLE_INCIDENTS = "handle_incidents"  # acknowledge, answer and close a guard's incident
     MANAGE_PATROL = "manage_patrol"  # edit checkpoints, routes, stops, schedules, walking times
+    # Hand a route over to another contractor (its rounds to come go with it). The hospital
+    # decides who walks its routes: no contractor gives its route away or takes another's.
+    HAND_OVER_ROUTES = "hand_over_routes"
     # Patrol verification reports, attendance sheets and the statement check; which guards
     # a caller may name is decided by `scope_patrol_people`.
     VERIFY_PATROL = "verify_patrol"
@@ -125,6 +128,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.WATCH_PATROL: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
     Permission.HANDLE_INCIDENTS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
     Permission.MANAGE_PATROL: frozenset({R.SUPERVISOR, R.ADMIN}),
+    Permission.HAND_OVER_ROUTES: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN}),
     Permission.VERIFY_PATROL: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
 }
 

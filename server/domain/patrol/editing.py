@@ -37,6 +37,7 @@ from server.domain.accounts.policy import (
     scope_routes,
     scope_site_ids,
 )
+from server.domain.patrol import handover
 from server.errors import InvalidInput, NotFound
 
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9_.-]{0,23}$")
@@ -219,9 +220,12 @@ async def save_route(
         raise InvalidInput(
             "Remove the stops before moving the route to another site.", field="site_id"
         )
+    if row is not None and row.contractor_id != contractor.id:
+        # Another contractor walks it from now on: its rounds to come go along, audited.
+        await handover.record(session, actor, row, contractor.id)
     row = row or Route(code=code, name=name, site_id=site.id, contractor_id=contractor.id)
     row.code, row.name, row.site_id = code, name, site.id
-    row.contractor_id, row.free_order = contractor.id, data.free_order
+    row.free_order = data.free_order
     session.add(row)
     await session.flush()
     return row

@@ -5,6 +5,7 @@ other test's), a night's times in the site's zone, and the server's jobs run at 
 from __future__ import annotations
 
 import asyncio
+import time as clock
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -150,3 +151,42 @@ def rows(settings: Settings, model: type[Any], *where: Any) -> list[Any]:
         return list(found.all())
 
     return in_session(settings, read)
+
+
+HORIZON_WAIT_SECONDS = 120.0
+
+
+def past_the_horizon(settings: Settings) -> None:
+    """Return once a pull would deliver every change committed so far.
+
+    On PostgreSQL a pull delivers only the changes of transactions below its snapshot's
+    `xmin` (sync/PROTOCOL.md, "Why no change is ever skipped"), and a transaction still
+    open anywhere on the server, another database's included (another test run), holds that
+    horizon back: a change committed a moment ago may arrive a pull later. This waits until
+    the horizon has passed a transaction begun after everything before the call committed.
+    On SQLite commits are serialised and a pull sees them at once."""
+
+    async def wait() -> None:
+        engine = make_engine(settings.database)
+        try:
+            if engine.dialect.name != "postgresql":
+                return
+            async with engine.begin() as conn:
+                mark = int(await conn.scalar(text("SELECT pg_current_xact_id()::text::bigint")))
+            deadline = clock.monotonic() + HORIZON_WAIT_SECONDS
+            while clock.monotonic() < deadline:
+                async with engine.connect() as conn:
+                    horizon = await conn.scalar(
+                        text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+                    )
+                if int(horizon) > mark:
+                    return
+                await asyncio.sleep(0.05)
+            raise AssertionError(
+                f"a transaction open on the server held the pull horizon for over "
+                f"{HORIZON_WAIT_SECONDS:.0f} s"
+            )
+        finally:
+            await engine.dispose()
+
+    asyncio.run(wait())

@@ -12,7 +12,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from server.settings import Settings
-from tests.integration.patrol.builders import build_beat
+from tests.integration.patrol.builders import build_beat, past_the_horizon
 from tests.phone import Phone
 
 Client = TestClient[Litestar]
@@ -64,6 +64,7 @@ def test_the_guards_shift_comes_back_down_and_stays_with_their_contractor(
     ]
     assert {r["status"] for r in guard.results(ops)} == {"applied"}
 
+    past_the_horizon(demo_settings)  # so the cleaner's silence below means something
     guard.pull_all()
     events = guard.of_type("clock_event")
     assert [(events[i]["kind"], events[i]["payload"]) for i in (clock_in, clock_out)] == [

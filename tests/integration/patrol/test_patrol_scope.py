@@ -19,7 +19,13 @@ from server.db import models as db
 from server.domain.patrol.expected import evaluate_due, generate, hand_over
 from server.settings import Settings
 from tests.conftest import api_login
-from tests.integration.patrol.builders import Beat, build_beat, in_session, night
+from tests.integration.patrol.builders import (
+    Beat,
+    build_beat,
+    in_session,
+    night,
+    past_the_horizon,
+)
 from tests.phone import Phone
 
 Client = TestClient[Litestar]
@@ -129,6 +135,7 @@ def test_a_route_handed_to_another_contractor_takes_its_rounds_to_come_along(
         return await hand_over(s, route, other.id), {str(i) for i in judged}
 
     moved, judged = in_session(demo_settings, move)
+    past_the_horizon(demo_settings)  # on PostgreSQL an open transaction may delay the move
     for phone in (guard, manager, cleaner):
         phone.pull_all()
 
