@@ -24,6 +24,7 @@ from sqlalchemy import text
 from server.api import api_router
 from server.console import console_router, public_router
 from server.db.engine import make_engine, make_session_factory
+from server.domain.cleaning.jobs import cleaning_now
 from server.domain.notify import deliver_pending
 from server.domain.patrol.jobs import patrol_now
 from server.domain.patrol.records import START_RULES
@@ -88,6 +89,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 ),
                 Recurring(
                     "patrol-rounds", settings.patrol_interval_seconds, partial(patrol_now, factory)
+                ),
+                # Routine cleans are made ahead like expected rounds, on the same interval.
+                Recurring(
+                    "cleaning-tasks",
+                    settings.patrol_interval_seconds,
+                    partial(cleaning_now, factory),
                 ),
             ],
             worker_name(),

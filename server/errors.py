@@ -345,4 +345,7 @@ OP_REFUSALS: dict[str, str] = {
     "unknown_route": "No such patrol route in the sender's contractor and sites",
     "unknown_round": "No such patrol round of the sender's",
     "manual_needs_reason": "A checkpoint typed by hand needs a reason",
+    "unknown_cleaning_task": "No such cleaning task among the sender's contractor's rooms",
+    "unknown_room": "No such room to clean in the sender's scope",
+    "wrong_room": "The room scanned is not the task's room",
 }

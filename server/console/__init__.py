@@ -6,6 +6,7 @@ from server.console.assets import AssetConsoleController
 from server.console.auth import ConsoleAuthController
 from server.console.board import BoardController
 from server.console.callbacks import CallbackConsoleController
+from server.console.cleaning import CleaningConsoleController
 from server.console.conflicts import ConflictConsoleController
 from server.console.home import HomeController
 from server.console.labels import LabelConsoleController
@@ -41,6 +42,7 @@ def console_router() -> Router:
             PatrolConsoleController,
             PatrolEditorController,
             VerificationConsoleController,
+            CleaningConsoleController,
         ],
         include_in_schema=False,
     )

@@ -14,8 +14,9 @@ from dataclasses import fields
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from server.db.models import ExpectedStatus, Role, ScanMethod, WorkOrderStatus
+from server.db.models import ExpectedStatus, Role, ScanMethod, TaskStatus, WorkOrderStatus
 from server.domain.accounts.policy import OVERSEERS
+from server.domain.cleaning import terms as cleaning
 from server.domain.patrol.field_terms import INCIDENT_CATEGORIES, SCAN_OUTCOMES
 from server.domain.stock.op_args import AdjustReason
 from server.domain.sync.catalogue import load_ops
@@ -76,6 +77,16 @@ def rules() -> dict[str, Any]:
             "expected_statuses": [status.value for status in ExpectedStatus],
             # Who writes checkpoint tags on a phone (the desk prints the QR labels).
             "tag_writers": sorted(OVERSEERS | {Role.CONTRACTOR_MANAGER}),
+        },
+        "cleaning": {
+            "urgency": [kind.value for kind in cleaning.URGENCY],
+            "statuses": [status.value for status in TaskStatus],
+            "checklists": {kind.value: list(items) for kind, items in cleaning.CHECKLISTS.items()},
+            "products": list(cleaning.PRODUCTS),
+            "terminal_minutes": dict(cleaning.TERMINAL_MINUTES),
+            "spill_minutes": cleaning.SPILL_MINUTES,
+            "atp_pass_rlu": cleaning.ATP_PASS_RLU,
+            "audit_methods": list(cleaning.AUDIT_METHODS),
         },
     }
 

@@ -216,3 +216,25 @@ def test_only_the_hospitals_side_hands_routes_over(client: Client, role: str) ->
         follow_redirects=False,
     )
     assert response.status_code == (404 if role in HAND_OVER_ROLES else 403), role
+
+
+CLEANING_ROUTES = {"/desk/cleaning", "/desk/cleaning/tasks/{task_id:uuid}/cancel"}
+# Who may open the cleaning board (the cleaning contractor's manager watches it too).
+CLEANING_WATCHERS = {"admin", "desk", "supervisor", "contractor_manager"}
+
+
+def test_cleaning_routes_are_in_the_route_table_and_guarded(demo_app: Litestar) -> None:
+    guarded = {
+        route.path
+        for route in demo_app.routes
+        for handler in getattr(route, "route_handlers", [])
+        if handler.resolve_guards() and not handler.opt.get("public")
+    }
+    assert guarded >= CLEANING_ROUTES
+
+
+@pytest.mark.parametrize("role", sorted(DEMO_USER_BY_ROLE))
+def test_only_cleaning_watchers_open_the_cleaning_board(client: Client, role: str) -> None:
+    console_login(client, DEMO_USER_BY_ROLE[role])
+    response = client.get("/desk/cleaning")
+    assert response.status_code == (200 if role in CLEANING_WATCHERS else 403), role

@@ -3,7 +3,7 @@
 // Nothing here waits for the network.
 import { h, icon, ICONS, mount } from './dom.js';
 import { initI18n, onLanguageChange, t } from './i18n.js';
-import { createRouter, homeOf, isField, isGuard, isRequester, isStorekeeper, parseHash } from './router.js';
+import { createRouter, homeOf, isCleaner, isField, isGuard, isRequester, isStorekeeper, isWardStaff, parseHash } from './router.js';
 import { createStatusBar } from './components/status-bar.js';
 import { openClient } from '../sync/client.js';
 
@@ -42,14 +42,16 @@ function renderTabs(/** @type {string} */ path = parseHash(location.hash).path) 
   }
   tabs.hidden = false;
   const items = [];
+  if (isCleaner(user)) items.push({ href: '/cleaning', label: t('nav.cleaning'), path: ICONS.list });
   if (isGuard(user)) items.push({ href: '/patrol', label: t('nav.patrol'), path: ICONS.scan });
   if (isField(user)) items.push({ href: '/orders', label: t('nav.orders'), path: ICONS.list });
   if (isRequester(user)) items.push({ href: '/requests', label: t('nav.requests'), path: ICONS.requests });
+  if (isWardStaff(user)) items.push({ href: '/cleaning/request', label: t('nav.cleaning_request'), path: ICONS.ok });
   if (isStorekeeper(user)) items.push({ href: '/stock', label: t('nav.stock'), path: ICONS.scan });
   items.push({ href: '/report', label: t('nav.report'), path: ICONS.report });
   items.push({ href: '/inbox', label: t('nav.inbox'), path: ICONS.inbox });
   items.push({ href: '/settings', label: t('nav.settings'), path: ICONS.settings });
-  const section = path.startsWith('/patrol/') ? '/patrol' : path.startsWith('/orders/') ? (isField(user) ? '/orders' : '/requests') : path.startsWith('/stock/') ? '/stock' : path;
+  const section = path.startsWith('/cleaning/tasks/') ? '/cleaning' : path.startsWith('/patrol/') ? '/patrol' : path.startsWith('/orders/') ? (isField(user) ? '/orders' : '/requests') : path.startsWith('/stock/') ? '/stock' : path;
   tabs.setAttribute('aria-label', t('nav.label'));
   mount(tabs, h('ul', null, items.map((item) =>
     h('li', null, h('a', { href: `#${item.href}`, 'aria-current': section === item.href ? 'page' : null },

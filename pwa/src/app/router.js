@@ -52,7 +52,20 @@ export const ROUTES = [
   { name: 'patrol-incident', pattern: /^\/patrol\/incident$/, load: () => import('./views/patrol-incident.js') },
   { name: 'patrol-clock', pattern: /^\/patrol\/clock$/, load: () => import('./views/patrol-clock.js') },
   { name: 'patrol-tags', pattern: /^\/patrol\/tags$/, load: () => import('./views/patrol-tags.js') },
+  { name: 'cleaning', pattern: /^\/cleaning$/, load: () => import('./views/cleaning.js') },
+  { name: 'cleaning-task', pattern: /^\/cleaning\/tasks\/([\w-]+)$/, params: ['id'], load: () => import('./views/cleaning-task.js') },
+  { name: 'cleaning-request', pattern: /^\/cleaning\/request$/, load: () => import('./views/cleaning-request.js') },
 ];
+
+/** Is the user a cleaner (a contractor's, whom the server lets start a clean)? */
+export function isCleaner(/** @type {any} */ user) {
+  return Boolean(user?.roles?.includes('cleaner')) && maySend(user, 'cleaning.start');
+}
+
+/** Is the user ward staff who ask for terminal cleans of their rooms? */
+export function isWardStaff(/** @type {any} */ user) {
+  return Boolean(user?.roles?.includes('requester')) && maySend(user, 'cleaning.request_terminal');
+}
 
 /** Does the user walk patrol rounds (the roles the server lets start one)? */
 export function isGuard(/** @type {any} */ user) {
@@ -77,6 +90,7 @@ export function isStorekeeper(/** @type {any} */ user) {
 /** The screen a user lands on. */
 export function homeOf(/** @type {any} */ user) {
   if (isStorekeeper(user) && !isField(user)) return '/stock';
+  if (isCleaner(user) && !isField(user)) return '/cleaning';
   if (isGuard(user) && !isField(user)) return '/patrol';
   if (isField(user)) return '/orders';
   if (isRequester(user)) return '/requests';

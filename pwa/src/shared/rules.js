@@ -250,6 +250,47 @@ export default Object.freeze({
         "supervisor"
       ]
     },
+    "cleaning.audit@1": {
+      "roles": [
+        "admin",
+        "supervisor"
+      ]
+    },
+    "cleaning.finish@1": {
+      "roles": [
+        "admin",
+        "cleaner",
+        "supervisor"
+      ]
+    },
+    "cleaning.report_spill@1": {
+      "roles": [
+        "admin",
+        "cleaner",
+        "contractor_manager",
+        "desk",
+        "guard",
+        "requester",
+        "supervisor",
+        "team_lead",
+        "technician"
+      ]
+    },
+    "cleaning.request_terminal@1": {
+      "roles": [
+        "admin",
+        "desk",
+        "requester",
+        "supervisor"
+      ]
+    },
+    "cleaning.start@1": {
+      "roles": [
+        "admin",
+        "cleaner",
+        "supervisor"
+      ]
+    },
     "patrol.end_round@1": {
       "roles": [
         "admin",
@@ -514,14 +555,17 @@ export default Object.freeze({
     "server_error",
     "unknown_asset",
     "unknown_bin",
+    "unknown_cleaning_task",
     "unknown_item",
     "unknown_location",
     "unknown_op",
+    "unknown_room",
     "unknown_round",
     "unknown_route",
     "unknown_stocktake",
     "unknown_store",
-    "unknown_work_order"
+    "unknown_work_order",
+    "wrong_room"
   ],
   "stock": {
     "adjust_reasons": [
@@ -567,6 +611,60 @@ export default Object.freeze({
       "contractor_manager",
       "desk",
       "supervisor"
+    ]
+  },
+  "cleaning": {
+    "urgency": [
+      "spill",
+      "terminal",
+      "routine"
+    ],
+    "statuses": [
+      "open",
+      "in_progress",
+      "done",
+      "cancelled"
+    ],
+    "checklists": {
+      "spill": [
+        "contained",
+        "absorbed",
+        "disinfected",
+        "area_dry",
+        "sign_removed"
+      ],
+      "terminal": [
+        "curtains_changed",
+        "high_touch",
+        "bed_mattress",
+        "equipment",
+        "bathroom",
+        "floor",
+        "waste_linen"
+      ],
+      "routine": [
+        "high_touch",
+        "bathroom",
+        "floor",
+        "waste"
+      ]
+    },
+    "products": [
+      "chlorine_nadcc",
+      "hydrogen_peroxide",
+      "detergent",
+      "alcohol_70"
+    ],
+    "terminal_minutes": {
+      "discharge": 120,
+      "isolation": 90
+    },
+    "spill_minutes": 30,
+    "atp_pass_rlu": 250,
+    "audit_methods": [
+      "marker",
+      "atp",
+      "visual"
     ]
   }
 });

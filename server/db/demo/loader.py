@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from server.db.demo.assets import build_assets
 from server.db.demo.campus import build_campus
+from server.db.demo.cleaning import build_cleaning, finish_cleaning
 from server.db.demo.nights import build_nights, finish_nights
 from server.db.demo.patrols import build_patrols
 from server.db.demo.people import DEMO_PASSWORD, build_workforce
@@ -95,6 +96,9 @@ def build_demo_rows(size: DemoSize) -> DemoRows:
     rates = build_rate_card(rows)
     build_work_orders(rows, profile, rng, assets, workforce, campus, rates)
     build_preventive(rows, campus, workforce)
+    # Its own random stream, so the rest of the hospital stays as it was without cleaning.
+    build_cleaning(rows, size, random.Random(profile.seed + 2), campus, workforce)
+    rows.finishers.append(finish_cleaning)
     return rows
 
 

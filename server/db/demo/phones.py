@@ -19,6 +19,7 @@ from sync.hlc import Timestamp
 
 # Where an op's hash and id go once the chain is made: "record" (a scan, a clock event or
 # the incident: op_id, op_hash, receipt and clock), "start" and "end" (a round's ops).
+# "clean_start", "clean_finish", "request", "audit": a cleaning record's ops.
 Sink = tuple[Row, str]
 
 
@@ -87,6 +88,10 @@ def chain(rows: DemoRows, rng: random.Random, phone: DemoPhone) -> None:
         digest = op_hash(wire)
         versions = {}
         for row, kind in op.sinks:
+            if kind in _CLEANING_SINKS:
+                _cleaning_sink(row, kind, op_id, digest, received)
+                versions[f"cleaning_task:{row.get('task_id', row['id'])}"] = 1
+                continue
             if kind == "start":
                 row["start_op_id"], row["start_op_hash"] = op_id, digest
             elif kind == "end":
@@ -133,6 +138,21 @@ def chain(rows: DemoRows, rng: random.Random, phone: DemoPhone) -> None:
         last_claimed_at=last_claimed,
         updated_at=rows.now,
     )
+
+
+# Cleaning records keep their op in their own columns (server/db/models/cleaning.py).
+_CLEANING_SINKS = {"clean_start", "clean_finish", "request", "audit"}
+
+
+def _cleaning_sink(row: Row, kind: str, op_id: uuid.UUID, digest: str, received: datetime) -> None:
+    if kind == "clean_start":
+        row.update(start_op_id=op_id, start_op_hash=digest, start_received_at=received)
+    elif kind == "clean_finish":
+        row.update(finish_op_id=op_id, finish_op_hash=digest, finish_received_at=received)
+    elif kind == "request":
+        row["request_op_hash"] = digest
+    else:
+        row.update(op_id=op_id, op_hash=digest, received_at=received)
 
 
 _KINDS = {

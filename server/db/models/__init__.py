@@ -4,6 +4,16 @@ from server.db.models.assets import Asset, AssetStatus
 from server.db.models.attendance import PlannedShift
 from server.db.models.auth import ConsoleSession, LoginFailure, RefreshToken
 from server.db.models.base import Entity, metadata, new_id
+from server.db.models.cleaning import (
+    AuditKind,
+    CleaningAudit,
+    CleaningKind,
+    CleaningRecord,
+    CleaningRoom,
+    CleaningSchedule,
+    CleaningTask,
+    TaskStatus,
+)
 from server.db.models.history import FieldClock, FieldHistory
 from server.db.models.jobs import JobLease
 from server.db.models.lines import (
@@ -75,6 +85,7 @@ __all__ = [
     "Asset",
     "AssetStatus",
     "Attachment",
+    "AuditKind",
     "Bin",
     "Blob",
     "BlobRef",
@@ -87,6 +98,12 @@ __all__ = [
     "Checkpoint",
     "CheckpointScan",
     "CheckpointWalk",
+    "CleaningAudit",
+    "CleaningKind",
+    "CleaningRecord",
+    "CleaningRoom",
+    "CleaningSchedule",
+    "CleaningTask",
     "ClockEvent",
     "ClockKind",
     "Conflict",
@@ -144,6 +161,7 @@ __all__ = [
     "StoreKind",
     "SyncOp",
     "SyncSetting",
+    "TaskStatus",
     "Team",
     "User",
     "UserRole",

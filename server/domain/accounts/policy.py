@@ -35,6 +35,10 @@ from server.db.models import (
     Attachment,
     Blob,
     Checkpoint,
+    CleaningAudit,
+    CleaningRecord,
+    CleaningRoom,
+    CleaningTask,
     ClockEvent,
     Contractor,
     ExpectedRound,
@@ -84,6 +88,11 @@ class Permission(StrEnum):
     # Patrol verification reports, attendance sheets and the statement check; which guards
     # a caller may name is decided by `scope_patrol_people`.
     VERIFY_PATROL = "verify_patrol"
+    # Cleaning tasks and rooms: cleaners and their managers (their contractor's), ward staff
+    # (their department's, to ask for terminal cleans and see them done), the overseers.
+    READ_CLEANING = "read_cleaning"
+    WATCH_CLEANING = "watch_cleaning"  # the desk's cleaning board and audit results
+    MANAGE_CLEANING = "manage_cleaning"  # cancel a task at the desk
 
 
 EVERYONE = frozenset(Role)
@@ -130,6 +139,11 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_PATROL: frozenset({R.SUPERVISOR, R.ADMIN}),
     Permission.HAND_OVER_ROUTES: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN}),
     Permission.VERIFY_PATROL: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
+    Permission.READ_CLEANING: frozenset(
+        {R.CLEANER, R.CONTRACTOR_MANAGER, R.REQUESTER, R.DESK, R.SUPERVISOR, R.ADMIN}
+    ),
+    Permission.WATCH_CLEANING: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
+    Permission.MANAGE_CLEANING: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN}),
 }
 
 # Roles that see every row of a kind (subject only to their sites, if they have any).
@@ -451,6 +465,68 @@ def scope_incidents(actor: Actor, stmt: S) -> S:
     return stmt.where(or_(*clauses))
 
 
+_CLEANING_RULES: dict[Role, Rule] = {
+    **dict.fromkeys(OVERSEERS, _everything),
+    R.CLEANER: lambda a, on: _same(on.contractor, a.contractor_id),
+    R.CONTRACTOR_MANAGER: lambda a, on: _same(on.contractor, a.contractor_id),
+    # Ward staff: the rooms of their department, to ask for terminal cleans and see them done.
+    R.REQUESTER: lambda a, on: _same(on.department, a.department_id),
+}
+
+
+def cleaning_rule(actor: Actor, on: Audience) -> ColumnElement[bool]:
+    """A room and its tasks are the contractor's who cleans it (its cleaners, its manager)
+    and the department's it belongs to (ward staff); overseers see all of their sites."""
+    return and_(_combine(actor, on, _CLEANING_RULES), _in_sites(actor, on.site))
+
+
+CLEANING_ROOM_AUDIENCE = Audience(
+    site=CleaningRoom.site_id,
+    department=CleaningRoom.department_id,
+    contractor=CleaningRoom.contractor_id,
+)
+CLEANING_TASK_AUDIENCE = Audience(
+    site=CleaningTask.site_id,
+    department=CleaningTask.department_id,
+    contractor=CleaningTask.contractor_id,
+)
+
+
+def scope_cleaning_rooms(actor: Actor, stmt: S) -> S:
+    return stmt.where(cleaning_rule(actor, CLEANING_ROOM_AUDIENCE))
+
+
+def scope_cleaning_tasks(actor: Actor, stmt: S) -> S:
+    return stmt.where(cleaning_rule(actor, CLEANING_TASK_AUDIENCE))
+
+
+def scope_spill_rooms(actor: Actor, stmt: S) -> S:
+    """Anyone passing may report a spill in any room of their sites."""
+    return stmt.where(_in_sites(actor, CleaningRoom.site_id))
+
+
+def scope_cleaning_records(actor: Actor, stmt: S) -> S:
+    """Cleaners' records and audits: the contractor's people and the overseers (ward staff
+    see only that their task is done, on the task)."""
+    rules: dict[Role, Rule] = {
+        **dict.fromkeys(OVERSEERS, _everything),
+        R.CLEANER: lambda a, on: _same(on.contractor, a.contractor_id),
+        R.CONTRACTOR_MANAGER: lambda a, on: _same(on.contractor, a.contractor_id),
+    }
+    on = Audience(site=CleaningRecord.site_id, contractor=CleaningRecord.contractor_id)
+    return stmt.where(and_(_combine(actor, on, rules), _in_sites(actor, on.site)))
+
+
+def scope_cleaning_audits(actor: Actor, stmt: S) -> S:
+    rules: dict[Role, Rule] = {
+        **dict.fromkeys(OVERSEERS, _everything),
+        R.CLEANER: lambda a, on: _same(on.contractor, a.contractor_id),
+        R.CONTRACTOR_MANAGER: lambda a, on: _same(on.contractor, a.contractor_id),
+    }
+    on = Audience(site=CleaningAudit.site_id, contractor=CleaningAudit.contractor_id)
+    return stmt.where(and_(_combine(actor, on, rules), _in_sites(actor, on.site)))
+
+
 def scope_blobs(actor: Actor, stmt: S) -> S:
     """Photos and signatures: whoever may see a work order or an incident a blob is on sees
     the blob. One that nothing names yet (uploaded before its op arrived, or its op was
@@ -468,6 +544,12 @@ def scope_blobs(actor: Actor, stmt: S) -> S:
         sql_cast(Incident.photos, Text).contains(col(Blob.sha256))
     )
     on_visible_incident = exists(scope_incidents(actor, in_incident))
-    unnamed = ~exists(attached) & ~exists(in_incident)
+    in_clean = select(col(CleaningRecord.id)).where(
+        sql_cast(CleaningRecord.photos, Text).contains(col(Blob.sha256))
+    )
+    on_visible_clean = exists(scope_cleaning_records(actor, in_clean))
+    unnamed = ~exists(attached) & ~exists(in_incident) & ~exists(in_clean)
     own_or_overseen = true() if actor.has(*OVERSEERS) else col(Blob.uploaded_by_id) == actor.user_id
-    return stmt.where(or_(on_visible_order, on_visible_incident, and_(unnamed, own_or_overseen)))
+    return stmt.where(
+        or_(on_visible_order, on_visible_incident, on_visible_clean, and_(unnamed, own_or_overseen))
+    )

@@ -40,6 +40,8 @@ from server.db.models import (
     Building,
     Checkpoint,
     CheckpointScan,
+    CleaningRoom,
+    CleaningTask,
     ClockEvent,
     Department,
     ExpectedRound,
@@ -67,9 +69,12 @@ from server.domain.accounts.policy import (
     Permission,
     asset_rule,
     can,
+    cleaning_rule,
     route_rule,
     scope_assets,
     scope_checkpoints,
+    scope_cleaning_rooms,
+    scope_cleaning_tasks,
     scope_clock_events,
     scope_expected_rounds,
     scope_incidents,
@@ -255,6 +260,42 @@ SYNCED_TYPES: tuple[SyncedType, ...] = (
         _heard_when(Permission.READ_PATROL, route_rule),
         _SITE_CONTRACTOR,
         frozenset({"op_hash"}),
+    ),
+)
+
+
+def _current_cleans(actor: Actor, stmt: Select[Any]) -> Select[Any]:
+    """A phone holds the cleaning tasks still to do that start within the next day and a
+    half, and those of the last days (done, cancelled or missed), not a room's history."""
+    now = utcnow()
+    return scope_cleaning_tasks(actor, stmt).where(
+        col(CleaningTask.window_start) <= now + timedelta(hours=36),
+        col(CleaningTask.due_at) >= now - timedelta(days=RECENT_DAYS),
+    )
+
+
+_CLEANING_AUDIENCE = {
+    "site": "site_id",
+    "department": "department_id",
+    "contractor": "contractor_id",
+}
+SYNCED_TYPES += (
+    # The rooms a cleaner's contractor cleans (their tags, to check the scan offline) and
+    # the rooms of a ward's department (to ask for a terminal clean); their tasks.
+    SyncedType(
+        "cleaning_room",
+        CleaningRoom,
+        _when(Permission.READ_CLEANING, scope_cleaning_rooms),
+        _heard_when(Permission.READ_CLEANING, cleaning_rule),
+        _CLEANING_AUDIENCE,
+    ),
+    SyncedType(
+        "cleaning_task",
+        CleaningTask,
+        _when(Permission.READ_CLEANING, _current_cleans),
+        _heard_when(Permission.READ_CLEANING, cleaning_rule),
+        _CLEANING_AUDIENCE,
+        frozenset({"request_op_hash"}),
     ),
 )
 BY_NAME = {synced.name: synced for synced in SYNCED_TYPES}

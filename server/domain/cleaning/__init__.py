@@ -1,0 +1,1 @@
+"""Cleaning: routine, terminal and spill tasks per room, cleaners' records, audits."""
