@@ -45,6 +45,7 @@ from server.db.models.preventive import (
     PmPlanOrder,
 )
 from server.db.models.rates import RateCard, RateCardLine
+from server.db.models.ratings import ContractorRating
 from server.db.models.stock import (
     Bin,
     ExceptionStatus,
@@ -92,6 +93,7 @@ __all__ = [
     "Conflict",
     "ConsoleSession",
     "Contractor",
+    "ContractorRating",
     "Department",
     "Device",
     "Entity",
