@@ -345,4 +345,9 @@ OP_REFUSALS: dict[str, str] = {
     "unknown_route": "No such patrol route in the sender's contractor and sites",
     "unknown_round": "No such patrol round of the sender's",
     "manual_needs_reason": "A checkpoint typed by hand needs a reason",
+    "score_out_of_range": "A satisfaction score is a whole number from 1 to 5",
+    "invalid_month": "A month is named by its first day (YYYY-MM-01)",
+    "month_in_future": "The month rated has not begun yet",
+    "not_your_department": "Clinical staff rate for their own department only",
+    "unknown_contractor": "No such contractor serves the sender's campuses",
 }

@@ -16,6 +16,7 @@ from server.console.patrol_verification import VerificationConsoleController
 from server.console.people import PeopleConsoleController
 from server.console.photos import PhotoConsoleController
 from server.console.public_card import PublicCardController
+from server.console.ratings import RatingConsoleController
 from server.console.reports import ReportConsoleController
 from server.console.stock import StockConsoleController
 from server.console.stocktakes import StocktakeConsoleController
@@ -41,6 +42,7 @@ def console_router() -> Router:
             PatrolConsoleController,
             PatrolEditorController,
             VerificationConsoleController,
+            RatingConsoleController,
         ],
         include_in_schema=False,
     )

@@ -16,6 +16,7 @@ from server.db.demo.nights import build_nights, finish_nights
 from server.db.demo.patrols import build_patrols
 from server.db.demo.people import DEMO_PASSWORD, build_workforce
 from server.db.demo.preventive import build_preventive
+from server.db.demo.ratings import build_ratings
 from server.db.demo.rows import DemoRows, table_of
 from server.db.demo.shifts import build_shifts
 from server.db.demo.sizes import PROFILES, DemoSize
@@ -95,6 +96,7 @@ def build_demo_rows(size: DemoSize) -> DemoRows:
     rates = build_rate_card(rows)
     build_work_orders(rows, profile, rng, assets, workforce, campus, rates)
     build_preventive(rows, campus, workforce)
+    build_ratings(rows, campus, workforce)
     return rows
 
 

@@ -37,6 +37,7 @@ from server.db.models import (
     Checkpoint,
     ClockEvent,
     Contractor,
+    ContractorRating,
     ExpectedRound,
     Incident,
     Location,
@@ -81,6 +82,10 @@ class Permission(StrEnum):
     # Patrol verification reports, attendance sheets and the statement check; which guards
     # a caller may name is decided by `scope_patrol_people`.
     VERIFY_PATROL = "verify_patrol"
+    # A clinical department's monthly satisfaction rating of the contractors serving it.
+    RATE_CONTRACTORS = "rate_contractors"
+    # The ratings per contractor and month (a contractor manager: their own company's).
+    READ_RATINGS = "read_ratings"
 
 
 EVERYONE = frozenset(Role)
@@ -126,6 +131,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.HANDLE_INCIDENTS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
     Permission.MANAGE_PATROL: frozenset({R.SUPERVISOR, R.ADMIN}),
     Permission.VERIFY_PATROL: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
+    Permission.RATE_CONTRACTORS: frozenset({R.REQUESTER}),
+    Permission.READ_RATINGS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
 }
 
 # Roles that see every row of a kind (subject only to their sites, if they have any).
@@ -467,3 +474,64 @@ def scope_blobs(actor: Actor, stmt: S) -> S:
     unnamed = ~exists(attached) & ~exists(in_incident)
     own_or_overseen = true() if actor.has(*OVERSEERS) else col(Blob.uploaded_by_id) == actor.user_id
     return stmt.where(or_(on_visible_order, on_visible_incident, and_(unnamed, own_or_overseen)))
+
+
+_RATING_RULES: dict[Role, Rule] = {
+    **dict.fromkeys(OVERSEERS, _everything),
+    R.CONTRACTOR_MANAGER: lambda a, on: _same(on.contractor, a.contractor_id),
+    R.REQUESTER: lambda a, on: _same(on.department, a.department_id),
+}
+
+
+def rating_rule(actor: Actor, on: Audience) -> ColumnElement[bool]:
+    """A contractor rating is read by the department that gave it, the managers of the
+    contractor it rates, and the hospital's overseers. Ratings name no site: a department's
+    view of a contractor is hospital-wide, like the contract."""
+    return _combine(actor, on, _RATING_RULES)
+
+
+RATING_AUDIENCE = Audience(
+    department=ContractorRating.department_id, contractor=ContractorRating.contractor_id
+)
+
+
+def scope_ratings(actor: Actor, stmt: S) -> S:
+    return stmt.where(rating_rule(actor, RATING_AUDIENCE))
+
+
+def may_rate_for(actor: Actor, department_id: Any) -> bool:
+    """Clinical staff rate for their own department only (a desk re-submitting a phone's
+    op acts as the requester who sent it, so the same rule holds)."""
+    return (
+        can(actor, Permission.RATE_CONTRACTORS)
+        and actor.department_id is not None
+        and actor.department_id == department_id
+    )
+
+
+def serves_sites(sites: Any) -> ColumnElement[bool]:
+    """A contractor serves a campus when it walks a patrol route there, maintains an asset
+    there, or has a person working there (the records the hospital already keeps of who
+    works where; there is no separate contract table)."""
+    route_here = exists().where(
+        col(Route.contractor_id) == col(Contractor.id), col(Route.site_id).in_(sites)
+    )
+    asset_here = exists().where(
+        col(Asset.contractor_id) == col(Contractor.id), col(Asset.site_id).in_(sites)
+    )
+    person_here = exists().where(
+        col(User.contractor_id) == col(Contractor.id),
+        col(UserSite.user_id) == col(User.id),
+        col(UserSite.site_id).in_(sites),
+    )
+    return or_(route_here, asset_here, person_here)
+
+
+def scope_contractors_to_rate(actor: Actor, stmt: S) -> S:
+    """The contractors a rater sees on their phone: those serving the rater's campuses (a
+    rater limited to no campus sees every contractor)."""
+    if not can(actor, Permission.RATE_CONTRACTORS):
+        return stmt.where(false())
+    if not actor.site_limited:
+        return stmt
+    return stmt.where(serves_sites(sorted(actor.site_ids)))

@@ -14,6 +14,7 @@ OP_MODULES = (
     "server.domain.stock.ops",
     "server.domain.stock.count_ops",
     "server.domain.patrol.ops",
+    "server.domain.ratings.ops",
 )
 
 
