@@ -5,7 +5,7 @@
 // a service worker may not import() later. `make pwa` sets the version line below, which
 // changes with every file this worker runs, so that Chromium sees an update (it would not
 // for a change in an imported module alone).
-// Worker version: f3b28cd2c0d4b843
+// Worker version: 482c630fcc1df173
 import './src/sw/precache.js';
 import './src/sw/shell.js';
 import './src/sw/bridge.js';

@@ -39,7 +39,7 @@ async def satisfaction_measures(
         )
         .order_by(col(Department.code))
     )
-    rows = (await session.execute(stmt)).tuples().all()
+    rows = [(rating, department) for rating, department in (await session.execute(stmt)).all()]
     evidence = tuple(
         Evidence("contractor_rating", rating.id, _label(department, rating), rating.op_hash or None)
         for rating, department in rows
