@@ -17,6 +17,7 @@ from typing import Any
 from server.db.models import ExpectedStatus, Role, ScanMethod, WorkOrderStatus
 from server.domain.accounts.policy import OVERSEERS
 from server.domain.patrol.field_terms import INCIDENT_CATEGORIES, SCAN_OUTCOMES
+from server.domain.ratings.service import SCORES
 from server.domain.stock.op_args import AdjustReason
 from server.domain.sync.catalogue import load_ops
 from server.domain.sync.inbox import outcome_codes
@@ -77,6 +78,8 @@ def rules() -> dict[str, Any]:
             # Who writes checkpoint tags on a phone (the desk prints the QR labels).
             "tag_writers": sorted(OVERSEERS | {Role.CONTRACTOR_MANAGER}),
         },
+        # Contractor satisfaction (server/domain/ratings/service.py): the scores there are.
+        "ratings": {"scores": list(SCORES)},
     }
 
 

@@ -17,6 +17,7 @@ import RULES from './rules.js';
 import { isDesk, maySend } from './roles.js';
 import { STOCK_EFFECTS } from './stock-effects.js';
 import { PATROL_EFFECTS } from './patrol-effects.js';
+import { RATING_EFFECTS } from './ratings-effects.js';
 
 /** @typedef {[string, string]} Key [type, id] */
 /** @typedef {Record<string, any>} Row */
@@ -242,6 +243,7 @@ const EFFECTS = {
   },
   ...STOCK_EFFECTS,
   ...PATROL_EFFECTS,
+  ...RATING_EFFECTS,
 };
 
 /** @param {string} type @param {string} id */

@@ -578,5 +578,14 @@ export default Object.freeze({
       "desk",
       "supervisor"
     ]
+  },
+  "ratings": {
+    "scores": [
+      1,
+      2,
+      3,
+      4,
+      5
+    ]
   }
 });
