@@ -21,7 +21,6 @@ from server.db.demo import DEMO_PASSWORD
 from tests.e2e.browser import FieldServer
 from tests.e2e.field_steps import (
     SYNC_MS,
-    go,
     heading,
     pending_badge,
     reload_offline,
@@ -107,4 +106,3 @@ def test_requester_rates_a_contractor_offline_and_the_desk_sees_it(
     expect(row).to_contain_text(COMMENT)
     expect(row).to_contain_text("Dr Sophie Walsh")
     expect(desk.locator("[data-contractor=SENTINEL] [data-mean]")).to_have_text("4.00")
-    go(page, "/requests")
