@@ -48,7 +48,7 @@ def rate(
         },
         **op,
     )
-    return phone.results([body])[0] | {"op_hash": phone.last_hash}
+    return phone.results([body])[0] | {"op_hash": phone.last_hash, "args": body["args"]}
 
 
 def month_of(client: Client, who: str, month: date, **params: str) -> Any:
