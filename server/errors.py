@@ -348,4 +348,9 @@ OP_REFUSALS: dict[str, str] = {
     "unknown_cleaning_task": "No such cleaning task among the sender's contractor's rooms",
     "unknown_room": "No such room to clean in the sender's scope",
     "wrong_room": "The room scanned is not the task's room",
+    "score_out_of_range": "A satisfaction score is a whole number from 1 to 5",
+    "invalid_month": "A month is named by its first day (YYYY-MM-01)",
+    "month_in_future": "The month rated has not begun yet",
+    "not_your_department": "Clinical staff rate for their own department only",
+    "unknown_contractor": "No such contractor serves the sender's campuses",
 }

@@ -11,6 +11,7 @@ from server.api.patrol import PatrolController
 from server.api.patrol_verification import PatrolVerificationController
 from server.api.people import PeopleController
 from server.api.preventive import PmPlanController
+from server.api.ratings import RatingController
 from server.api.reference import ReferenceController
 from server.api.reports import ReportController
 from server.api.scans import ScanController
@@ -40,5 +41,6 @@ def api_router() -> Router:
             NotificationController,
             ReportController,
             ScanController,
+            RatingController,
         ],
     )

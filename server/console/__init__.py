@@ -17,6 +17,7 @@ from server.console.patrol_verification import VerificationConsoleController
 from server.console.people import PeopleConsoleController
 from server.console.photos import PhotoConsoleController
 from server.console.public_card import PublicCardController
+from server.console.ratings import RatingConsoleController
 from server.console.reports import ReportConsoleController
 from server.console.stock import StockConsoleController
 from server.console.stocktakes import StocktakeConsoleController
@@ -43,6 +44,7 @@ def console_router() -> Router:
             PatrolEditorController,
             VerificationConsoleController,
             CleaningConsoleController,
+            RatingConsoleController,
         ],
         include_in_schema=False,
     )

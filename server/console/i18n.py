@@ -14,6 +14,7 @@ from server.console.messages_board import BOARD_CATALOGUE
 from server.console.messages_cleaning import CLEANING_CATALOGUE
 from server.console.messages_labels import LABEL_CATALOGUE
 from server.console.messages_patrol import PATROL_CATALOGUE
+from server.console.messages_ratings import RATING_CATALOGUE
 from server.console.messages_reports import REPORT_CATALOGUE
 from server.console.messages_stock import STOCK_CATALOGUE
 from server.console.messages_verify import VERIFY_CATALOGUE
@@ -264,6 +265,7 @@ _CATALOGUE |= LABEL_CATALOGUE
 _CATALOGUE |= PATROL_CATALOGUE
 _CATALOGUE |= VERIFY_CATALOGUE
 _CATALOGUE |= CLEANING_CATALOGUE
+_CATALOGUE |= RATING_CATALOGUE
 
 MESSAGES: dict[str, dict[str, str]] = {
     key: {"en": english, "zh": chinese} for key, (english, chinese) in _CATALOGUE.items()

@@ -18,6 +18,7 @@ from server.db.models import ExpectedStatus, Role, ScanMethod, TaskStatus, WorkO
 from server.domain.accounts.policy import OVERSEERS
 from server.domain.cleaning import terms as cleaning
 from server.domain.patrol.field_terms import INCIDENT_CATEGORIES, SCAN_OUTCOMES
+from server.domain.ratings.service import SCORES
 from server.domain.stock.op_args import AdjustReason
 from server.domain.sync.catalogue import load_ops
 from server.domain.sync.inbox import outcome_codes
@@ -88,6 +89,8 @@ def rules() -> dict[str, Any]:
             "atp_pass_rlu": cleaning.ATP_PASS_RLU,
             "audit_methods": list(cleaning.AUDIT_METHODS),
         },
+        # Contractor satisfaction (server/domain/ratings/service.py): the scores there are.
+        "ratings": {"scores": list(SCORES)},
     }
 
 

@@ -238,3 +238,28 @@ def test_only_cleaning_watchers_open_the_cleaning_board(client: Client, role: st
     console_login(client, DEMO_USER_BY_ROLE[role])
     response = client.get("/desk/cleaning")
     assert response.status_code == (200 if role in CLEANING_WATCHERS else 403), role
+
+
+RATINGS_ROUTES = {"/api/v1/ratings", "/desk/ratings", "/desk/ratings/export.csv"}
+# Who may read the departments' satisfaction ratings (a contractor manager: their own).
+RATING_READERS = {"admin", "desk", "supervisor", "contractor_manager"}
+
+
+def test_ratings_routes_are_in_the_route_table_and_guarded(demo_app: Litestar) -> None:
+    guarded = {
+        route.path
+        for route in demo_app.routes
+        for handler in getattr(route, "route_handlers", [])
+        if handler.resolve_guards() and not handler.opt.get("public")
+    }
+    assert guarded >= RATINGS_ROUTES
+
+
+@pytest.mark.parametrize("role", sorted(DEMO_USER_BY_ROLE))
+def test_only_rating_readers_open_the_ratings(client: Client, role: str) -> None:
+    expected = 200 if role in RATING_READERS else 403
+    response = client.get("/api/v1/ratings", headers=api_login(client, DEMO_USER_BY_ROLE[role]))
+    assert response.status_code == expected, role
+    console_login(client, DEMO_USER_BY_ROLE[role])
+    for path in ("/desk/ratings", "/desk/ratings/export.csv"):
+        assert client.get(path).status_code == expected, (path, role)

@@ -38,6 +38,7 @@ export const ROUTES = [
   { name: 'order', pattern: /^\/orders\/([\w-]+)$/, params: ['id'], load: () => import('./views/order.js') },
   { name: 'report', pattern: /^\/report$/, load: () => import('./views/report.js') },
   { name: 'requests', pattern: /^\/requests$/, load: () => import('./views/requests.js') },
+  { name: 'ratings', pattern: /^\/ratings$/, load: () => import('./views/ratings.js') },
   { name: 'inbox', pattern: /^\/inbox$/, load: () => import('./views/inbox.js') },
   { name: 'settings', pattern: /^\/settings$/, load: () => import('./views/settings.js') },
   { name: 'stock', pattern: /^\/stock$/, load: () => import('./views/stock.js') },
@@ -80,6 +81,11 @@ export function isField(/** @type {any} */ user) {
 /** Is the user clinical staff who confirm and rate (the roles the server lets rate)? */
 export function isRequester(/** @type {any} */ user) {
   return maySend(user, 'work_order.rate');
+}
+
+/** Does the user rate the contractors for their department (the roles the server lets)? */
+export function isRater(/** @type {any} */ user) {
+  return maySend(user, 'contractor.rate');
 }
 
 /** Does the user keep a store (the roles the server lets receive stock, short of the desk)? */

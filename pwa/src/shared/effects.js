@@ -18,6 +18,7 @@ import { isDesk, maySend } from './roles.js';
 import { STOCK_EFFECTS } from './stock-effects.js';
 import { PATROL_EFFECTS } from './patrol-effects.js';
 import { CLEANING_EFFECTS } from './cleaning-effects.js';
+import { RATING_EFFECTS } from './ratings-effects.js';
 
 /** @typedef {[string, string]} Key [type, id] */
 /** @typedef {Record<string, any>} Row */
@@ -244,6 +245,7 @@ const EFFECTS = {
   ...STOCK_EFFECTS,
   ...PATROL_EFFECTS,
   ...CLEANING_EFFECTS,
+  ...RATING_EFFECTS,
 };
 
 /** @param {string} type @param {string} id */

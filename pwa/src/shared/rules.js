@@ -291,6 +291,11 @@ export default Object.freeze({
         "supervisor"
       ]
     },
+    "contractor.rate@1": {
+      "roles": [
+        "requester"
+      ]
+    },
     "patrol.end_round@1": {
       "roles": [
         "admin",
@@ -542,20 +547,25 @@ export default Object.freeze({
     "invalid_data",
     "invalid_hlc",
     "invalid_input",
+    "invalid_month",
     "invalid_op",
     "invalid_push_subscription",
     "invalid_transition",
     "manual_needs_reason",
+    "month_in_future",
     "no_checklist",
     "not_assignee",
     "not_found",
     "not_requesting_department",
+    "not_your_department",
     "push_endpoint_not_public",
+    "score_out_of_range",
     "seq_reused",
     "server_error",
     "unknown_asset",
     "unknown_bin",
     "unknown_cleaning_task",
+    "unknown_contractor",
     "unknown_item",
     "unknown_location",
     "unknown_op",
@@ -665,6 +675,15 @@ export default Object.freeze({
       "marker",
       "atp",
       "visual"
+    ]
+  },
+  "ratings": {
+    "scores": [
+      1,
+      2,
+      3,
+      4,
+      5
     ]
   }
 });

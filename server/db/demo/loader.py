@@ -17,6 +17,7 @@ from server.db.demo.nights import build_nights, finish_nights
 from server.db.demo.patrols import build_patrols
 from server.db.demo.people import DEMO_PASSWORD, build_workforce
 from server.db.demo.preventive import build_preventive
+from server.db.demo.ratings import build_ratings
 from server.db.demo.rows import DemoRows, table_of
 from server.db.demo.shifts import build_shifts
 from server.db.demo.sizes import PROFILES, DemoSize
@@ -99,6 +100,7 @@ def build_demo_rows(size: DemoSize) -> DemoRows:
     # Its own random stream, so the rest of the hospital stays as it was without cleaning.
     build_cleaning(rows, size, random.Random(profile.seed + 2), campus, workforce)
     rows.finishers.append(finish_cleaning)
+    build_ratings(rows, campus, workforce)
     return rows
 
 

@@ -55,6 +55,7 @@ from server.db.models.preventive import (
     PmPlanOrder,
 )
 from server.db.models.rates import RateCard, RateCardLine
+from server.db.models.ratings import ContractorRating
 from server.db.models.stock import (
     Bin,
     ExceptionStatus,
@@ -109,6 +110,7 @@ __all__ = [
     "Conflict",
     "ConsoleSession",
     "Contractor",
+    "ContractorRating",
     "Department",
     "Device",
     "Entity",

@@ -41,6 +41,7 @@ from server.db.models import (
     CleaningTask,
     ClockEvent,
     Contractor,
+    ContractorRating,
     ExpectedRound,
     Incident,
     Location,
@@ -93,6 +94,10 @@ class Permission(StrEnum):
     READ_CLEANING = "read_cleaning"
     WATCH_CLEANING = "watch_cleaning"  # the desk's cleaning board and audit results
     MANAGE_CLEANING = "manage_cleaning"  # cancel a task at the desk
+    # A clinical department's monthly satisfaction rating of the contractors serving it.
+    RATE_CONTRACTORS = "rate_contractors"
+    # The ratings per contractor and month (a contractor manager: their own company's).
+    READ_RATINGS = "read_ratings"
 
 
 EVERYONE = frozenset(Role)
@@ -144,6 +149,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     ),
     Permission.WATCH_CLEANING: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
     Permission.MANAGE_CLEANING: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN}),
+    Permission.RATE_CONTRACTORS: frozenset({R.REQUESTER}),
+    Permission.READ_RATINGS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
 }
 
 # Roles that see every row of a kind (subject only to their sites, if they have any).
@@ -553,3 +560,64 @@ def scope_blobs(actor: Actor, stmt: S) -> S:
     return stmt.where(
         or_(on_visible_order, on_visible_incident, on_visible_clean, and_(unnamed, own_or_overseen))
     )
+
+
+_RATING_RULES: dict[Role, Rule] = {
+    **dict.fromkeys(OVERSEERS, _everything),
+    R.CONTRACTOR_MANAGER: lambda a, on: _same(on.contractor, a.contractor_id),
+    R.REQUESTER: lambda a, on: _same(on.department, a.department_id),
+}
+
+
+def rating_rule(actor: Actor, on: Audience) -> ColumnElement[bool]:
+    """A contractor rating is read by the department that gave it, the managers of the
+    contractor it rates, and the hospital's overseers. Ratings name no site: a department's
+    view of a contractor is hospital-wide, like the contract."""
+    return _combine(actor, on, _RATING_RULES)
+
+
+RATING_AUDIENCE = Audience(
+    department=ContractorRating.department_id, contractor=ContractorRating.contractor_id
+)
+
+
+def scope_ratings(actor: Actor, stmt: S) -> S:
+    return stmt.where(rating_rule(actor, RATING_AUDIENCE))
+
+
+def may_rate_for(actor: Actor, department_id: Any) -> bool:
+    """Clinical staff rate for their own department only (a desk re-submitting a phone's
+    op acts as the requester who sent it, so the same rule holds)."""
+    return (
+        can(actor, Permission.RATE_CONTRACTORS)
+        and actor.department_id is not None
+        and actor.department_id == department_id
+    )
+
+
+def serves_sites(sites: Any) -> ColumnElement[bool]:
+    """A contractor serves a campus when it walks a patrol route there, maintains an asset
+    there, or has a person working there (the records the hospital already keeps of who
+    works where; there is no separate contract table)."""
+    route_here = exists().where(
+        col(Route.contractor_id) == col(Contractor.id), col(Route.site_id).in_(sites)
+    )
+    asset_here = exists().where(
+        col(Asset.contractor_id) == col(Contractor.id), col(Asset.site_id).in_(sites)
+    )
+    person_here = exists().where(
+        col(User.contractor_id) == col(Contractor.id),
+        col(UserSite.user_id) == col(User.id),
+        col(UserSite.site_id).in_(sites),
+    )
+    return or_(route_here, asset_here, person_here)
+
+
+def scope_contractors_to_rate(actor: Actor, stmt: S) -> S:
+    """The contractors a rater sees on their phone: those serving the rater's campuses (a
+    rater limited to no campus sees every contractor)."""
+    if not can(actor, Permission.RATE_CONTRACTORS):
+        return stmt.where(false())
+    if not actor.site_limited:
+        return stmt
+    return stmt.where(serves_sites(sorted(actor.site_ids)))

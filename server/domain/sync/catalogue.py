@@ -15,6 +15,7 @@ OP_MODULES = (
     "server.domain.stock.count_ops",
     "server.domain.patrol.ops",
     "server.domain.cleaning.ops",
+    "server.domain.ratings.ops",
 )
 
 

@@ -43,6 +43,8 @@ from server.db.models import (
     CleaningRoom,
     CleaningTask,
     ClockEvent,
+    Contractor,
+    ContractorRating,
     Department,
     ExpectedRound,
     Incident,
@@ -70,16 +72,19 @@ from server.domain.accounts.policy import (
     asset_rule,
     can,
     cleaning_rule,
+    rating_rule,
     route_rule,
     scope_assets,
     scope_checkpoints,
     scope_cleaning_rooms,
     scope_cleaning_tasks,
     scope_clock_events,
+    scope_contractors_to_rate,
     scope_expected_rounds,
     scope_incidents,
     scope_locations,
     scope_patrol_rounds,
+    scope_ratings,
     scope_routes,
     scope_site_ids,
     scope_stocktakes,
@@ -136,6 +141,16 @@ _SITE_CONTRACTOR = {"site": "site_id", "contractor": "contractor_id"}
 # A guard's own records stay on the phone after a sync: the clock events and incidents of
 # the last days (a first sync does not carry a contractor's whole history).
 RECENT_DAYS = 3
+
+
+def _current_ratings(actor: Actor, stmt: Select[Any]) -> Select[Any]:
+    """The ratings that count, of this month and the last (the two a rater may still be
+    asked about on the 1st): earlier ones are history, kept at the desk."""
+    today = utcnow().date()
+    since = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return scope_ratings(actor, stmt).where(
+        col(ContractorRating.superseded_at).is_(None), col(ContractorRating.month) >= since
+    )
 
 
 def _recent(scope: Scope, claimed: Any) -> Scope:
@@ -260,6 +275,23 @@ SYNCED_TYPES: tuple[SyncedType, ...] = (
         _heard_when(Permission.READ_PATROL, route_rule),
         _SITE_CONTRACTOR,
         frozenset({"op_hash"}),
+    ),
+    # Satisfaction: the contractors serving the rater's campuses, and what the rater's
+    # department already rated. A contractor that starts serving a campus (a new route, a
+    # new person there) reaches the phone with its next change or the next first sync.
+    SyncedType(
+        "contractor",
+        Contractor,
+        scope_contractors_to_rate,
+        _heard_when(Permission.RATE_CONTRACTORS, _heard_by_everyone),
+    ),
+    SyncedType(
+        "contractor_rating",
+        ContractorRating,
+        _when(Permission.RATE_CONTRACTORS, _current_ratings),
+        _heard_when(Permission.RATE_CONTRACTORS, rating_rule),
+        {"department": "department_id", "contractor": "contractor_id"},
+        frozenset({"op_hash", "device_id"}),
     ),
 )
 

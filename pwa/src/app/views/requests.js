@@ -4,6 +4,7 @@ import { h, mount } from '../dom.js';
 import { formatDateTime, t } from '../i18n.js';
 import { FINISHED, empty, locationPath, newestFirst, orderNumber, pageHead, pathText, places, statusBadge } from './common.js';
 import { stepper } from './stepper.js';
+import { isRater } from '../router.js';
 
 /**
  * @param {any} order
@@ -42,6 +43,7 @@ export default async function requestsView(ctx) {
       outlet,
       pageHead(t('requests.title'), { sub: department && h('p', { class: 'muted' }, department) }),
       h('a', { class: 'button primary big wide', href: '#/report' }, t('report.title')),
+      isRater(user) && h('a', { class: 'button big wide', href: '#/ratings', 'data-go': 'ratings' }, t('ratings.title')),
       waiting.length > 0 &&
         h('section', { 'aria-labelledby': 'wait-h' },
           h('h2', { id: 'wait-h' }, t('requests.waiting'), ' ', h('span', { class: 'count-inline' }, `(${waiting.length})`)),

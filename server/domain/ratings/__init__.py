@@ -1,0 +1,1 @@
+"""Satisfaction: clinical departments rate each contractor serving them, once a month."""
