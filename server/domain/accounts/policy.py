@@ -36,6 +36,7 @@ from server.db.models import (
     Blob,
     Checkpoint,
     ClockEvent,
+    Contract,
     Contractor,
     ExpectedRound,
     Incident,
@@ -44,6 +45,7 @@ from server.db.models import (
     Role,
     Route,
     RouteCheckpoint,
+    SettlementStatement,
     StockBalance,
     Stocktake,
     Store,
@@ -81,6 +83,12 @@ class Permission(StrEnum):
     # Patrol verification reports, attendance sheets and the statement check; which guards
     # a caller may name is decided by `scope_patrol_people`.
     VERIFY_PATROL = "verify_patrol"
+    # Contracts, scorecards and settlement statements; which contractor's rows a caller
+    # sees is decided by `scope_contracts` / `scope_statements`.
+    READ_SETTLEMENT = "read_settlement"
+    MANAGE_CONTRACTS = "manage_contracts"  # contract, indicators, weights, deduction rules
+    SETTLE = "settle"  # compute, issue, resolve disputes, freeze: the hospital's side
+    RESPOND_STATEMENT = "respond_statement"  # accept or dispute lines: the contractor's side
 
 
 EVERYONE = frozenset(Role)
@@ -126,6 +134,10 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.HANDLE_INCIDENTS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
     Permission.MANAGE_PATROL: frozenset({R.SUPERVISOR, R.ADMIN}),
     Permission.VERIFY_PATROL: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
+    Permission.READ_SETTLEMENT: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
+    Permission.MANAGE_CONTRACTS: frozenset({R.DESK, R.ADMIN}),
+    Permission.SETTLE: frozenset({R.DESK, R.ADMIN}),
+    Permission.RESPOND_STATEMENT: frozenset({R.CONTRACTOR_MANAGER}),
 }
 
 # Roles that see every row of a kind (subject only to their sites, if they have any).
@@ -297,6 +309,27 @@ def scope_contractors(actor: Actor, stmt: S) -> S:
     if actor.contractor_id is not None:
         return stmt.where(col(Contractor.id) == actor.contractor_id)
     return stmt
+
+
+_SETTLEMENT_RULES: dict[Role, Rule] = {
+    **dict.fromkeys(OVERSEERS, _everything),
+    R.CONTRACTOR_MANAGER: lambda a, on: _same(on.contractor, a.contractor_id),
+}
+
+
+def scope_contracts(actor: Actor, stmt: S) -> S:
+    """A contractor manager sees their own contractor's contracts (and so its scorecards);
+    the hospital's desk, supervisors and admins see every contract."""
+    return stmt.where(
+        _combine(actor, Audience(contractor=Contract.contractor_id), _SETTLEMENT_RULES)
+    )
+
+
+def scope_statements(actor: Actor, stmt: S) -> S:
+    """Settlement statements (their lines, evidence, disputes and exports) by the same rule."""
+    return stmt.where(
+        _combine(actor, Audience(contractor=SettlementStatement.contractor_id), _SETTLEMENT_RULES)
+    )
 
 
 def scope_routes(actor: Actor, stmt: S) -> S:
