@@ -14,6 +14,7 @@ from server.api.preventive import PmPlanController
 from server.api.reference import ReferenceController
 from server.api.reports import ReportController
 from server.api.scans import ScanController
+from server.api.settlement import SettlementController
 from server.api.stock import StockController
 from server.api.sync import SyncController
 from server.api.work import WorkOrderController
@@ -40,5 +41,6 @@ def api_router() -> Router:
             NotificationController,
             ReportController,
             ScanController,
+            SettlementController,
         ],
     )

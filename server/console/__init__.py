@@ -17,6 +17,7 @@ from server.console.people import PeopleConsoleController
 from server.console.photos import PhotoConsoleController
 from server.console.public_card import PublicCardController
 from server.console.reports import ReportConsoleController
+from server.console.settlement import SettlementConsoleController
 from server.console.stock import StockConsoleController
 from server.console.stocktakes import StocktakeConsoleController
 
@@ -41,6 +42,7 @@ def console_router() -> Router:
             PatrolConsoleController,
             PatrolEditorController,
             VerificationConsoleController,
+            SettlementConsoleController,
         ],
         include_in_schema=False,
     )

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from server.db.demo.assets import build_assets
 from server.db.demo.campus import build_campus
+from server.db.demo.contracts import build_contracts
 from server.db.demo.nights import build_nights, finish_nights
 from server.db.demo.patrols import build_patrols
 from server.db.demo.people import DEMO_PASSWORD, build_workforce
@@ -95,6 +96,7 @@ def build_demo_rows(size: DemoSize) -> DemoRows:
     rates = build_rate_card(rows)
     build_work_orders(rows, profile, rng, assets, workforce, campus, rates)
     build_preventive(rows, campus, workforce)
+    build_contracts(rows, workforce)
     return rows
 
 
