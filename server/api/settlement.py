@@ -8,9 +8,9 @@ import uuid
 from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from server.db.models import DisputeOutcome
 from server.domain.accounts.policy import Permission
 from server.domain.reports.monthly import parse_month
+from server.domain.scorecards.scorecard import history as score_history
 from server.domain.scorecards.scorecard import scorecard, visible_contract
 from server.domain.settlement import service
 from server.domain.settlement.contracts import list_contracts
@@ -18,6 +18,7 @@ from server.domain.settlement.schemas import (
     ComputeIn,
     ContractOut,
     DisputeIn,
+    MonthScore,
     ResolveIn,
     ScorecardOut,
     StatementOut,
@@ -30,13 +31,6 @@ from server.domain.settlement.schemas import (
 from server.errors import InvalidInput
 from server.web.deps import CurrentActor, DbSession
 from server.web.security import requires
-
-
-def outcome_of(text: str) -> DisputeOutcome:
-    try:
-        return DisputeOutcome(text.strip().lower())
-    except ValueError:
-        raise InvalidInput("The outcome is upheld or rejected.", field="outcome") from None
 
 
 class SettlementController(Controller):
@@ -59,6 +53,25 @@ class SettlementController(Controller):
         the records behind it; an indicator not measured is left out of the weights."""
         contract = await visible_contract(db_session, actor, contract_id)
         return scorecard_out(await scorecard(db_session, contract, parse_month(month)))
+
+    @get("/contracts/{contract_id:uuid}/history")
+    async def history(
+        self,
+        db_session: DbSession,
+        actor: CurrentActor,
+        contract_id: FromPath[uuid.UUID],
+        month: FromQuery[str | None] = None,
+        months: FromQuery[int] = 6,
+    ) -> list[MonthScore]:
+        """The weighted score of each of `months` (1 to 24) months up to `month`, oldest first."""
+        if not 1 <= months <= 24:
+            raise InvalidInput("Ask for 1 to 24 months.", field="months")
+        contract = await visible_contract(db_session, actor, contract_id)
+        points = await score_history(db_session, contract, parse_month(month), months)
+        return [
+            MonthScore(f"{first:%Y-%m}", str(score) if score is not None else None)
+            for first, score in points
+        ]
 
     @post(
         "/contracts/{contract_id:uuid}/statements",
@@ -107,7 +120,9 @@ class SettlementController(Controller):
         found = await service.visible_statement(db_session, actor, statement_id)
         return VerifyOut(found.frozen_hash, await service.verify(db_session, found))
 
-    @post("/statements/{statement_id:uuid}/issue", guards=requires(Permission.SETTLE))
+    @post(
+        "/statements/{statement_id:uuid}/issue", guards=requires(Permission.SETTLE), status_code=200
+    )
     async def issue(
         self, db_session: DbSession, actor: CurrentActor, statement_id: FromPath[uuid.UUID]
     ) -> StatementOut:
@@ -115,7 +130,11 @@ class SettlementController(Controller):
         await service.issue(db_session, actor, found)
         return statement_out(await service.view(db_session, found))
 
-    @post("/statements/{statement_id:uuid}/accept", guards=requires(Permission.RESPOND_STATEMENT))
+    @post(
+        "/statements/{statement_id:uuid}/accept",
+        guards=requires(Permission.RESPOND_STATEMENT),
+        status_code=200,
+    )
     async def accept(
         self, db_session: DbSession, actor: CurrentActor, statement_id: FromPath[uuid.UUID]
     ) -> StatementOut:
@@ -126,6 +145,7 @@ class SettlementController(Controller):
     @post(
         "/statements/{statement_id:uuid}/lines/{line_id:uuid}/dispute",
         guards=requires(Permission.RESPOND_STATEMENT),
+        status_code=201,
     )
     async def dispute(
         self,
@@ -142,6 +162,7 @@ class SettlementController(Controller):
     @post(
         "/statements/{statement_id:uuid}/disputes/{dispute_id:uuid}/resolve",
         guards=requires(Permission.SETTLE),
+        status_code=200,
     )
     async def resolve(
         self,
@@ -153,12 +174,16 @@ class SettlementController(Controller):
     ) -> StatementOut:
         found = await service.visible_statement(db_session, actor, statement_id)
         await service.resolve(
-            db_session, actor, found, dispute_id, outcome_of(data.outcome), data.reason,
+            db_session, actor, found, dispute_id, service.outcome_of(data.outcome), data.reason,
             data.new_amount_cents,
         )  # fmt: skip
         return statement_out(await service.view(db_session, found))
 
-    @post("/statements/{statement_id:uuid}/freeze", guards=requires(Permission.SETTLE))
+    @post(
+        "/statements/{statement_id:uuid}/freeze",
+        guards=requires(Permission.SETTLE),
+        status_code=200,
+    )
     async def freeze(
         self, db_session: DbSession, actor: CurrentActor, statement_id: FromPath[uuid.UUID]
     ) -> StatementOut:

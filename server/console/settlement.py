@@ -15,7 +15,6 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 from sqlalchemy import select
 
-from server.api.settlement import outcome_of
 from server.console.i18n import pick_language, translator
 from server.console.pages import render
 from server.console.patrol_forms import as_date, as_int, done
@@ -487,7 +486,7 @@ class SettlementConsoleController(Controller):
         async def change(found: Any) -> None:
             amount = edit.cents_of(data.new_amount, "amount") if data.new_amount.strip() else None
             await service.resolve(
-                db_session, actor, found, dispute_id, outcome_of(data.outcome), data.reason,
+                db_session, actor, found, dispute_id, service.outcome_of(data.outcome), data.reason,
                 amount,
             )  # fmt: skip
 

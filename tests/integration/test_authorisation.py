@@ -206,6 +206,7 @@ def test_only_verifiers_open_the_console_verification_pages(client: Client, role
 SETTLEMENT_ROUTES = {
     "/api/v1/contracts",
     "/api/v1/contracts/{contract_id:uuid}/scorecard",
+    "/api/v1/contracts/{contract_id:uuid}/history",
     "/api/v1/contracts/{contract_id:uuid}/statements",
     "/api/v1/statements",
     "/api/v1/statements/{statement_id:uuid}",

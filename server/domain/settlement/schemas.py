@@ -70,6 +70,7 @@ class LineOut(msgspec.Struct):
     unit: str
     measured: str | None
     basis: int
+    rule_id: uuid.UUID | None
     rule_kind: str
     rule_text: str
     computed_cents: int
@@ -89,6 +90,10 @@ class StatementOut(msgspec.Struct):
     deductions_cents: int
     payable_cents: int
     score: str | None
+    issued_at: datetime | None
+    responded_at: datetime | None
+    frozen_at: datetime | None
+    frozen_by_id: uuid.UUID | None
     frozen_hash: str | None
     lines: list[LineOut]
     disputes: list[DisputeOut]
@@ -102,6 +107,11 @@ class StatementSummary(msgspec.Struct):
     status: str
     deductions_cents: int
     payable_cents: int
+
+
+class MonthScore(msgspec.Struct):
+    month: str
+    score: str | None  # None: nothing measured that month
 
 
 class ComputeIn(msgspec.Struct):
@@ -165,7 +175,7 @@ def scorecard_out(card: Scorecard) -> ScorecardOut:
 def _line(line: StatementLine) -> LineOut:
     return LineOut(
         line.id, line.position, line.indicator_code, line.unit, line.measured, line.basis,
-        line.rule_kind, line.rule_text, line.computed_cents, line.amount_cents,
+        line.rule_id, line.rule_kind, line.rule_text, line.computed_cents, line.amount_cents,
         line.adjustment_reason, evidence_out(line.evidence),
     )  # fmt: skip
 
@@ -183,6 +193,7 @@ def statement_out(view: StatementView) -> StatementOut:
     return StatementOut(
         s.id, s.contract_id, view.contract.code, s.contractor_id, f"{s.month:%Y-%m}",
         s.status.value, s.fee_cents, s.deductions_cents, s.payable_cents, s.score,
+        s.issued_at, s.responded_at, s.frozen_at, s.frozen_by_id,
         s.frozen_hash, [_line(line) for line in view.lines],
         [_dispute(d) for d in view.disputes],
     )  # fmt: skip

@@ -175,6 +175,13 @@ async def list_statements(
     return sorted(pairs, key=lambda pair: (-pair[0].month.toordinal(), pair[1].code))
 
 
+def outcome_of(text: str) -> DisputeOutcome:
+    try:
+        return DisputeOutcome(text.strip().lower())
+    except ValueError:
+        raise InvalidInput("The outcome is upheld or rejected.", field="outcome") from None
+
+
 def _expect(statement: SettlementStatement, *allowed: StatementStatus) -> None:
     if statement.status == S.FROZEN:
         raise InvalidTransition("The statement is frozen; it never changes.")

@@ -6,9 +6,12 @@ another's contracts, scorecards, statements or evidence by any route."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
+import json
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -122,6 +125,47 @@ def test_lift_scorecard_from_the_contractors_team_orders(world: tuple[Client, st
     assert card["score"] == "55.05"  # fmt: skip
 
 
+def _second(text: str | None) -> str | None:
+    """An instant as the canonical form writes it: UTC, to the second."""
+    if text is None:
+        return None
+    return datetime.fromisoformat(text).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def recomputed_hash(statement: dict[str, Any]) -> str:
+    """The statement's SHA-256 recomputed from what the API shows, by docs/settlement.md
+    alone: what a contractor does to check a frozen statement without the server's code."""
+    lines = statement["lines"]
+    body = {
+        "statement": {
+            "id": statement["id"], "contract_id": statement["contract_id"],
+            "contractor_id": statement["contractor_id"], "month": statement["month"] + "-01",
+            "fee_cents": statement["fee_cents"], "deductions_cents": statement["deductions_cents"],
+            "payable_cents": statement["payable_cents"], "score": statement["score"],
+            "issued_at": _second(statement["issued_at"]),
+            "responded_at": _second(statement["responded_at"]),
+            "frozen_at": _second(statement["frozen_at"]),
+            "frozen_by_id": statement["frozen_by_id"],
+        },
+        "lines": [
+            {key: line[key] for key in (
+                "id", "position", "indicator_code", "unit", "measured", "basis", "rule_kind",
+                "rule_text", "computed_cents", "amount_cents", "adjustment_reason", "evidence")}
+            | {"rule_id": line["rule_id"]}
+            for line in sorted(lines, key=lambda line: line["position"])
+        ],
+        "disputes": [
+            {key: d[key] for key in (
+                "id", "line_id", "comment", "raised_by_id", "outcome", "new_amount_cents",
+                "reason", "resolved_by_id")}
+            | {"raised_at": _second(d["raised_at"]), "resolved_at": _second(d["resolved_at"])}
+            for d in sorted(statement["disputes"], key=lambda d: (d["raised_at"], d["id"]))
+        ],
+    }  # fmt: skip
+    text_form = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text_form.encode()).hexdigest()
+
+
 def _csrf(client: Client) -> str:
     token = client.cookies.get(CSRF_COOKIE)
     assert token
@@ -150,7 +194,7 @@ def test_statement_dispute_resolution_and_freeze(world: tuple[Client, str, World
     assert missed_line["measured"] == "8.0000"
     assert {e["op_hash"] for e in missed_line["evidence"]} == {OP_A, OP_B, None}
     sid = statement["id"]
-    assert api(client, "D0001", "POST", f"/api/v1/statements/{sid}/issue").status_code == 201
+    assert api(client, "D0001", "POST", f"/api/v1/statements/{sid}/issue").status_code == 200
 
     # The contractor's manager disputes two lines in the console, each with a comment.
     console_login(client, w.security_manager)
@@ -212,6 +256,8 @@ def test_statement_dispute_resolution_and_freeze(world: tuple[Client, str, World
     assert len(digest) == 64
     check = api(client, w.security_manager, "GET", f"/api/v1/statements/{sid}/verify").json()
     assert check == {"frozen_hash": digest, "matches": True}
+    # The contractor recomputes it from what they were shown, by the documented form.
+    assert recomputed_hash(frozen) == digest
     # Frozen never changes: every action is refused, the hash stays.
     for path, body in (
         (f"/api/v1/contracts/{w.security_contract}/statements", {"month": MONTH}),
@@ -321,3 +367,90 @@ def test_a_contractor_manager_reaches_only_their_own_contractor(
         api(client, w.lift_manager, "GET", f"/api/v1/statements/{sid}").json()["status"]
         == "accepted"
     )
+
+
+def test_month_on_month_history_and_its_chart(world: tuple[Client, str, World]) -> None:
+    client, _, w = world
+    points = api(
+        client, "D0001", "GET", f"/api/v1/contracts/{w.security_contract}/history",
+        params={"month": "2025-04", "months": 3},
+    ).json()  # fmt: skip
+    # February: no records at all. April: the one completed round (ratio 1 -> 100) and no
+    # missed stops (0 <= 5 -> 100); incidents and attendance not measured:
+    # (3 * 100 + 1 * 100) / 4 = 100.00
+    assert points == [
+        {"month": "2025-02", "score": None},
+        {"month": "2025-03", "score": "73.09"},
+        {"month": "2025-04", "score": "100.00"},
+    ]
+    too_many = api(
+        client, "D0001", "GET", f"/api/v1/contracts/{w.security_contract}/history",
+        params={"months": 99},
+    )  # fmt: skip
+    assert too_many.status_code == 422
+    console_login(client, "D0001")
+    page = client.get("/desk/scorecards", params={"month": "2025-04"}).text
+    section = page[page.index(f'data-scorecard="CS-{w.tag}"') :]
+    section = section[: section.index("</section>")]
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart" data-chart="scores"' in section
+    assert 'data-month="2025-03" data-score="73.09"' in section
+    assert 'data-month="2025-04" data-score="100.00"' in section
+    assert 'data-month="2025-02" data-score=""' in section  # no column: nothing measured
+
+
+def test_contract_indicators_and_rules_edited_in_the_console(
+    world: tuple[Client, str, World],
+) -> None:
+    client, _, w = world
+    console_login(client, "D0001")
+    created = client.post(
+        "/desk/contracts",
+        data={"code": f"cx-{w.tag}", "contractor_id": str(w.security_id), "service": "security",
+              "starts_on": "2025-01-01", "fee": "1,234.50", "_csrf_token": _csrf(client)},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert created.status_code == 303, created.text
+    where = created.headers["location"]
+    page = client.get(where).text
+    assert f"CX-{w.tag}" in page
+    assert 'data-fee="123450"' in page
+    bad = client.post(
+        f"{where}/indicators",
+        data={"code": "security.attendance", "weight": "2", "target": "lots",
+              "_csrf_token": _csrf(client)},
+    )  # fmt: skip
+    assert bad.status_code == 422
+    assert 'data-error-field="target"' in bad.text
+    good = client.post(
+        f"{where}/indicators",
+        data={"code": "security.attendance", "weight": "2", "target": "0,98",
+              "_csrf_token": _csrf(client)},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert good.status_code == 303
+    no_amount = client.post(
+        f"{where}/rules",
+        data={"kind": "per_unit", "indicator_code": "security.missed_checkpoints",
+              "_csrf_token": _csrf(client)},
+    )  # fmt: skip
+    assert no_amount.status_code == 422
+    rule = client.post(
+        f"{where}/rules",
+        data={"kind": "monthly_cap", "percent": "12.5", "_csrf_token": _csrf(client)},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert rule.status_code == 303
+    page = client.get(where).text
+    assert 'data-indicator="security.attendance"' in page
+    assert "0.98" in page
+    assert 'data-rule="monthly_cap"' in page
+    # The contractor's manager reads the contract but may not edit it.
+    console_login(client, w.security_manager)
+    seen = client.get(where)
+    assert seen.status_code == 200
+    assert f'action="{where}/rules"' not in seen.text
+    refused = client.post(
+        f"{where}/rules",
+        data={"kind": "monthly_cap", "percent": "100", "_csrf_token": _csrf(client)},
+    )  # fmt: skip
+    assert refused.status_code == 403
