@@ -66,6 +66,12 @@ async def compute_draft(
 ) -> SettlementStatement:
     """The month's draft statement of `contract`, computed afresh from the records."""
     month = month.replace(day=1)
+    if month < contract.starts_on.replace(day=1) or (
+        contract.ends_on is not None and month > contract.ends_on
+    ):
+        raise InvalidInput(
+            f"Contract {contract.code} does not run in {month:%Y-%m}.", field="month"
+        )
     existing = await session.scalar(
         select(SettlementStatement).where(
             col(SettlementStatement.contract_id) == contract.id,

@@ -276,6 +276,13 @@ def test_statement_dispute_resolution_and_freeze(world: tuple[Client, str, World
     assert again.status_code == 409
     assert api(client, "D0001", "GET", f"/api/v1/statements/{sid}").json()["frozen_hash"] == digest
 
+    outside = api(
+        client, "D0001", "POST", f"/api/v1/contracts/{w.security_contract}/statements",
+        json={"month": "2024-12"},
+    )  # fmt: skip
+    assert outside.status_code == 422  # the contract starts in January 2025
+    assert outside.json()["code"] == "invalid_input"
+
     # The exports list each line's records with their op hashes.
     book = load_workbook(io.BytesIO(client.get(f"/desk/statements/{sid}/statement.xlsx").content))
     evidence = list(book["Evidence"].iter_rows(values_only=True))[1:]
