@@ -26,8 +26,11 @@ CONTRACTS = (
     ),
     (
         "CLN-2026", CLEANING_CONTRACTOR, "cleaning", 22_000_000,
-        (("cleaning.on_time_rate", 3, "0.95"), ("satisfaction.average", 1, "4")),
+        # Measured once the cleaning and ratings providers are registered (docs/settlement.md).
+        (("cleaning.on_time_rate", 3, "0.95"), ("cleaning.audit_score", 2, "90"),
+         ("cleaning.reclean_count", 1, "5"), ("satisfaction.mean_score", 1, "4")),
         ((RuleKind.PERCENT_PER_POINT, "cleaning.on_time_rate", None, "0.4", "0.95"),
+         (RuleKind.PER_UNIT, "cleaning.reclean_count", 20_000, None, "5"),
          (RuleKind.MONTHLY_CAP, None, None, "10", None)),
     ),
     (

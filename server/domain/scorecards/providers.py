@@ -15,7 +15,9 @@ PROVIDERS: dict[str, tuple[Provider, ...]] = {
     "security": (security_measures,),
     "lifts": (maintenance_measures,),
     "maintenance": (maintenance_measures,),
-    "cleaning": (),  # cleaning_measures plugs in here at merge (wt-cleaning)
+    # At merge: (cleaning_measures, satisfaction_measures) from server.domain.cleaning.
+    # indicators and server.domain.ratings.indicators; until then "not measured".
+    "cleaning": (),
 }
 
 
