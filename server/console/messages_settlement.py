@@ -84,6 +84,12 @@ SETTLEMENT_CATALOGUE: dict[str, tuple[str, str]] = {
     "settle.download_pdf": ("Download PDF", "下载 PDF"),
     "settle.download_xlsx": ("Download Excel", "下载 Excel"),
     "settle.op_hash": ("Op hash", "操作哈希"),
+    "settle.teams": ("The contractor's maintenance teams", "外包单位的维修班组"),
+    "settle.teams_intro": ("Work orders of these teams count on this contractor's scorecard.",
+                           "这些班组的工单计入该外包单位的考核。"),
+    "settle.team": ("Team", "班组"),
+    "settle.no_teams": ("No team is linked to this contractor.", "尚无班组关联到该外包单位。"),
+    "settle.link_team": ("Link team", "关联班组"),
     "settle.no_records": ("No records behind this line.", "此项无依据记录。"),
 }
 # fmt: on

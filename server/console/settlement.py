@@ -54,6 +54,10 @@ class IndicatorForm(msgspec.Struct):
     target: str = ""
 
 
+class TeamForm(msgspec.Struct):
+    team_id: str = ""
+
+
 class RuleForm(msgspec.Struct):
     kind: str = ""
     indicator_code: str = ""
@@ -173,6 +177,8 @@ class SettlementConsoleController(Controller):
             indicators=sorted(await contract_indicators(db, contract.id), key=lambda i: i.code),
             rules=await edit.rules_of(db, contract.id),
             kinds=list(RuleKind),
+            teams=await edit.contractor_teams(db, contract.contractor_id),
+            other_teams=[t for t in await edit.all_teams(db) if t.contractor_id is None],
             money=money,
             **extra,
         )
@@ -290,6 +296,42 @@ class SettlementConsoleController(Controller):
 
         return await self._edit_contract(
             request, db_session, actor, contract_id, change, {}, "rules"
+        )
+
+    @post("/contracts/{contract_id:uuid}/teams", guards=requires(Permission.MANAGE_CONTRACTS))
+    async def link_team(
+        self,
+        request: HTMXRequest,
+        actor: CurrentActor,
+        db_session: DbSession,
+        contract_id: FromPath[uuid.UUID],
+        data: URLEncodedBody[TeamForm],
+    ) -> Response[Any]:
+        async def change(contract: Any) -> None:
+            await edit.link_team(db_session, contract, _uuid(data.team_id, "team_id"), True)
+
+        values = msgspec.structs.asdict(data)
+        return await self._edit_contract(
+            request, db_session, actor, contract_id, change, values, "teams"
+        )
+
+    @post(
+        "/contracts/{contract_id:uuid}/teams/{team_id:uuid}/unlink",
+        guards=requires(Permission.MANAGE_CONTRACTS),
+    )
+    async def unlink_team(
+        self,
+        request: HTMXRequest,
+        actor: CurrentActor,
+        db_session: DbSession,
+        contract_id: FromPath[uuid.UUID],
+        team_id: FromPath[uuid.UUID],
+    ) -> Response[Any]:
+        async def change(contract: Any) -> None:
+            await edit.link_team(db_session, contract, team_id, False)
+
+        return await self._edit_contract(
+            request, db_session, actor, contract_id, change, {}, "teams"
         )
 
     # Scorecards ----------------------------------------------------------------------

@@ -222,6 +222,8 @@ SETTLEMENT_ROUTES = {
     "/desk/contracts/{contract_id:uuid}/indicators/{indicator_id:uuid}/delete",
     "/desk/contracts/{contract_id:uuid}/rules",
     "/desk/contracts/{contract_id:uuid}/rules/{rule_id:uuid}/delete",
+    "/desk/contracts/{contract_id:uuid}/teams",
+    "/desk/contracts/{contract_id:uuid}/teams/{team_id:uuid}/unlink",
     "/desk/scorecards",
     "/desk/statements",
     "/desk/statements/{statement_id:uuid}",

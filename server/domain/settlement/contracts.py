@@ -12,7 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from server.db.models import Contract, ContractIndicator, Contractor, DeductionRule, RuleKind
+from server.db.models import (
+    Contract,
+    ContractIndicator,
+    Contractor,
+    DeductionRule,
+    RuleKind,
+    Team,
+)
 from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import scope_contracts
 from server.domain.settlement.rules import HUNDRED
@@ -184,3 +191,36 @@ async def rules_of(session: AsyncSession, contract_id: uuid.UUID) -> list[Deduct
             )
         ).all()
     )
+
+
+async def contractor_teams(session: AsyncSession, contractor_id: uuid.UUID) -> list[Team]:
+    """The maintenance crews that are the contractor's staff: their orders are measured."""
+    return list(
+        (
+            await session.scalars(
+                select(Team)
+                .where(col(Team.contractor_id) == contractor_id)
+                .order_by(col(Team.code))
+            )
+        ).all()
+    )
+
+
+async def all_teams(session: AsyncSession) -> list[Team]:
+    return list((await session.scalars(select(Team).order_by(col(Team.code)))).all())
+
+
+async def link_team(
+    session: AsyncSession, contract: Contract, team_id: uuid.UUID, linked: bool
+) -> None:
+    """Make a crew the contract's contractor's (or the hospital's own again)."""
+    team = await session.get(Team, team_id)
+    if team is None:
+        raise InvalidInput("No such team.", field="team_id")
+    if linked:
+        if team.contractor_id not in (None, contract.contractor_id):
+            raise InvalidInput("That team is another contractor's.", field="team_id")
+        team.contractor_id = contract.contractor_id
+    elif team.contractor_id == contract.contractor_id:
+        team.contractor_id = None
+    await session.flush()

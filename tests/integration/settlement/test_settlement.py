@@ -461,3 +461,36 @@ def test_contract_indicators_and_rules_edited_in_the_console(
         data={"kind": "monthly_cap", "percent": "100", "_csrf_token": _csrf(client)},
     )  # fmt: skip
     assert refused.status_code == 403
+
+
+def test_the_desk_links_a_maintenance_team_to_the_lift_contractor(
+    world: tuple[Client, str, World],
+) -> None:
+    client, _, w = world
+    console_login(client, "D0001")
+    where = f"/desk/contracts/{w.lift_contract}"
+    page = client.get(where).text
+    assert f'data-team="T{w.tag}"' in page
+    fire = api(client, "D0001", "GET", "/api/v1/teams").json()
+    fire_id = next(team["id"] for team in fire if team["code"] == "FIRE")
+    linked = client.post(
+        f"{where}/teams", data={"team_id": fire_id, "_csrf_token": _csrf(client)},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert linked.status_code == 303
+    assert 'data-team="FIRE"' in client.get(where).text
+    # A crew that is one contractor's is not silently handed to another.
+    taken = client.post(
+        f"/desk/contracts/{w.security_contract}/teams",
+        data={"team_id": fire_id, "_csrf_token": _csrf(client)},
+    )  # fmt: skip
+    assert taken.status_code == 422
+    unlinked = client.post(
+        f"{where}/teams/{fire_id}/unlink", data={"_csrf_token": _csrf(client)},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert unlinked.status_code == 303
+    assert 'data-team="FIRE"' not in client.get(where).text
+    console_login(client, w.lift_manager)
+    refused = client.post(f"{where}/teams", data={"team_id": fire_id, "_csrf_token": _csrf(client)})
+    assert refused.status_code == 403
