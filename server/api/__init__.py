@@ -15,6 +15,7 @@ from server.api.ratings import RatingController
 from server.api.reference import ReferenceController
 from server.api.reports import ReportController
 from server.api.scans import ScanController
+from server.api.settlement import SettlementController
 from server.api.stock import StockController
 from server.api.sync import SyncController
 from server.api.work import WorkOrderController
@@ -42,5 +43,6 @@ def api_router() -> Router:
             ReportController,
             ScanController,
             RatingController,
+            SettlementController,
         ],
     )

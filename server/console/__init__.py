@@ -19,6 +19,7 @@ from server.console.photos import PhotoConsoleController
 from server.console.public_card import PublicCardController
 from server.console.ratings import RatingConsoleController
 from server.console.reports import ReportConsoleController
+from server.console.settlement import SettlementConsoleController
 from server.console.stock import StockConsoleController
 from server.console.stocktakes import StocktakeConsoleController
 
@@ -45,6 +46,7 @@ def console_router() -> Router:
             VerificationConsoleController,
             CleaningConsoleController,
             RatingConsoleController,
+            SettlementConsoleController,
         ],
         include_in_schema=False,
     )

@@ -16,6 +16,7 @@ from server.console.messages_labels import LABEL_CATALOGUE
 from server.console.messages_patrol import PATROL_CATALOGUE
 from server.console.messages_ratings import RATING_CATALOGUE
 from server.console.messages_reports import REPORT_CATALOGUE
+from server.console.messages_settlement import SETTLEMENT_CATALOGUE
 from server.console.messages_stock import STOCK_CATALOGUE
 from server.console.messages_verify import VERIFY_CATALOGUE
 
@@ -266,6 +267,7 @@ _CATALOGUE |= PATROL_CATALOGUE
 _CATALOGUE |= VERIFY_CATALOGUE
 _CATALOGUE |= CLEANING_CATALOGUE
 _CATALOGUE |= RATING_CATALOGUE
+_CATALOGUE |= SETTLEMENT_CATALOGUE
 
 MESSAGES: dict[str, dict[str, str]] = {
     key: {"en": english, "zh": chinese} for key, (english, chinese) in _CATALOGUE.items()

@@ -263,3 +263,109 @@ def test_only_rating_readers_open_the_ratings(client: Client, role: str) -> None
     console_login(client, DEMO_USER_BY_ROLE[role])
     for path in ("/desk/ratings", "/desk/ratings/export.csv"):
         assert client.get(path).status_code == expected, (path, role)
+
+
+SETTLEMENT_ROUTES = {
+    "/api/v1/contracts",
+    "/api/v1/contracts/{contract_id:uuid}/scorecard",
+    "/api/v1/contracts/{contract_id:uuid}/history",
+    "/api/v1/contracts/{contract_id:uuid}/statements",
+    "/api/v1/statements",
+    "/api/v1/statements/{statement_id:uuid}",
+    "/api/v1/statements/{statement_id:uuid}/verify",
+    "/api/v1/statements/{statement_id:uuid}/issue",
+    "/api/v1/statements/{statement_id:uuid}/accept",
+    "/api/v1/statements/{statement_id:uuid}/lines/{line_id:uuid}/dispute",
+    "/api/v1/statements/{statement_id:uuid}/disputes/{dispute_id:uuid}/resolve",
+    "/api/v1/statements/{statement_id:uuid}/freeze",
+    "/desk/contracts",
+    "/desk/contracts/{contract_id:uuid}",
+    "/desk/contracts/{contract_id:uuid}/indicators",
+    "/desk/contracts/{contract_id:uuid}/indicators/{indicator_id:uuid}/delete",
+    "/desk/contracts/{contract_id:uuid}/rules",
+    "/desk/contracts/{contract_id:uuid}/rules/{rule_id:uuid}/delete",
+    "/desk/contracts/{contract_id:uuid}/teams",
+    "/desk/contracts/{contract_id:uuid}/teams/{team_id:uuid}/unlink",
+    "/desk/scorecards",
+    "/desk/statements",
+    "/desk/statements/{statement_id:uuid}",
+    "/desk/statements/{statement_id:uuid}/issue",
+    "/desk/statements/{statement_id:uuid}/accept",
+    "/desk/statements/{statement_id:uuid}/lines/{line_id:uuid}/dispute",
+    "/desk/statements/{statement_id:uuid}/disputes/{dispute_id:uuid}/resolve",
+    "/desk/statements/{statement_id:uuid}/freeze",
+    "/desk/statements/{statement_id:uuid}/statement.pdf",
+    "/desk/statements/{statement_id:uuid}/statement.xlsx",
+}
+# Who reads contracts, scorecards and statements (a contractor manager: their own only,
+# tests/integration/settlement); who settles (the hospital); who answers a statement.
+SETTLEMENT_READERS = {"admin", "desk", "supervisor", "contractor_manager"}
+SETTLERS = {"admin", "desk"}
+RESPONDERS = {"contractor_manager"}
+NOWHERE = "00000000-0000-4000-8000-000000000000"  # no such contract, statement or line
+
+
+def test_settlement_routes_are_in_the_route_table_and_guarded(demo_app: Litestar) -> None:
+    guarded = {
+        route.path
+        for route in demo_app.routes
+        for handler in getattr(route, "route_handlers", [])
+        if handler.resolve_guards() and not handler.opt.get("public")
+    }
+    assert guarded >= SETTLEMENT_ROUTES
+
+
+@pytest.mark.parametrize("role", sorted(DEMO_USER_BY_ROLE))
+def test_settlement_routes_by_role(client: Client, role: str) -> None:
+    """Allowed roles pass the guard (404: no such row); the others are refused (403)."""
+    headers = api_login(client, DEMO_USER_BY_ROLE[role])
+    reads = ["/api/v1/contracts", "/api/v1/statements"]
+    for path in reads:
+        expected = 200 if role in SETTLEMENT_READERS else 403
+        assert client.get(path, headers=headers).status_code == expected, (path, role)
+    for path in (f"/api/v1/statements/{NOWHERE}", f"/api/v1/statements/{NOWHERE}/verify"):
+        expected = 404 if role in SETTLEMENT_READERS else 403
+        assert client.get(path, headers=headers).status_code == expected, (path, role)
+    actions: list[tuple[str, dict[str, str] | None, set[str]]] = [
+        (f"/api/v1/contracts/{NOWHERE}/statements", {"month": "2025-03"}, SETTLERS),
+        (f"/api/v1/statements/{NOWHERE}/issue", None, SETTLERS),
+        (f"/api/v1/statements/{NOWHERE}/freeze", None, SETTLERS),
+        (
+            f"/api/v1/statements/{NOWHERE}/disputes/{NOWHERE}/resolve",
+            {"outcome": "rejected", "reason": "x"},
+            SETTLERS,
+        ),
+        (f"/api/v1/statements/{NOWHERE}/accept", None, RESPONDERS),
+        (f"/api/v1/statements/{NOWHERE}/lines/{NOWHERE}/dispute", {"comment": "x"}, RESPONDERS),
+    ]
+    for path, body, allowed in actions:
+        response = client.post(path, headers=headers, json=body)
+        assert response.status_code == (404 if role in allowed else 403), (path, role)
+
+
+@pytest.mark.parametrize("role", sorted(DEMO_USER_BY_ROLE))
+def test_settlement_console_pages_by_role(client: Client, role: str) -> None:
+    console_login(client, DEMO_USER_BY_ROLE[role])
+    for path in ("/desk/contracts", "/desk/scorecards", "/desk/statements"):
+        expected = 200 if role in SETTLEMENT_READERS else 403
+        assert client.get(path).status_code == expected, (path, role)
+    for path in (
+        f"/desk/contracts/{NOWHERE}",
+        f"/desk/statements/{NOWHERE}",
+        f"/desk/statements/{NOWHERE}/statement.pdf",
+        f"/desk/statements/{NOWHERE}/statement.xlsx",
+    ):
+        expected = 404 if role in SETTLEMENT_READERS else 403
+        assert client.get(path).status_code == expected, (path, role)
+
+
+def test_each_demo_contractor_manager_lists_only_their_own_contract(client: Client) -> None:
+    seen = {
+        manager: [c["code"] for c in client.get(
+            "/api/v1/contracts", headers=api_login(client, manager)
+        ).json()]
+        for manager in ("M0001", "M0002", "M0003")
+    }  # fmt: skip
+    assert seen == {"M0001": ["SEC-2026"], "M0002": ["CLN-2026"], "M0003": ["LIFT-2026"]}
+    desk = client.get("/api/v1/contracts", headers=api_login(client, "D0001")).json()
+    assert {"SEC-2026", "CLN-2026", "LIFT-2026"} <= {c["code"] for c in desk}

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from server.db.demo.assets import build_assets
 from server.db.demo.campus import build_campus
 from server.db.demo.cleaning import build_cleaning, finish_cleaning
+from server.db.demo.contracts import build_contracts
 from server.db.demo.nights import build_nights, finish_nights
 from server.db.demo.patrols import build_patrols
 from server.db.demo.people import DEMO_PASSWORD, build_workforce
@@ -101,6 +102,7 @@ def build_demo_rows(size: DemoSize) -> DemoRows:
     build_cleaning(rows, size, random.Random(profile.seed + 2), campus, workforce)
     rows.finishers.append(finish_cleaning)
     build_ratings(rows, campus, workforce)
+    build_contracts(rows, workforce)
     return rows
 
 

@@ -11,6 +11,7 @@ from server.db.demo.names import (
     CONTRACTORS,
     EAST,
     LIFT_CONTRACTOR,
+    LIFTS,
     SECURITY_CONTRACTOR,
     TEAMS,
     WEST,
@@ -142,14 +143,22 @@ class Workforce:
 def build_workforce(rows: DemoRows, campus: Campus, password_hash: str) -> Workforce:
     """Teams, contractors and the demo users, all sharing one precomputed password hash."""
     workforce = Workforce()
-    for team in TEAMS:
-        team_id = rows.entity(Team, code=team.code, name=team.name, trade=team.trade)
-        workforce.team_ids[team.code] = team_id
-        workforce.team_ids_by_trade[team.trade] = team_id
     for contractor in CONTRACTORS:
         workforce.contractor_ids[contractor.code] = rows.entity(
             Contractor, code=contractor.code, name=contractor.name, service=contractor.service
         )
+    lift_company = workforce.contractor_ids[LIFT_CONTRACTOR]
+    for team in TEAMS:
+        # The lift crews are the lift contractor's staff: their orders are its scorecard.
+        team_id = rows.entity(
+            Team,
+            code=team.code,
+            name=team.name,
+            trade=team.trade,
+            contractor_id=lift_company if team.trade == LIFTS else None,
+        )
+        workforce.team_ids[team.code] = team_id
+        workforce.team_ids_by_trade[team.trade] = team_id
     for number, person in enumerate(_DEMO_PEOPLE, start=1):
         department = person.department_code
         user_id = rows.entity(

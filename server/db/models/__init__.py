@@ -56,6 +56,17 @@ from server.db.models.preventive import (
 )
 from server.db.models.rates import RateCard, RateCardLine
 from server.db.models.ratings import ContractorRating
+from server.db.models.settlement import (
+    Contract,
+    ContractIndicator,
+    DeductionRule,
+    DisputeOutcome,
+    LineDispute,
+    RuleKind,
+    SettlementStatement,
+    StatementLine,
+    StatementStatus,
+)
 from server.db.models.stock import (
     Bin,
     ExceptionStatus,
@@ -109,10 +120,14 @@ __all__ = [
     "ClockKind",
     "Conflict",
     "ConsoleSession",
+    "Contract",
+    "ContractIndicator",
     "Contractor",
     "ContractorRating",
+    "DeductionRule",
     "Department",
     "Device",
+    "DisputeOutcome",
     "Entity",
     "ExceptionStatus",
     "ExpectedRound",
@@ -129,6 +144,7 @@ __all__ = [
     "JobLease",
     "LabourLine",
     "LineBilling",
+    "LineDispute",
     "Location",
     "LocationKind",
     "LoginFailure",
@@ -150,8 +166,12 @@ __all__ = [
     "RouteCheckpoint",
     "RouteSchedule",
     "RouteWindow",
+    "RuleKind",
     "ScanMethod",
+    "SettlementStatement",
     "Site",
+    "StatementLine",
+    "StatementStatus",
     "StockBalance",
     "StockException",
     "StockLot",

@@ -39,6 +39,9 @@ class Team(Entity, table=True):
     code: str = Field(unique=True, max_length=16)
     name: str = Field(max_length=120)
     trade: str = Field(max_length=40)
+    # The outside company whose staff the team is (lifts, say), so its work orders count
+    # on that contractor's scorecard; None for the hospital's own crews.
+    contractor_id: uuid.UUID | None = Field(default=None, foreign_key="contractor.id", index=True)
 
 
 class User(Entity, table=True):

@@ -40,6 +40,7 @@ from server.db.models import (
     CleaningRoom,
     CleaningTask,
     ClockEvent,
+    Contract,
     Contractor,
     ContractorRating,
     ExpectedRound,
@@ -49,6 +50,7 @@ from server.db.models import (
     Role,
     Route,
     RouteCheckpoint,
+    SettlementStatement,
     StockBalance,
     Stocktake,
     Store,
@@ -98,6 +100,12 @@ class Permission(StrEnum):
     RATE_CONTRACTORS = "rate_contractors"
     # The ratings per contractor and month (a contractor manager: their own company's).
     READ_RATINGS = "read_ratings"
+    # Contracts, scorecards and settlement statements; which contractor's rows a caller
+    # sees is decided by `scope_contracts` / `scope_statements`.
+    READ_SETTLEMENT = "read_settlement"
+    MANAGE_CONTRACTS = "manage_contracts"  # contract, indicators, weights, deduction rules
+    SETTLE = "settle"  # compute, issue, resolve disputes, freeze: the hospital's side
+    RESPOND_STATEMENT = "respond_statement"  # accept or dispute lines: the contractor's side
 
 
 EVERYONE = frozenset(Role)
@@ -151,6 +159,10 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_CLEANING: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN}),
     Permission.RATE_CONTRACTORS: frozenset({R.REQUESTER}),
     Permission.READ_RATINGS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
+    Permission.READ_SETTLEMENT: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
+    Permission.MANAGE_CONTRACTS: frozenset({R.DESK, R.ADMIN}),
+    Permission.SETTLE: frozenset({R.DESK, R.ADMIN}),
+    Permission.RESPOND_STATEMENT: frozenset({R.CONTRACTOR_MANAGER}),
 }
 
 # Roles that see every row of a kind (subject only to their sites, if they have any).
@@ -322,6 +334,27 @@ def scope_contractors(actor: Actor, stmt: S) -> S:
     if actor.contractor_id is not None:
         return stmt.where(col(Contractor.id) == actor.contractor_id)
     return stmt
+
+
+_SETTLEMENT_RULES: dict[Role, Rule] = {
+    **dict.fromkeys(OVERSEERS, _everything),
+    R.CONTRACTOR_MANAGER: lambda a, on: _same(on.contractor, a.contractor_id),
+}
+
+
+def scope_contracts(actor: Actor, stmt: S) -> S:
+    """A contractor manager sees their own contractor's contracts (and so its scorecards);
+    the hospital's desk, supervisors and admins see every contract."""
+    return stmt.where(
+        _combine(actor, Audience(contractor=Contract.contractor_id), _SETTLEMENT_RULES)
+    )
+
+
+def scope_statements(actor: Actor, stmt: S) -> S:
+    """Settlement statements (their lines, evidence, disputes and exports) by the same rule."""
+    return stmt.where(
+        _combine(actor, Audience(contractor=SettlementStatement.contractor_id), _SETTLEMENT_RULES)
+    )
 
 
 def scope_routes(actor: Actor, stmt: S) -> S:
@@ -598,7 +631,7 @@ def may_rate_for(actor: Actor, department_id: Any) -> bool:
 def serves_sites(sites: Any) -> ColumnElement[bool]:
     """A contractor serves a campus when it walks a patrol route there, maintains an asset
     there, or has a person working there (the records the hospital already keeps of who
-    works where; there is no separate contract table)."""
+    works where, which a contract alone does not say)."""
     route_here = exists().where(
         col(Route.contractor_id) == col(Contractor.id), col(Route.site_id).in_(sites)
     )

@@ -68,8 +68,8 @@ async def _check(session: AsyncSession, actor: Actor, rating: NewRating, now: da
     )
     if (await session.execute(serving)).first() is None:
         raise RatingRefused("unknown_contractor", "No such contractor serves your campuses.")
-    # A month closed by a frozen settlement statement would be refused here
-    # (`month_closed`) once statements exist: docs/ratings.md.
+    # A month whose settlement statement is frozen is not refused: the rating is kept and
+    # the frozen statement stays as signed (docs/ratings.md).
 
 
 async def _current(session: AsyncSession, rating: NewRating) -> ContractorRating | None:
