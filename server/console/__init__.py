@@ -7,7 +7,9 @@ from server.console.auth import ConsoleAuthController
 from server.console.board import BoardController
 from server.console.callbacks import CallbackConsoleController
 from server.console.conflicts import ConflictConsoleController
+from server.console.enquiries import EnquiryConsoleController
 from server.console.home import HomeController
+from server.console.intake import IntakeController
 from server.console.labels import LabelConsoleController
 from server.console.orders import OrderConsoleController
 from server.console.patrol import PatrolConsoleController
@@ -30,7 +32,9 @@ def console_router() -> Router:
             AssetConsoleController,
             PeopleConsoleController,
             ConflictConsoleController,
+            IntakeController,
             BoardController,
+            EnquiryConsoleController,
             OrderConsoleController,
             CallbackConsoleController,
             ReportConsoleController,

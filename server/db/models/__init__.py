@@ -5,6 +5,7 @@ from server.db.models.attendance import PlannedShift
 from server.db.models.auth import ConsoleSession, LoginFailure, RefreshToken
 from server.db.models.base import Entity, metadata, new_id
 from server.db.models.history import FieldClock, FieldHistory
+from server.db.models.intake import Enquiry, EnquiryKind, EnquiryStatus, WorkOrderCall
 from server.db.models.jobs import JobLease
 from server.db.models.lines import (
     Attachment,
@@ -94,6 +95,9 @@ __all__ = [
     "Contractor",
     "Department",
     "Device",
+    "Enquiry",
+    "EnquiryKind",
+    "EnquiryStatus",
     "Entity",
     "ExceptionStatus",
     "ExpectedRound",
@@ -149,6 +153,7 @@ __all__ = [
     "UserRole",
     "UserSite",
     "WorkOrder",
+    "WorkOrderCall",
     "WorkOrderEvent",
     "WorkOrderKind",
     "WorkOrderStatus",

@@ -37,6 +37,7 @@ from server.db.models import (
     Checkpoint,
     ClockEvent,
     Contractor,
+    Enquiry,
     ExpectedRound,
     Incident,
     Location,
@@ -81,6 +82,8 @@ class Permission(StrEnum):
     # Patrol verification reports, attendance sheets and the statement check; which guards
     # a caller may name is decided by `scope_patrol_people`.
     VERIFY_PATROL = "verify_patrol"
+    # The desk's intake: take a caller's request, complaints and enquiries.
+    TAKE_CALLS = "take_calls"
 
 
 EVERYONE = frozenset(Role)
@@ -126,6 +129,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.HANDLE_INCIDENTS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
     Permission.MANAGE_PATROL: frozenset({R.SUPERVISOR, R.ADMIN}),
     Permission.VERIFY_PATROL: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
+    Permission.TAKE_CALLS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN}),
 }
 
 # Roles that see every row of a kind (subject only to their sites, if they have any).
@@ -467,3 +471,13 @@ def scope_blobs(actor: Actor, stmt: S) -> S:
     unnamed = ~exists(attached) & ~exists(in_incident)
     own_or_overseen = true() if actor.has(*OVERSEERS) else col(Blob.uploaded_by_id) == actor.user_id
     return stmt.where(or_(on_visible_order, on_visible_incident, and_(unnamed, own_or_overseen)))
+
+
+def scope_enquiries(actor: Actor, stmt: S) -> S:
+    """Complaints and enquiries: the desk roles see those of their sites and the ones filed
+    under no site (taken by a hospital-wide desk); nobody else sees any."""
+    if not can(actor, Permission.TAKE_CALLS):
+        return stmt.where(false())
+    if not actor.site_limited:
+        return stmt
+    return stmt.where(or_(col(Enquiry.site_id).is_(None), col(Enquiry.site_id).in_(actor.site_ids)))
