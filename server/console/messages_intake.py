@@ -22,7 +22,6 @@ INTAKE_CATALOGUE: dict[str, tuple[str, str]] = {
     "intake.chosen": ("Chosen", "已选"),
     "intake.description": ("Fault", "故障描述"),
     "intake.priority": ("Priority", "优先级"),
-    "intake.priority_n": ("{n} – {label}", "{n} – {label}"),
     "intake.p1": ("most urgent", "最紧急"),
     "intake.p3": ("normal", "一般"),
     "intake.p5": ("least urgent", "最不紧急"),
