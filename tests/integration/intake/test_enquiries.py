@@ -4,6 +4,8 @@ when at each step, and counted in the monthly report. Real HTTP, both databases.
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -151,6 +153,14 @@ def test_the_monthly_report_counts_complaints_and_enquiries(
         "closed": 0,
         "median_minutes_to_answer": 45.0,
     }
+    exported = client.get("/desk/reports/export.csv", params={"month": MONTH})
+    assert exported.status_code == 200
+    rows = list(csv.reader(io.StringIO(exported.text)))
+    start = rows.index(["# complaints_and_enquiries"])
+    assert rows[start + 2 : start + 4] == [
+        ["complaint", "4", "3", "1", "90.0"],
+        ["enquiry", "1", "1", "0", "45.0"],
+    ]
     page = client.get("/desk/reports", params={"month": MONTH})
     assert page.status_code == 200
     assert (
