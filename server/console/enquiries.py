@@ -244,6 +244,11 @@ class EnquiryConsoleController(Controller):
                 raise
             await session.rollback()
             return await _detail(
-                request, session, actor, enquiry_id, status=refusal.status, refusal=refusal.message
+                request,
+                session,
+                actor,
+                enquiry_id,
+                status=refusal.status,
+                refusal=str(refusal.extra.get("reason", "")) or refusal.message,
             )
         return _go(request, f"{LIST}/{enquiry_id}")

@@ -97,5 +97,7 @@ INTAKE_CATALOGUE: dict[str, tuple[str, str]] = {
     "intake.err.owner": ("Choose an active person as the owner.", "请选择在职人员作为负责人。"),
     "intake.err.answer": ("Write the answer given to the caller.", "请填写给来电人的答复。"),
     "intake.err.answer_long": ("The answer is at most 4000 characters.", "答复最多 4000 字。"),
+    "intake.err.closed": ("It is closed: nothing more can change.", "已关闭，不能再修改。"),
+    "intake.err.unanswered": ("Answer the caller before closing.", "请先答复来电人再关闭。"),
 }
 # fmt: on

@@ -103,7 +103,9 @@ async def load(session: AsyncSession, actor: Actor, enquiry_id: uuid.UUID) -> En
 def _refuse_closed(enquiry: Enquiry, what: str) -> None:
     if enquiry.status is EnquiryStatus.CLOSED:
         raise InvalidTransition(
-            f"Cannot {what}: it is closed.", enquiry_status=enquiry.status.value
+            f"Cannot {what}: it is closed.",
+            enquiry_status=enquiry.status.value,
+            reason="intake.err.closed",
         )
 
 
@@ -128,9 +130,12 @@ def answer(actor: Actor, enquiry: Enquiry, text: str, now: datetime) -> None:
 
 
 def close(actor: Actor, enquiry: Enquiry, now: datetime) -> None:
+    _refuse_closed(enquiry, "close it again")
     if enquiry.status is not EnquiryStatus.ANSWERED:
         raise InvalidTransition(
-            "Answer the caller before closing.", enquiry_status=enquiry.status.value
+            "Answer the caller before closing.",
+            enquiry_status=enquiry.status.value,
+            reason="intake.err.unanswered",
         )
     enquiry.status, enquiry.closed_by_id, enquiry.closed_at = (
         EnquiryStatus.CLOSED,

@@ -208,7 +208,6 @@ async def add_call(
     session.add(_call(actor, meta, order, request, opened=False))
     detail = f"{request.caller_name} ({request.caller_phone}): {request.description}"
     workflow._event(session, order, actor, "call", meta, order.status.value, detail)
-    order.updated_at = meta.received_at  # a write, so phones holding the order hear of it
     await session.flush()
     return order
 

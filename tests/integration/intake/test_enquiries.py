@@ -72,6 +72,7 @@ def test_a_complaint_is_owned_answered_and_closed_with_who_and_when(client: Clie
     early = post(client, f"{LIST}/{enquiry_id}/close")
     assert early.status_code == 409
     assert 'data-status="open"' in early.text
+    assert "Answer the caller before closing." in early.text
     assert post(client, f"{LIST}/{enquiry_id}/owner", owner_id=owner["id"]).status_code == 303
     empty = post(client, f"{LIST}/{enquiry_id}/answer", answer=" ")
     assert empty.status_code == 422
@@ -87,6 +88,10 @@ def test_a_complaint_is_owned_answered_and_closed_with_who_and_when(client: Clie
     assert text.count(" UTC") >= 4, "a time at each step"
     again = post(client, f"{LIST}/{enquiry_id}/answer", answer="More")
     assert again.status_code == 409, "a closed one takes no more answers"
+    client.cookies.set("rounds_lang", "zh")
+    in_chinese = post(client, f"{LIST}/{enquiry_id}/close")
+    assert in_chinese.status_code == 409
+    assert "已关闭，不能再修改。" in in_chinese.text
 
 
 def test_an_unknown_enquiry_is_not_found(client: Client) -> None:
