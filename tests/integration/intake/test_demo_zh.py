@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,25 @@ def test_the_console_pages_render_the_chinese_names(chinese_demo: TestClient[Lit
     assert "重症医学科" in intake, "the intake form's departments"
     hits = client.get("/desk/board/new/search", params={"q": "输液"})
     assert "输液泵" in page_text(hits.text), "search-as-you-type finds Chinese names"
+
+
+def test_the_guards_chinese_incident_still_verifies(chinese_demo: TestClient[Litestar]) -> None:
+    """The incident's words are hashed into the guard's chain in Chinese: nothing is
+    reported as altered or mismatched, and its work order reads in Chinese."""
+    client = chinese_demo
+    manager = api_login(client, "M0001")
+    contractor = client.get("/api/v1/auth/me", headers=manager).json()["contractor_id"]
+    months = {(datetime.now(UTC) - timedelta(days=days)).strftime("%Y-%m") for days in (0, 8)}
+    for month in sorted(months):
+        response = client.get(
+            "/api/v1/patrol/verification",
+            headers=manager,
+            params={"contractor_id": contractor, "month": month},
+        )
+        assert response.status_code == 200, response.text
+        counts = response.json()["counts"]
+        assert not {"altered_op", "chain_break", "record_mismatch"} & set(counts), counts
+    orders = client.get(
+        "/api/v1/work-orders", headers=api_login(client, "D0001"), params={"limit": 200}
+    ).json()["items"]
+    assert any("防火门关不上" in o["description"] for o in orders)
