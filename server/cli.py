@@ -44,7 +44,7 @@ def _print_logins() -> None:
         print(f"  {login.employee_no:<6} {', '.join(login.roles):<20} {login.name} ({login.note})")
 
 
-async def _demo_load(size: str, *, only_if_empty: bool) -> int:
+async def _demo_load(size: str, *, only_if_empty: bool, locale: str = "en") -> int:
     from server.db.demo import DemoSize, demo_present, load_demo
     from server.db.engine import make_engine
 
@@ -57,7 +57,7 @@ async def _demo_load(size: str, *, only_if_empty: bool) -> int:
                 return 0
             print("The database already holds a hospital; demo data not loaded.", file=sys.stderr)
             return 1
-        summary = await load_demo(engine, DemoSize(size))
+        summary = await load_demo(engine, DemoSize(size), locale)
     finally:
         await engine.dispose()
     counts = ", ".join(f"{n} {table}" for table, n in summary.counts.items() if n)
@@ -67,7 +67,7 @@ async def _demo_load(size: str, *, only_if_empty: bool) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    return asyncio.run(_demo_load(args.size, only_if_empty=args.if_empty))
+    return asyncio.run(_demo_load(args.size, only_if_empty=args.if_empty, locale=args.locale))
 
 
 async def _user_create(args: argparse.Namespace, password: str) -> int:
@@ -130,6 +130,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load = demo.add_parser("load", help="load a demo hospital into an empty database")
     load.add_argument("--size", choices=["small", "hospital", "large"], default="hospital")
+    load.add_argument(
+        "--locale",
+        choices=["en", "zh-CN"],
+        default="en",
+        help="language of the names (codes such as T0001 stay the same)",
+    )
     load.add_argument(
         "--if-empty", action="store_true", help="do nothing (and succeed) when data exists"
     )

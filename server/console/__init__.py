@@ -8,7 +8,9 @@ from server.console.board import BoardController
 from server.console.callbacks import CallbackConsoleController
 from server.console.cleaning import CleaningConsoleController
 from server.console.conflicts import ConflictConsoleController
+from server.console.enquiries import EnquiryConsoleController
 from server.console.home import HomeController
+from server.console.intake import IntakeController
 from server.console.labels import LabelConsoleController
 from server.console.orders import OrderConsoleController
 from server.console.patrol import PatrolConsoleController
@@ -33,7 +35,9 @@ def console_router() -> Router:
             AssetConsoleController,
             PeopleConsoleController,
             ConflictConsoleController,
+            IntakeController,
             BoardController,
+            EnquiryConsoleController,
             OrderConsoleController,
             CallbackConsoleController,
             ReportConsoleController,

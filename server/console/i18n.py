@@ -12,6 +12,7 @@ from litestar.connection import ASGIConnection
 
 from server.console.messages_board import BOARD_CATALOGUE
 from server.console.messages_cleaning import CLEANING_CATALOGUE
+from server.console.messages_intake import INTAKE_CATALOGUE
 from server.console.messages_labels import LABEL_CATALOGUE
 from server.console.messages_patrol import PATROL_CATALOGUE
 from server.console.messages_ratings import RATING_CATALOGUE
@@ -268,6 +269,7 @@ _CATALOGUE |= VERIFY_CATALOGUE
 _CATALOGUE |= CLEANING_CATALOGUE
 _CATALOGUE |= RATING_CATALOGUE
 _CATALOGUE |= SETTLEMENT_CATALOGUE
+_CATALOGUE |= INTAKE_CATALOGUE
 
 MESSAGES: dict[str, dict[str, str]] = {
     key: {"en": english, "zh": chinese} for key, (english, chinese) in _CATALOGUE.items()

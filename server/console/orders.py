@@ -30,6 +30,7 @@ from server.db.models import (
 from server.db.types import utcnow
 from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import Permission, can
+from server.domain.intake.requests import calls_on
 from server.domain.sites import service as sites
 from server.domain.work import board, workflow
 from server.domain.work.detail import work_order_detail
@@ -147,6 +148,7 @@ async def order_page(
         now=now,
         duration=duration,
         decide=await _open_conflicts(session, actor, waiting),
+        calls=await calls_on(session, order.id),
     )
 
 

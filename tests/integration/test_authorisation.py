@@ -6,12 +6,14 @@ so a change to the grants that nobody meant shows up as a failing test.
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
 from tests.conftest import api_login
-from tests.integration.console_client import console_login
+from tests.integration.console_client import CSRF_COOKIE, console_login
 
 Client = TestClient[Litestar]
 
@@ -369,3 +371,55 @@ def test_each_demo_contractor_manager_lists_only_their_own_contract(client: Clie
     assert seen == {"M0001": ["SEC-2026"], "M0002": ["CLN-2026"], "M0003": ["LIFT-2026"]}
     desk = client.get("/api/v1/contracts", headers=api_login(client, "D0001")).json()
     assert {"SEC-2026", "CLN-2026", "LIFT-2026"} <= {c["code"] for c in desk}
+
+
+INTAKE_ROUTES = {
+    "/desk/board/new",
+    "/desk/board/new/search",
+    "/desk/enquiries",
+    "/desk/enquiries/new",
+    "/desk/enquiries/{enquiry_id:uuid}",
+    "/desk/enquiries/{enquiry_id:uuid}/owner",
+    "/desk/enquiries/{enquiry_id:uuid}/answer",
+    "/desk/enquiries/{enquiry_id:uuid}/close",
+}
+# Who takes callers' requests, complaints and enquiries at the desk.
+CALL_TAKERS = {"admin", "desk", "supervisor"}
+
+
+def test_intake_routes_are_in_the_route_table_and_guarded(demo_app: Litestar) -> None:
+    guarded = {
+        route.path
+        for route in demo_app.routes
+        for handler in getattr(route, "route_handlers", [])
+        if handler.resolve_guards() and not handler.opt.get("public")
+    }
+    assert guarded >= INTAKE_ROUTES
+
+
+@pytest.mark.parametrize("role", sorted(DEMO_USER_BY_ROLE))
+def test_only_call_takers_reach_the_intake_pages(client: Client, role: str) -> None:
+    console_login(client, DEMO_USER_BY_ROLE[role])
+    token = client.cookies.get(CSRF_COOKIE)
+    assert token
+    allowed = role in CALL_TAKERS
+    for path in (
+        "/desk/board/new",
+        "/desk/board/new/search?q=icu",
+        "/desk/enquiries",
+        "/desk/enquiries/new",
+    ):
+        response = client.get(path)
+        assert response.status_code == (200 if allowed else 403), (path, role)
+    someone = uuid.uuid4()
+    posts = {
+        "/desk/board/new": 422,  # an empty form: refused field by field, nothing made
+        "/desk/enquiries": 422,
+        f"/desk/enquiries/{someone}/owner": 404,
+        f"/desk/enquiries/{someone}/answer": 404,
+        f"/desk/enquiries/{someone}/close": 404,
+    }
+    for path, status in posts.items():
+        response = client.post(path, data={"_csrf_token": token}, follow_redirects=False)
+        assert response.status_code == (status if allowed else 403), (path, role)
+    assert client.get(f"/desk/enquiries/{someone}").status_code == (404 if allowed else 403)

@@ -25,6 +25,7 @@ from server.db.demo.sizes import PROFILES, DemoSize
 from server.db.demo.stock import build_stock
 from server.db.demo.stores import build_stores
 from server.db.demo.work import build_rate_card, build_work_orders
+from server.db.demo.zh_cn import fault, localise
 from server.db.models import Site, metadata
 from server.db.types import utcnow
 
@@ -43,8 +44,9 @@ async def demo_present(engine: AsyncEngine) -> bool:
         return await _has_sites(conn)
 
 
-async def load_demo(engine: AsyncEngine, size: DemoSize) -> DemoSummary:
-    """Fill an empty, migrated database with the demo hospital of the given size.
+async def load_demo(engine: AsyncEngine, size: DemoSize, locale: str = "en") -> DemoSummary:
+    """Fill an empty, migrated database with the demo hospital of the given size, its
+    names in English or (`locale="zh-CN"`) Simplified Chinese.
 
     Raises ValueError when any site exists, so a real hospital is never mixed with it.
     """
@@ -55,7 +57,7 @@ async def load_demo(engine: AsyncEngine, size: DemoSize) -> DemoSummary:
                 "the database already holds sites; the demo loads only into an empty one"
             )
         # Building the rows is CPU work (seconds for the large size): keep the loop free.
-        rows = await asyncio.to_thread(build_demo_rows, size)
+        rows = await asyncio.to_thread(build_demo_rows, size, locale)
         for table in metadata.sorted_tables:
             table_rows = rows.by_table.get(table, [])
             for start in range(0, len(table_rows), _CHUNK_ROWS):
@@ -78,8 +80,14 @@ async def load_demo(engine: AsyncEngine, size: DemoSize) -> DemoSummary:
     return DemoSummary(size=size.value, counts=counts)
 
 
-def build_demo_rows(size: DemoSize) -> DemoRows:
-    """Every row of the hospital; the same hospital for a size, but for ids and tag codes."""
+LOCALES = ("en", "zh-CN")
+
+
+def build_demo_rows(size: DemoSize, locale: str = "en") -> DemoRows:
+    """Every row of the hospital; the same hospital for a size, but for ids and tag codes
+    (and, in another locale, the language of its names)."""
+    if locale not in LOCALES:
+        raise ValueError(f"the demo speaks {', '.join(LOCALES)}, not {locale!r}")
     profile = PROFILES[size]
     rng = random.Random(profile.seed)
     rows = DemoRows(now=utcnow())
@@ -93,7 +101,7 @@ def build_demo_rows(size: DemoSize) -> DemoRows:
     build_stock(rows, random.Random(profile.seed + 1), campus, workforce, stores)
     patrols = build_patrols(rows, profile, rng, campus, workforce)
     build_shifts(rows, campus, workforce)
-    nights = build_nights(rows, rng, patrols, workforce)
+    nights = build_nights(rows, rng, patrols, workforce, fault if locale == "zh-CN" else str)
     rows.finishers.append(lambda session, now: finish_nights(session, nights, now))
     rates = build_rate_card(rows)
     build_work_orders(rows, profile, rng, assets, workforce, campus, rates)
@@ -103,6 +111,8 @@ def build_demo_rows(size: DemoSize) -> DemoRows:
     rows.finishers.append(finish_cleaning)
     build_ratings(rows, campus, workforce)
     build_contracts(rows, workforce)
+    if locale == "zh-CN":
+        localise(rows)
     return rows
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -73,9 +74,18 @@ class Nights:
     incidents: list[IncidentToOpen] = field(default_factory=list)
 
 
+INCIDENT_TEXT = "Fire door does not close: the closer arm is broken. Wedged shut for now."
+
+
 def build_nights(
-    rows: DemoRows, rng: random.Random, patrols: DemoPatrols, workforce: Workforce
+    rows: DemoRows,
+    rng: random.Random,
+    patrols: DemoPatrols,
+    workforce: Workforce,
+    translate: Callable[[str], str] = str,
 ) -> Nights:
+    """`translate` gives the guard's words in the demo's language: they are hashed into
+    the phone's chain here, so they cannot be translated after the build."""
     zone = ZoneInfo(TIMEZONE)
     today = rows.now.astimezone(zone).date()
     phones: dict[str, DemoPhone] = {}
@@ -105,7 +115,7 @@ def build_nights(
                 phone = phones[walkers[(route_number + index) % len(walkers)]]
                 walked = _walk(rows, rng, phone, route, window.start, special)
                 if special == INCIDENT:
-                    nights.incidents.append(_incident(phone, route, walked))
+                    nights.incidents.append(_incident(phone, route, walked, translate))
     _clock_nights(rows, rng, phones, patrols, workforce)
     for phone in phones.values():
         chain(rows, rng, phone)
@@ -220,7 +230,9 @@ def _walk(
     return walked
 
 
-def _incident(phone: DemoPhone, route: DemoRoute, walked: Row) -> IncidentToOpen:
+def _incident(
+    phone: DemoPhone, route: DemoRoute, walked: Row, translate: Callable[[str], str]
+) -> IncidentToOpen:
     stop = route.stops[0]
     actor = Actor(
         phone.user_id, "", "", frozenset({Role.GUARD}), None, route.contractor_id, None, frozenset()
@@ -231,7 +243,7 @@ def _incident(phone: DemoPhone, route: DemoRoute, walked: Row) -> IncidentToOpen
         walked["id"],
         stop.checkpoint_id,
         "security",
-        "Fire door does not close: the closer arm is broken. Wedged shut for now.",
+        translate(INCIDENT_TEXT),
     )
     reported = walked["started_at"] + timedelta(minutes=stop.due_within_minutes, seconds=30)
     phone.op(

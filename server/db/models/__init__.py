@@ -15,6 +15,7 @@ from server.db.models.cleaning import (
     TaskStatus,
 )
 from server.db.models.history import FieldClock, FieldHistory
+from server.db.models.intake import Enquiry, EnquiryKind, EnquiryStatus, WorkOrderCall
 from server.db.models.jobs import JobLease
 from server.db.models.lines import (
     Attachment,
@@ -128,6 +129,9 @@ __all__ = [
     "Department",
     "Device",
     "DisputeOutcome",
+    "Enquiry",
+    "EnquiryKind",
+    "EnquiryStatus",
     "Entity",
     "ExceptionStatus",
     "ExpectedRound",
@@ -189,6 +193,7 @@ __all__ = [
     "UserRole",
     "UserSite",
     "WorkOrder",
+    "WorkOrderCall",
     "WorkOrderEvent",
     "WorkOrderKind",
     "WorkOrderStatus",

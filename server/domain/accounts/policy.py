@@ -43,6 +43,7 @@ from server.db.models import (
     Contract,
     Contractor,
     ContractorRating,
+    Enquiry,
     ExpectedRound,
     Incident,
     Location,
@@ -106,6 +107,8 @@ class Permission(StrEnum):
     MANAGE_CONTRACTS = "manage_contracts"  # contract, indicators, weights, deduction rules
     SETTLE = "settle"  # compute, issue, resolve disputes, freeze: the hospital's side
     RESPOND_STATEMENT = "respond_statement"  # accept or dispute lines: the contractor's side
+    # The desk's intake: take a caller's request, complaints and enquiries.
+    TAKE_CALLS = "take_calls"
 
 
 EVERYONE = frozenset(Role)
@@ -163,6 +166,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_CONTRACTS: frozenset({R.DESK, R.ADMIN}),
     Permission.SETTLE: frozenset({R.DESK, R.ADMIN}),
     Permission.RESPOND_STATEMENT: frozenset({R.CONTRACTOR_MANAGER}),
+    Permission.TAKE_CALLS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN}),
 }
 
 # Roles that see every row of a kind (subject only to their sites, if they have any).
@@ -654,3 +658,13 @@ def scope_contractors_to_rate(actor: Actor, stmt: S) -> S:
     if not actor.site_limited:
         return stmt
     return stmt.where(serves_sites(sorted(actor.site_ids)))
+
+
+def scope_enquiries(actor: Actor, stmt: S) -> S:
+    """Complaints and enquiries: the desk roles see those of their sites and the ones filed
+    under no site (taken by a hospital-wide desk); nobody else sees any."""
+    if not can(actor, Permission.TAKE_CALLS):
+        return stmt.where(false())
+    if not actor.site_limited:
+        return stmt
+    return stmt.where(or_(col(Enquiry.site_id).is_(None), col(Enquiry.site_id).in_(actor.site_ids)))

@@ -106,6 +106,14 @@ def report_tables(report: MonthlyReport) -> list[Table]:
                 *[[f"callback_{name}", count] for name, count in s.callback_outcomes.items()],
             ],
         ),
+        Table(
+            "complaints_and_enquiries",
+            ["kind", "received", "answered", "closed", "median_minutes_to_answer"],
+            [
+                [e.kind, e.received, e.answered, e.closed, _blank(e.median_minutes_to_answer)]
+                for e in report.enquiries
+            ],
+        ),
     ]
 
 

@@ -21,6 +21,9 @@ site and a team. Definitions, so a reader can recompute every figure by hand:
   accepts it, and never when the desk declines it.
 * satisfaction: the month's ratings, "not fixed" answers, and callbacks opened on the
   month's orders with the outcomes recorded so far.
+* complaints and enquiries (not work orders: `reports.enquiries`): those received in
+  the month, how many of them were answered and closed before it ended, and the median
+  minutes from receipt to answer.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from server.db.models import (
 from server.db.models.work import WorkOrderKind, WorkOrderStatus
 from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import scope_work_orders
+from server.domain.reports.enquiries import enquiry_lines
 from server.domain.reports.schemas import (
     DepartmentCost,
     DurationStats,
@@ -308,4 +312,5 @@ async def monthly_report(
         repeat_repairs=await _repeats(session, actor, orders, start),
         costs=await _costs(session, orders, ids),
         satisfaction=await _satisfaction(session, orders, ids),
+        enquiries=await enquiry_lines(session, actor, start, end, site_id),
     )

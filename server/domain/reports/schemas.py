@@ -69,6 +69,16 @@ class Satisfaction(msgspec.Struct):
     callback_outcomes: dict[str, int]  # reopen / explained / escalated -> count
 
 
+class EnquiryLine(msgspec.Struct):
+    """Complaints or enquiries received in the month, and how far they have got."""
+
+    kind: str  # "complaint" or "enquiry"
+    received: int
+    answered: int
+    closed: int
+    median_minutes_to_answer: float | None
+
+
 class MonthlyReport(msgspec.Struct):
     month: str  # "2031-03"
     period_start: datetime
@@ -85,6 +95,7 @@ class MonthlyReport(msgspec.Struct):
     repeat_repairs: list[RepeatRepair]
     costs: list[DepartmentCost]  # most expensive first
     satisfaction: Satisfaction
+    enquiries: list[EnquiryLine] = msgspec.field(default_factory=list)  # complaints, enquiries
 
     @property
     def sla_overall(self) -> SlaLine:

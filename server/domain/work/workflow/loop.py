@@ -52,8 +52,11 @@ async def report(
     asset_id: uuid.UUID | None = None,
     location_id: uuid.UUID | None = None,
     category: str = "",
+    department_id: uuid.UUID | None = None,
 ) -> WorkOrder:
-    """A fault reported from an asset (its scanned tag) or a room."""
+    """A fault reported from an asset (its scanned tag) or a room. `department_id` is the
+    department the report is made for (the desk reporting on a caller's behalf); by
+    default the room's, else the asset's."""
     if not 1 <= priority <= 5:
         raise InvalidInput("Priority runs from 1 (most urgent) to 5.", field="priority")
     asset = await session.get(Asset, asset_id) if asset_id else None
@@ -71,7 +74,9 @@ async def report(
         site_id=location.site_id,
         asset_id=asset.id if asset else None,
         location_id=location.id,
-        department_id=location.department_id or (asset.department_id if asset else None),
+        department_id=department_id
+        or location.department_id
+        or (asset.department_id if asset else None),
         team_id=asset.team_id if asset else None,
         description=description.strip(),
         reported_by_id=actor.user_id,

@@ -1,0 +1,1 @@
+"""The service desk's intake: requests taken on the phone, complaints and enquiries."""
