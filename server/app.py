@@ -24,6 +24,7 @@ from sqlalchemy import text
 from server.api import api_router
 from server.console import console_router, public_router
 from server.db.engine import make_engine, make_session_factory
+from server.domain.blobs.stores import make_blob_store
 from server.domain.notify import deliver_pending
 from server.domain.patrol.jobs import patrol_now
 from server.domain.patrol.records import START_RULES
@@ -35,7 +36,7 @@ from server.domain.work.sla import check_now
 from server.field_app.serving import field_app_router
 from server.settings import Settings, load_settings
 from server.web import live
-from server.web.db import provide_db_session, provide_settings
+from server.web.db import provide_blob_store, provide_db_session, provide_settings
 from server.web.errors import EXCEPTION_HANDLERS
 from server.web.memory import pace_garbage_collector
 from server.web.security import PUBLIC, SESSION_COOKIE, provide_actor
@@ -65,7 +66,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     load_ops()
     START_RULES.grace = timedelta(minutes=settings.patrol_start_grace_minutes)
     engine = make_engine(settings.database)
-    rt = Runtime(settings=settings, engine=engine, session_factory=make_session_factory(engine))
+    rt = Runtime(
+        settings=settings,
+        engine=engine,
+        session_factory=make_session_factory(engine),
+        blobs=make_blob_store(settings),
+    )
     live.install()
     channels = live.make_channels(settings.redis_url)
 
@@ -97,6 +103,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             await stop_recurring(jobs)
             live.attach(previous_channels)
+            await rt.blobs.close()
             await engine.dispose()
 
     return Litestar(
@@ -116,6 +123,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={
             "db_session": Provide(provide_db_session),
             "settings": Provide(provide_settings, sync_to_thread=False),
+            "blob_store": Provide(provide_blob_store, sync_to_thread=False),
             "actor": Provide(provide_actor),
         },
         exception_handlers=EXCEPTION_HANDLERS,
