@@ -19,7 +19,6 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from sqlalchemy import text
 
 from server.api import api_router
 from server.console import console_router, public_router
@@ -38,21 +37,14 @@ from server.settings import Settings, load_settings
 from server.web import live
 from server.web.db import provide_blob_store, provide_db_session, provide_settings
 from server.web.errors import EXCEPTION_HANDLERS
+from server.web.health import healthz, readyz
 from server.web.memory import pace_garbage_collector
 from server.web.security import PUBLIC, SESSION_COOKIE, provide_actor
-from server.web.state import Runtime, runtime
+from server.web.state import Runtime
 
 HERE = Path(__file__).resolve().parent
 # The largest JSON body any endpoint takes; uploads have their own limits per route.
 MAX_BODY_BYTES = 1024 * 1024
-
-
-@get("/healthz", opt=PUBLIC, include_in_schema=False)
-async def healthz(state: State) -> dict[str, str]:
-    """Up and able to reach its database."""
-    async with runtime(state).engine.connect() as connection:
-        await connection.execute(text("SELECT 1"))
-    return {"status": "ok", "database": "ok"}
 
 
 @get("/", opt=PUBLIC, include_in_schema=False)
@@ -109,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             healthz,
+            readyz,
             root,
             api_router(),
             console_router(),
@@ -135,7 +128,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             secret=settings.auth.secret_key,
             cookie_secure=settings.auth.cookie_secure,
             cookie_httponly=False,
-            exclude=["/api/", "/healthz", "/schema"],
+            exclude=["/api/", "/healthz", "/readyz", "/metrics", "/schema"],
         ),
         openapi_config=OpenAPIConfig(
             title="Rounds API", version="1", path="/schema", render_plugins=[SwaggerRenderPlugin()]
