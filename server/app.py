@@ -33,12 +33,15 @@ from server.domain.sync import capture
 from server.domain.sync.catalogue import load_ops
 from server.domain.work.sla import check_now
 from server.field_app.serving import field_app_router
+from server.observability.logs import configure_logging
 from server.settings import Settings, load_settings
 from server.web import live
 from server.web.db import provide_blob_store, provide_db_session, provide_settings
 from server.web.errors import EXCEPTION_HANDLERS
 from server.web.health import healthz, readyz
 from server.web.memory import pace_garbage_collector
+from server.web.metrics_route import metrics
+from server.web.observe import ObservedApp
 from server.web.security import PUBLIC, SESSION_COOKIE, provide_actor
 from server.web.state import Runtime
 
@@ -54,6 +57,7 @@ async def root() -> Redirect:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or load_settings()
+    configure_logging(settings.observability.log_format, settings.observability.log_level)
     capture.install()
     load_ops()
     START_RULES.grace = timedelta(minutes=settings.patrol_start_grace_minutes)
@@ -98,10 +102,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await rt.blobs.close()
             await engine.dispose()
 
-    return Litestar(
+    return ObservedApp(
         route_handlers=[
             healthz,
             readyz,
+            metrics,
             root,
             api_router(),
             console_router(),

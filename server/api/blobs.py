@@ -27,6 +27,7 @@ from server.domain.blobs.service import (
     blob_state,
 )
 from server.errors import NotFound
+from server.observability.metrics import BLOB_UPLOADS
 from server.web.blob_files import blob_file
 from server.web.deps import AppSettings, Blobs, CurrentActor, DbSession
 from server.web.security import requires
@@ -109,6 +110,7 @@ class BlobController(Controller):
         headers = UploadHeaders(upload_offset, upload_length, request.content_length)
         async with aclosing(request.stream()) as body:
             result = await receiver.receive(actor, sha256, headers, body)
+        BLOB_UPLOADS.labels(result.outcome).inc()
         return Response(
             result.blob,
             status_code=STATUS[result.outcome],
