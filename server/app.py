@@ -12,6 +12,7 @@ from litestar import Litestar, get
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.logging.config import LoggingConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
@@ -139,6 +140,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             title="Rounds API", version="1", path="/schema", render_plugins=[SwaggerRenderPlugin()]
         ),
         request_max_body_size=MAX_BODY_BYTES,
+        # The root logger is ours (configure_logging): Litestar's lines go through it.
+        logging_config=LoggingConfig(
+            configure_root_logger=False,
+            loggers={"litestar": {"level": settings.observability.log_level, "propagate": True}},
+        ),
         debug=settings.debug,
     )
 

@@ -14,6 +14,7 @@ import logging
 import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import TextIO
 
 REQUEST_ID: ContextVar[str | None] = ContextVar("rounds_request_id", default=None)
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
@@ -47,14 +48,28 @@ class JsonFormatter(logging.Formatter):
 
 
 class RoundsHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """The handler this module installs on the root logger (and replaces, never doubles)."""
+    """The handler this module installs on the root logger (and replaces, never doubles).
+
+    It writes to whatever `sys.stderr` is when a line is logged, not when it was made.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        return
 
 
 def configure_logging(log_format: str, level: str) -> None:
     root = logging.getLogger()
     for handler in [h for h in root.handlers if isinstance(h, RoundsHandler)]:
         root.removeHandler(handler)
-    handler = RoundsHandler(sys.stderr)
+    handler = RoundsHandler()
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(
         JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
