@@ -23,17 +23,17 @@ import asyncio
 import hashlib
 import re
 import secrets
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Any
 
 from aiobotocore.config import AioConfig
 from aiobotocore.session import get_session
 from anyio import to_thread
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from server.domain.blobs.storage import Staging, Stored
-from server.errors import UploadInProgress
+from server.errors import BlobStoreUnavailable, UploadInProgress
 from server.settings import S3Settings
 
 if TYPE_CHECKING:
@@ -45,6 +45,8 @@ PART_BYTES = 8 * 1024 * 1024
 READ_CHUNK = 256 * 1024
 _PART = re.compile(r"/(\d{16})-(\d{16})$")
 MISSING = {"NoSuchKey", "404", "NotFound"}
+# Answers that say the store, not the request, is wrong: a phone should try again later.
+STORE_FAULTS = {"NoSuchBucket", "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"}
 
 Part = tuple[int, int, str]  # start, end (exclusive), key
 
@@ -61,6 +63,26 @@ def covered(parts: list[Part]) -> int:
 
 def _missing(exc: ClientError) -> bool:
     return str(exc.response.get("Error", {}).get("Code")) in MISSING
+
+
+@contextmanager
+def reachable() -> Iterator[None]:
+    """An unreachable or misconfigured store is a 503 `blob_store_unavailable`, not a 500."""
+    try:
+        yield
+    except BotoCoreError as exc:  # connection refused, timeouts, no credentials
+        raise BlobStoreUnavailable(
+            "The file store cannot be reached; the file is kept on the phone, send it again"
+            " shortly."
+        ) from exc
+    except ClientError as exc:
+        code = str(exc.response.get("Error", {}).get("Code"))
+        status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+        if code in STORE_FAULTS or status >= 500:
+            raise BlobStoreUnavailable(
+                f"The file store refused the server ({code}); send the file again shortly."
+            ) from exc
+        raise
 
 
 class S3BlobStore:
@@ -126,14 +148,14 @@ class S3BlobStore:
         client = await self.client()
         found: list[Part] = []
         paginator = client.get_paginator("list_objects_v2")
-        async for page in paginator.paginate(
-            Bucket=self.bucket, Prefix=self.partial_prefix(sha256)
-        ):
-            for item in page.get("Contents", []):
-                key = item.get("Key", "")
-                match = _PART.search(key)
-                if match:
-                    found.append((int(match[1]), int(match[2]), key))
+        pages = paginator.paginate(Bucket=self.bucket, Prefix=self.partial_prefix(sha256))
+        with reachable():
+            async for page in pages:
+                for item in page.get("Contents", []):
+                    key = item.get("Key", "")
+                    match = _PART.search(key)
+                    if match:
+                        found.append((int(match[1]), int(match[2]), key))
         return found
 
     async def held(self, sha256: str) -> int:
@@ -146,26 +168,29 @@ class S3BlobStore:
 
     async def put(self, sha256: str, data: bytes, *, thumbnail: bool = False) -> None:
         client = await self.client()
-        await client.put_object(
-            Bucket=self.bucket,
-            Key=self.key(sha256, thumbnail=thumbnail),
-            Body=data,
-            ContentType="image/jpeg" if thumbnail else "application/octet-stream",
-        )
+        with reachable():
+            await client.put_object(
+                Bucket=self.bucket,
+                Key=self.key(sha256, thumbnail=thumbnail),
+                Body=data,
+                ContentType="image/jpeg" if thumbnail else "application/octet-stream",
+            )
 
     async def get(self, key: str) -> bytes:
         client = await self.client()
-        response = await client.get_object(Bucket=self.bucket, Key=key)
-        async with response["Body"] as body:
-            data: bytes = await body.read()
+        with reachable():
+            response = await client.get_object(Bucket=self.bucket, Key=key)
+            async with response["Body"] as body:
+                data: bytes = await body.read()
         return data
 
     async def open(self, sha256: str, *, thumbnail: bool = False) -> Stored | None:
         client = await self.client()
         try:
-            response = await client.get_object(
-                Bucket=self.bucket, Key=self.key(sha256, thumbnail=thumbnail)
-            )
+            with reachable():
+                response = await client.get_object(
+                    Bucket=self.bucket, Key=self.key(sha256, thumbnail=thumbnail)
+                )
         except ClientError as exc:
             if _missing(exc):
                 return None
@@ -185,16 +210,19 @@ class S3BlobStore:
         if not keys:
             return
         client = await self.client()
-        await client.delete_objects(
-            Bucket=self.bucket, Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True}
-        )
+        with reachable():
+            await client.delete_objects(
+                Bucket=self.bucket,
+                Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True},
+            )
 
     async def check(self) -> None:
         """Write and delete a probe object: the bucket exists and takes writes."""
         client = await self.client()
         key = f"{self.settings.prefix}ready/{secrets.token_hex(6)}"
-        await client.put_object(Bucket=self.bucket, Key=key, Body=b"ready")
-        await client.delete_object(Bucket=self.bucket, Key=key)
+        with reachable():
+            await client.put_object(Bucket=self.bucket, Key=key, Body=b"ready")
+            await client.delete_object(Bucket=self.bucket, Key=key)
 
 
 class S3Staging:
@@ -225,7 +253,8 @@ class S3Staging:
         end = start + len(self.buffer)
         key = f"{self.store.partial_prefix(self.sha)}{start:016d}-{end:016d}"
         client = await self.store.client()
-        await client.put_object(Bucket=self.store.bucket, Key=key, Body=bytes(self.buffer))
+        with reachable():
+            await client.put_object(Bucket=self.store.bucket, Key=key, Body=bytes(self.buffer))
         self.parts.append((start, end, key))
         self.buffer.clear()
 

@@ -18,6 +18,7 @@ from server.app import create_app
 from server.settings import Settings
 from tests.blob_stores import S3Server
 from tests.conftest import BASE_URL, api_login, settings_for
+from tests.servers import free_port
 
 Client = TestClient[Litestar]
 
@@ -79,3 +80,24 @@ def test_a_resumed_upload_lives_in_the_bucket_only(
     again = client.put(url, content=data, headers=auth)
     assert again.status_code == 200  # the same bytes are stored once
     assert len(s3_server.keys(bucket, "blobs/")) == 1
+
+
+def test_an_unreachable_store_is_a_503_the_phone_retries(
+    s3_server: S3Server, bucket: str, demo_database_url: str, tmp_path: Path
+) -> None:
+    env = {**s3_server.env(bucket), "ROUNDS_S3_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}"}
+    settings = settings_for(demo_database_url, tmp_path, **env)
+    data = _photo()
+    url = f"/api/v1/blobs/{hashlib.sha256(data).hexdigest()}"
+    with TestClient(create_app(settings), base_url=BASE_URL) as client:
+        auth = api_login(client, "T0001")
+        refused = client.put(url, content=data, headers=auth)
+        assert refused.status_code == 503, refused.text
+        assert refused.json()["code"] == "blob_store_unavailable"
+        assert refused.headers["retry-after"] == "10"
+        assert client.head(url, headers=auth).status_code == 404  # nothing half-recorded
+    # The store is back: the same PUT from the phone's queue now completes.
+    back = settings_for(demo_database_url, tmp_path, **s3_server.env(bucket))
+    with TestClient(create_app(back), base_url=BASE_URL) as client:
+        auth = api_login(client, "T0001")
+        assert client.put(url, content=data, headers=auth).status_code == 201
