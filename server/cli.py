@@ -5,16 +5,29 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import os
 import sys
 from collections.abc import Sequence
 
-from server.settings import load_settings
+from server.settings import Settings, load_settings
+
+
+def _prepare_metrics(settings: Settings) -> None:
+    """Every worker writes its counters under one directory, so /metrics adds them up.
+
+    Set before uvicorn imports the app: prometheus-client picks its storage on import.
+    """
+    directory = settings.observability.metrics_dir
+    if directory is not None and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        directory.mkdir(parents=True, exist_ok=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
 
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = load_settings()
+    _prepare_metrics(settings)
     print(f"Rounds is serving on http://{args.host}:{args.port}/ (desk console at /desk/)")
     uvicorn.run(
         "server.app:create_app",
@@ -24,6 +37,8 @@ def _serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         proxy_headers=True,
         log_level="debug" if settings.debug else "info",
+        # The app configures logging (text or JSON, with request ids) in every worker.
+        log_config=None,
     )
     return 0
 

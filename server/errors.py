@@ -282,6 +282,19 @@ class DatabaseUnavailable(RoundsError):
         return {"Retry-After": "5"}
 
 
+class BlobStoreUnavailable(RoundsError):
+    """The S3 server cannot be reached or refuses the server's credentials: the phone keeps
+    the file and sends it again, as for any 503."""
+
+    status = 503
+    code = "blob_store_unavailable"
+    title = "File storage unavailable, try again shortly"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": "10"}
+
+
 class DatabaseBusy(DatabaseUnavailable):
     code = "database_busy"
     title = "Database busy, try again"

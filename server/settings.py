@@ -101,11 +101,51 @@ class PushSettings:
 
 
 @dataclass(frozen=True)
+class S3Settings:
+    """The bucket blobs go to when ROUNDS_BLOB_STORE=s3 (docs/operations.md).
+
+    ROUNDS_S3_BUCKET (required), ROUNDS_S3_ENDPOINT_URL (unset: AWS; e.g.
+    http://minio:9000), ROUNDS_S3_REGION (us-east-1), ROUNDS_S3_PREFIX (key prefix, e.g.
+    `rounds/`), ROUNDS_S3_ACCESS_KEY_ID and ROUNDS_S3_SECRET_ACCESS_KEY (unset: the usual
+    AWS chain: environment, shared files, instance role), ROUNDS_S3_ADDRESSING_STYLE
+    (`auto`; `path` for most self-hosted servers), ROUNDS_S3_TIMEOUT_SECONDS (10).
+    """
+
+    bucket: str
+    endpoint_url: str | None = None
+    region: str = "us-east-1"
+    prefix: str = ""
+    access_key_id: str | None = None
+    secret_access_key: str | None = None
+    addressing_style: str = "auto"
+    timeout_seconds: float = 10.0
+
+
+@dataclass(frozen=True)
+class ObservabilitySettings:
+    """Logs and metrics (docs/operations.md).
+
+    ROUNDS_LOG_FORMAT (`text`; `json`: one JSON object a line), ROUNDS_LOG_LEVEL (INFO),
+    ROUNDS_METRICS_DIR (`<state>/metrics`: where the worker processes of `rounds serve`
+    keep their Prometheus counters, so /metrics adds every worker up),
+    ROUNDS_METRICS_TOKEN (unset: /metrics answers anyone who can reach it, as on a
+    hospital network where only the monitoring host reaches the server; set: it wants
+    `Authorization: Bearer <token>`).
+    """
+
+    log_format: str = "text"
+    log_level: str = "INFO"
+    metrics_dir: Path | None = None
+    metrics_token: str | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     """ROUNDS_STATE_DIR (`var/`): where the SQLite file, generated keys and blobs live.
 
-    ROUNDS_BLOB_DIR (`<state>/blobs`), ROUNDS_BLOB_MAX_BYTES (15 MiB: the largest photo or
-    signature accepted; larger is refused with 413 `blob_too_large`),
+    ROUNDS_BLOB_STORE (`local`: files under ROUNDS_BLOB_DIR; `s3`: a bucket, see
+    S3Settings), ROUNDS_BLOB_DIR (`<state>/blobs`), ROUNDS_BLOB_MAX_BYTES (15 MiB: the
+    largest photo or signature accepted; larger is refused with 413 `blob_too_large`),
     ROUNDS_UPLOAD_QUOTA_BYTES (200 MiB: bytes of new photos and signatures one person may
     start uploading per UTC day; more is 429 `upload_quota_exceeded`; 0: no limit), ROUNDS_REDIS_URL
     (unset: in-memory channels and jobs; set it when running several workers),
@@ -123,6 +163,9 @@ class Settings:
     auth: AuthSettings
     push: PushSettings
     pwa_dir: Path = field(default=REPO_ROOT / "pwa")
+    blob_store: str = "local"
+    s3: S3Settings | None = None
+    observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
     # ROUNDS_SLA_INTERVAL_SECONDS (60): how often service levels are checked; 0 turns it off.
     sla_interval_seconds: float = 60.0
     blob_max_bytes: int = DEFAULT_BLOB_MAX_BYTES
@@ -172,6 +215,43 @@ def _vapid_keys(env: Environ, state_dir: Path) -> tuple[Path, str]:
     return key_file, ensure_vapid_keys(key_file, create=not configured)
 
 
+BLOB_STORES = ("local", "s3")
+LOG_FORMATS = ("text", "json")
+
+
+def _s3_settings(env: Environ) -> S3Settings | None:
+    bucket = env.get("ROUNDS_S3_BUCKET")
+    if not bucket:
+        return None
+    prefix = env.get("ROUNDS_S3_PREFIX", "")
+    return S3Settings(
+        bucket=bucket,
+        endpoint_url=env.get("ROUNDS_S3_ENDPOINT_URL") or None,
+        region=_env(env, "ROUNDS_S3_REGION", "us-east-1"),
+        prefix=f"{prefix.strip('/')}/" if prefix.strip("/") else "",
+        access_key_id=env.get("ROUNDS_S3_ACCESS_KEY_ID") or None,
+        secret_access_key=env.get("ROUNDS_S3_SECRET_ACCESS_KEY") or None,
+        addressing_style=_env(env, "ROUNDS_S3_ADDRESSING_STYLE", "auto"),
+        timeout_seconds=_env_float(env, "ROUNDS_S3_TIMEOUT_SECONDS", 10.0),
+    )
+
+
+def _choice(env: Environ, name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = _env(env, name, default).strip().lower()
+    if value not in choices:
+        raise ValueError(f"{name} is {value!r}; it must be one of {', '.join(choices)}.")
+    return value
+
+
+def _observability(env: Environ, state_dir: Path) -> ObservabilitySettings:
+    return ObservabilitySettings(
+        log_format=_choice(env, "ROUNDS_LOG_FORMAT", "text", LOG_FORMATS),
+        log_level=_env(env, "ROUNDS_LOG_LEVEL", "INFO").upper(),
+        metrics_dir=Path(_env(env, "ROUNDS_METRICS_DIR", str(state_dir / "metrics"))),
+        metrics_token=env.get("ROUNDS_METRICS_TOKEN") or None,
+    )
+
+
 def load_settings(env: Environ | None = None) -> Settings:
     """Read the settings from `env` (the process environment by default)."""
     env = os.environ if env is None else env
@@ -182,7 +262,14 @@ def load_settings(env: Environ | None = None) -> Settings:
     )
     secret = env.get("ROUNDS_SECRET_KEY") or _read_or_create_secret(state_dir / "secret_key")
     key_file, public_key = _vapid_keys(env, state_dir)
+    blob_store = _choice(env, "ROUNDS_BLOB_STORE", "local", BLOB_STORES)
+    s3 = _s3_settings(env)
+    if blob_store == "s3" and s3 is None:
+        raise ValueError("ROUNDS_BLOB_STORE is s3: set ROUNDS_S3_BUCKET to the bucket's name.")
     return Settings(
+        blob_store=blob_store,
+        s3=s3,
+        observability=_observability(env, state_dir),
         state_dir=state_dir,
         blob_dir=Path(_env(env, "ROUNDS_BLOB_DIR", str(state_dir / "blobs"))),
         blob_max_bytes=_env_int(env, "ROUNDS_BLOB_MAX_BYTES", DEFAULT_BLOB_MAX_BYTES),

@@ -17,6 +17,7 @@ from litestar.testing import TestClient
 from server.app import create_app
 from server.db.demo import DEMO_PASSWORD
 from server.settings import Settings, load_settings
+from tests.blob_stores import S3Server, start_s3
 from tests.databases import (
     BACKENDS,
     PG_MISSING,
@@ -94,3 +95,36 @@ def api_login(
     )
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """A local server speaking the S3 protocol (moto), for the whole session."""
+    yield from start_s3(tmp_path_factory.mktemp("moto") / "moto.log")
+
+
+@pytest.fixture(scope="session", params=["local", "s3"])
+def blob_store(request: pytest.FixtureRequest) -> str:
+    """Tests that take this run once per blob store: local files and S3."""
+    name: str = request.param
+    return name
+
+
+@pytest.fixture(scope="session")
+def blob_store_settings(
+    blob_store: str,
+    demo_database_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> Settings:
+    """The demo hospital's settings with its blobs in the store under test."""
+    env: dict[str, str] = {}
+    if blob_store == "s3":
+        s3: S3Server = request.getfixturevalue("s3_server")
+        env = s3.env(s3.new_bucket())
+    return settings_for(demo_database_url, tmp_path_factory.mktemp(f"state-{blob_store}"), **env)
+
+
+@pytest.fixture(scope="session")
+def blob_store_app(blob_store_settings: Settings) -> Litestar:
+    return create_app(blob_store_settings)

@@ -43,11 +43,14 @@ class TcpProxy:
         self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
         self.port = self._server.sockets[0].getsockname()[1]
 
-    async def _cut(self) -> None:
+    async def _refuse(self) -> None:
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
             self._server = None
+
+    async def _cut(self) -> None:
+        await self._refuse()
         for writer in self._writers:
             with contextlib.suppress(Exception):
                 writer.transport.abort()
@@ -56,6 +59,10 @@ class TcpProxy:
     def start(self) -> None:
         """Listen (again, on the same port after a cut)."""
         self._run(self._start())
+
+    def refuse(self) -> None:
+        """Stop listening: new connections are refused, open ones carry on."""
+        self._run(self._refuse())
 
     def cut(self) -> None:
         """The database becomes unreachable: refuse new connections, drop open ones."""

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, get, head, put
 from litestar.datastructures import State
 from litestar.params import HeaderParameter, PathParameter
-from litestar.response import File
+from litestar.response import File, Stream
 
 from server.domain.accounts.policy import Permission
 from server.domain.blobs.schemas import BlobOut
@@ -26,10 +26,10 @@ from server.domain.blobs.service import (
     UploadHeaders,
     blob_state,
 )
-from server.domain.blobs.store import BlobFiles
 from server.errors import NotFound
+from server.observability.metrics import BLOB_UPLOADS
 from server.web.blob_files import blob_file
-from server.web.deps import AppSettings, CurrentActor, DbSession
+from server.web.deps import AppSettings, Blobs, CurrentActor, DbSession
 from server.web.security import requires
 from server.web.state import runtime
 
@@ -77,10 +77,10 @@ class BlobController(Controller):
 
     @head("/{sha256:str}")
     async def probe(
-        self, sha256: Sha256, db_session: DbSession, settings: AppSettings
+        self, sha256: Sha256, db_session: DbSession, blob_store: Blobs
     ) -> Response[None]:
         """Whether the server has this blob, and how many bytes of an upload it holds."""
-        blob = await blob_state(db_session, BlobFiles(settings.blob_dir), sha256)
+        blob = await blob_state(db_session, blob_store, sha256)
         if blob is None:
             raise NotFound("The server has none of this file: upload it from the start.")
         return Response(None, status_code=200, headers=progress_headers(blob))
@@ -98,18 +98,19 @@ class BlobController(Controller):
     ) -> Response[BlobOut]:
         """Upload the file, or resume it with `Upload-Offset` from what HEAD says is held.
 
-        The body is written to disk as it arrives, so a dropped connection keeps what got
+        The body is written to the blob store as it arrives, so a dropped connection keeps what got
         through. The size limit (`ROUNDS_BLOB_MAX_BYTES`) is enforced on the stream.
         """
         receiver = BlobReceiver(
             runtime(state).session_factory,
-            BlobFiles(settings.blob_dir),
+            runtime(state).blobs,
             settings.blob_max_bytes,
             settings.upload_quota_bytes,
         )
         headers = UploadHeaders(upload_offset, upload_length, request.content_length)
         async with aclosing(request.stream()) as body:
             result = await receiver.receive(actor, sha256, headers, body)
+        BLOB_UPLOADS.labels(result.outcome).inc()
         return Response(
             result.blob,
             status_code=STATUS[result.outcome],
@@ -118,14 +119,14 @@ class BlobController(Controller):
 
     @get("/{sha256:str}")
     async def download(
-        self, sha256: Sha256, db_session: DbSession, actor: CurrentActor, settings: AppSettings
-    ) -> File:
+        self, sha256: Sha256, db_session: DbSession, actor: CurrentActor, blob_store: Blobs
+    ) -> File | Stream:
         """The stored file: for a photo, the cleaned rendition (upright, no metadata)."""
-        return await blob_file(db_session, actor, settings, sha256, thumbnail=False)
+        return await blob_file(db_session, actor, blob_store, sha256, thumbnail=False)
 
     @get("/{sha256:str}/thumbnail")
     async def thumbnail(
-        self, sha256: Sha256, db_session: DbSession, actor: CurrentActor, settings: AppSettings
-    ) -> File:
+        self, sha256: Sha256, db_session: DbSession, actor: CurrentActor, blob_store: Blobs
+    ) -> File | Stream:
         """A photo's thumbnail: JPEG, at most 320 px a side."""
-        return await blob_file(db_session, actor, settings, sha256, thumbnail=True)
+        return await blob_file(db_session, actor, blob_store, sha256, thumbnail=True)

@@ -21,6 +21,7 @@ from server.domain.sync.inbox import InboxEntry, device_inbox
 from server.domain.sync.pull import pull
 from server.domain.sync.push import begin_push, push
 from server.errors import BatchTooLarge, DeviceMismatch, DeviceRequired, InvalidRequest
+from server.observability.metrics import PULL_PAGES, PULL_ROWS, PUSH_OPS
 from server.web.deps import CurrentActor, DbSession
 from server.web.encoding import json_response
 from server.web.errors import is_transient
@@ -87,6 +88,8 @@ class SyncController(Controller):
                 # whole, so running it again is safe.
                 if attempt == PUSH_ATTEMPTS or not is_transient(exc):
                     raise
+        for answer in result.results:
+            PUSH_OPS.labels(answer.status).inc()
         return PushResponse(result.results, result.last_seq, utcnow().isoformat())
 
     @get(
@@ -116,6 +119,8 @@ class SyncController(Controller):
                 connection = await plain.execution_options(isolation_level="REPEATABLE READ")
             async with AsyncSession(bind=connection) as session, session.begin():
                 page = await pull(session, actor, device_id, cursor, limit, incarnation)
+        PULL_PAGES.inc()
+        PULL_ROWS.inc(len(page.changes))
         return json_response(_PAGE_ENCODER.encode(page), request.headers.get("accept-encoding", ""))
 
     @get("/ops")

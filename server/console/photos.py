@@ -7,12 +7,12 @@ The JSON API takes bearer tokens only, so the console serves the files it shows 
 from __future__ import annotations
 
 from litestar import Controller, get
-from litestar.response import File
+from litestar.response import File, Stream
 
 from server.api.blobs import Sha256
 from server.domain.accounts.policy import Permission
 from server.web.blob_files import blob_file
-from server.web.deps import AppSettings, CurrentActor, DbSession
+from server.web.deps import Blobs, CurrentActor, DbSession
 from server.web.security import requires
 
 
@@ -22,12 +22,12 @@ class PhotoConsoleController(Controller):
 
     @get("/{sha256:str}")
     async def photo(
-        self, sha256: Sha256, db_session: DbSession, actor: CurrentActor, settings: AppSettings
-    ) -> File:
-        return await blob_file(db_session, actor, settings, sha256, thumbnail=False)
+        self, sha256: Sha256, db_session: DbSession, actor: CurrentActor, blob_store: Blobs
+    ) -> File | Stream:
+        return await blob_file(db_session, actor, blob_store, sha256, thumbnail=False)
 
     @get("/{sha256:str}/thumbnail")
     async def thumbnail(
-        self, sha256: Sha256, db_session: DbSession, actor: CurrentActor, settings: AppSettings
-    ) -> File:
-        return await blob_file(db_session, actor, settings, sha256, thumbnail=True)
+        self, sha256: Sha256, db_session: DbSession, actor: CurrentActor, blob_store: Blobs
+    ) -> File | Stream:
+        return await blob_file(db_session, actor, blob_store, sha256, thumbnail=True)

@@ -27,6 +27,7 @@ from sqlmodel import col
 
 from server.db.models import JobLease
 from server.db.types import utcnow
+from server.observability.metrics import JOB_RUNS
 
 log = logging.getLogger("rounds.jobs")
 
@@ -111,8 +112,10 @@ async def repeat(
     ttl = timedelta(seconds=max(180.0, recurring.interval_seconds * 2))
     while True:
         try:
-            await run_exclusively(session_factory, recurring.name, holder, ttl, recurring.job)
+            ran = await run_exclusively(session_factory, recurring.name, holder, ttl, recurring.job)
+            JOB_RUNS.labels(recurring.name, "ran" if ran else "skipped").inc()
         except Exception:
+            JOB_RUNS.labels(recurring.name, "failed").inc()
             log.exception("%s failed; next run in %s s", recurring.name, recurring.interval_seconds)
         await asyncio.sleep(recurring.interval_seconds)
 

@@ -9,6 +9,7 @@ from litestar import Request
 from litestar.datastructures import State
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.domain.blobs.storage import BlobStore
 from server.settings import Settings
 from server.web.state import runtime
 
@@ -33,3 +34,7 @@ async def provide_db_session(
 
 def provide_settings(state: State) -> Settings:
     return runtime(state).settings
+
+
+def provide_blob_store(state: State) -> BlobStore:
+    return runtime(state).blobs

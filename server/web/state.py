@@ -1,4 +1,5 @@
-"""What the app keeps for its lifetime: settings and the database engine, never user state."""
+"""What the app keeps for its lifetime: settings, the database engine and the blob store's
+connections, never user state."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from litestar.datastructures import State
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from server.domain.blobs.storage import BlobStore
 from server.settings import Settings
 
 
@@ -15,6 +17,7 @@ class Runtime:
     settings: Settings
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
+    blobs: BlobStore
 
 
 def runtime(state: State) -> Runtime:

@@ -113,6 +113,30 @@ def test_every_route_names_a_permission_or_is_public(demo_app: Litestar) -> None
     assert unguarded == []
 
 
+# Operations routes: public at the routing layer, because a load balancer and a Prometheus
+# scraper have no user account. They reveal no records: health says ok or names the
+# failing dependency; /metrics carries counts only and wants ROUNDS_METRICS_TOKEN when set
+# (docs/operations.md).
+OPERATIONS_ROUTES = {"/healthz": "public", "/readyz": "public", "/metrics": "public, token"}
+
+
+def test_operations_routes_are_in_the_route_table_and_public(demo_app: Litestar) -> None:
+    found = {
+        route.path: handler
+        for route in demo_app.routes
+        for handler in getattr(route, "route_handlers", [])
+        if route.path in OPERATIONS_ROUTES and "GET" in getattr(handler, "http_methods", ())
+    }
+    assert set(found) == set(OPERATIONS_ROUTES)
+    assert all(handler.opt.get("public") for handler in found.values())
+
+
+def test_operations_routes_answer_signed_out(client: Client) -> None:
+    for path in sorted(OPERATIONS_ROUTES):
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.text)
+
+
 LABEL_AND_SCAN_ROUTES = {
     "/api/v1/scans/decode",
     "/desk/labels",

@@ -12,7 +12,7 @@ import logging
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from PIL import Image, ImageOps
 
@@ -76,7 +76,7 @@ def _check_pixels(size: tuple[int, int]) -> None:
         )
 
 
-def _decode(source: Path, fmt: str) -> Image.Image:
+def _decode(source: Path | IO[bytes], fmt: str) -> Image.Image:
     """Open and fully decode, refusing bombs and anything Pillow cannot read."""
     try:
         with warnings.catch_warnings():
@@ -87,7 +87,7 @@ def _decode(source: Path, fmt: str) -> Image.Image:
                 try:
                     upright = ImageOps.exif_transpose(opened)
                 except Exception:  # unreadable EXIF: keep the image as it is stored
-                    log.warning("ignoring unreadable EXIF orientation in %s", source.name)
+                    log.warning("ignoring unreadable EXIF orientation in a %s image", fmt)
                     upright = opened.copy()
     except UnsupportedMedia:
         raise
@@ -136,7 +136,7 @@ def _encode(image: Image.Image, fmt: str, **params: Any) -> bytes:
     return buffer.getvalue()
 
 
-def clean_image(source: Path, content_type: str) -> Rendition:
+def clean_image(source: Path | IO[bytes], content_type: str) -> Rendition:
     """Decode, turn upright, strip metadata, re-encode; raises `UnsupportedMedia`."""
     fmt = PILLOW_FORMATS[content_type]
     upright = _decode(source, fmt)

@@ -1,17 +1,18 @@
 """Receiving blobs (resumable, verified, cleaned), serving them, and who references them.
 
 An upload never holds a database transaction while bytes stream in: one short
-transaction records the upload's start, the bytes go to the partial file as they
-arrive, and short transactions record progress and completion. The partial file's size
-is the truth about progress; `Blob.received` is kept near it for the console.
+transaction records the upload's start, the bytes go to the store's staging (a partial
+file, or part objects in S3) as they arrive, and short transactions record progress and
+completion. What the staging holds is the truth about progress; `Blob.received` is kept
+near it for the console.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 from anyio import to_thread
@@ -34,7 +35,7 @@ from server.domain.blobs.images import (
 )
 from server.domain.blobs.quota import check_quota
 from server.domain.blobs.schemas import BlobOut, BlobReference, BlobReferences
-from server.domain.blobs.store import BlobFiles, PartialFile, write_atomically
+from server.domain.blobs.storage import BlobStore, Staging, Stored
 from server.errors import (
     BlobHashMismatch,
     BlobTooLarge,
@@ -84,12 +85,12 @@ def _declared_size(headers: UploadHeaders, row: Blob | None) -> int:
 
 
 class BlobReceiver:
-    """Takes one PUT of a blob: checks, streams to disk, and finishes it when complete."""
+    """Takes one PUT of a blob: checks, streams to the store, and finishes it when complete."""
 
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        files: BlobFiles,
+        files: BlobStore,
         max_bytes: int,
         daily_quota: int = 0,
     ) -> None:
@@ -110,7 +111,7 @@ class BlobReceiver:
             raise EmptyBlob("This upload has no bytes: a photo or signature cannot be empty.")
         if size > self.max_bytes:
             raise self._too_large(size)
-        with self.files.open_partial(sha256) as partial:
+        async with self.files.staging(sha256) as partial:
             started = await self._start(actor, sha256, size, headers.offset, partial)
             if isinstance(started, BlobOut):
                 return UploadResult(started, "already_complete")
@@ -129,17 +130,17 @@ class BlobReceiver:
         )
 
     async def _start(
-        self, actor: Actor, sha256: str, size: int, offset: int | None, partial: PartialFile
+        self, actor: Actor, sha256: str, size: int, offset: int | None, partial: Staging
     ) -> int | BlobOut:
-        """Under the file lock: check the offset, create or adjust the row; bytes held."""
+        """Holding the staging: check the offset, create or adjust the row; bytes held."""
         async with self.sessions() as session:
             row = await session.get(Blob, sha256)
             if row is not None and row.complete:  # finished by another request meanwhile
                 return _out(row, row.size)
-            held = partial.held
+            held = await partial.held()
             if offset is None:  # a request without Upload-Offset sends the file from byte 0
                 if held:
-                    partial.restart()
+                    await partial.restart()
                 held = 0
             elif offset != held:
                 raise UploadOffsetMismatch(
@@ -165,10 +166,10 @@ class BlobReceiver:
         return held
 
     async def _stream(
-        self, sha256: str, size: int, partial: PartialFile, body: AsyncIterator[bytes]
+        self, sha256: str, size: int, partial: Staging, body: AsyncIterator[bytes]
     ) -> int:
         """Append the body as it arrives; what arrived is kept even if the connection drops."""
-        held = partial.held
+        held = await partial.held()
         refusal: RoundsError | None = None
         try:
             async for chunk in body:
@@ -181,11 +182,11 @@ class BlobReceiver:
                         )
                     )
                     break
-                partial.append(chunk)
+                await partial.append(chunk)
                 held += len(chunk)
         finally:
             if refusal is None:
-                partial.sync()
+                await partial.sync()
                 await self._record_progress(sha256, held)
         if refusal is not None:
             await self._discard(sha256, partial)
@@ -204,17 +205,17 @@ class BlobReceiver:
         except Exception:  # the file is the truth; the row is only a hint
             log.warning("could not record the progress of blob %s", sha256, exc_info=True)
 
-    async def _discard(self, sha256: str, partial: PartialFile) -> None:
+    async def _discard(self, sha256: str, partial: Staging) -> None:
         """Nothing of a refused upload is kept: neither its bytes nor its row."""
-        partial.discard()
+        await partial.discard()
         async with self.sessions() as session:
             await session.execute(
                 delete(Blob).where(col(Blob.sha256) == sha256, col(Blob.complete).is_(False))
             )
             await session.commit()
 
-    async def _finish(self, sha256: str, size: int, partial: PartialFile) -> BlobOut:
-        digest = await to_thread.run_sync(partial.sha256)
+    async def _finish(self, sha256: str, size: int, partial: Staging) -> BlobOut:
+        digest = await partial.sha256()
         if digest != sha256:
             await self._discard(sha256, partial)
             raise BlobHashMismatch(
@@ -222,7 +223,7 @@ class BlobReceiver:
                 " nothing was kept. Upload the file again from the start.",
                 actual=digest,
             )
-        content_type = sniff(partial.head(SNIFF_BYTES))
+        content_type = sniff(await partial.head(SNIFF_BYTES))
         width: int | None = None
         height: int | None = None
         try:
@@ -232,11 +233,12 @@ class BlobReceiver:
                     " send them as JPEG, PNG or WebP."
                 )
             if is_image(content_type):
-                rendition = await to_thread.run_sync(clean_image, partial.path, content_type)
-                await to_thread.run_sync(self._install, sha256, rendition)
+                source = io.BytesIO(await partial.contents())
+                rendition = await to_thread.run_sync(clean_image, source, content_type)
+                await self._install(sha256, rendition)
                 width, height = rendition.width, rendition.height
             else:
-                await to_thread.run_sync(partial.move_to, self.files.blob_path(sha256))
+                await partial.promote()
         except UnsupportedMedia:
             await self._discard(sha256, partial)
             raise
@@ -247,25 +249,26 @@ class BlobReceiver:
             row.content_type, row.width, row.height = content_type, width, height
             await session.commit()
             out = _out(row, size)
-        partial.discard()
+        await partial.discard()
         return out
 
-    def _install(self, sha256: str, rendition: Rendition) -> None:
-        write_atomically(self.files.thumbnail_path(sha256), rendition.thumbnail)
-        write_atomically(self.files.blob_path(sha256), rendition.data)
+    async def _install(self, sha256: str, rendition: Rendition) -> None:
+        # The thumbnail first: a complete blob always has one.
+        await self.files.put(sha256, rendition.thumbnail, thumbnail=True)
+        await self.files.put(sha256, rendition.data)
 
 
-async def blob_state(session: AsyncSession, files: BlobFiles, sha256: str) -> BlobOut | None:
+async def blob_state(session: AsyncSession, files: BlobStore, sha256: str) -> BlobOut | None:
     """What HEAD answers: None when the server has never heard of the blob."""
     row = await session.get(Blob, sha256)
     if row is None:
         return None
-    return _out(row, row.size if row.complete else min(files.held(sha256), row.size))
+    return _out(row, row.size if row.complete else min(await files.held(sha256), row.size))
 
 
 async def servable(
-    session: AsyncSession, files: BlobFiles, actor: Actor, sha256: str, *, thumbnail: bool
-) -> tuple[Path, str]:
+    session: AsyncSession, files: BlobStore, actor: Actor, sha256: str, *, thumbnail: bool
+) -> tuple[Stored, str]:
     """The file to send for a finished blob (or its thumbnail) and its content type.
 
     A blob the actor may not see is answered exactly like one the server does not have,
@@ -278,11 +281,14 @@ async def servable(
         raise NotFound("The server does not have this file (yet).")
     if thumbnail and not is_image(row.content_type):
         raise NotFound("Only photos have thumbnails.")
-    path = files.thumbnail_path(sha256) if thumbnail else files.blob_path(sha256)
-    if not path.is_file():
-        log.error("blob %s is complete but %s is missing", sha256, path)
+    stored = await files.open(sha256, thumbnail=thumbnail)
+    if stored is None:
+        which = "thumbnail" if thumbnail else "file"
+        log.error(
+            "blob %s is complete but its %s is missing from the %s store", sha256, which, files.name
+        )
         raise NotFound("The server does not have this file (yet).")
-    return path, JPEG if thumbnail else row.content_type
+    return stored, JPEG if thumbnail else row.content_type
 
 
 async def references(session: AsyncSession, sha256: str) -> BlobReferences:

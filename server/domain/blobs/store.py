@@ -1,4 +1,5 @@
-"""The blob files on disk, shared by every worker; nothing about an upload lives in memory.
+"""The local blob store (`ROUNDS_BLOB_STORE=local`, the default): files on disk, shared by
+every worker of one machine; nothing about an upload lives in memory.
 
     <blob_dir>/partial/<sha256>      bytes received so far (its size is the upload offset)
     <blob_dir>/<aa>/<sha256>         the finished blob (the cleaned rendition of a photo)
@@ -12,13 +13,19 @@ Finished files are written to a temporary name, fsynced and renamed into place.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import os
 import re
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from anyio import to_thread
+
+from server.domain.blobs.storage import Staging, Stored
 from server.errors import UploadInProgress
 
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
@@ -101,6 +108,10 @@ class PartialFile:
         assert self.fd is not None
         return os.pread(self.fd, size, 0)
 
+    def contents(self) -> bytes:
+        assert self.fd is not None
+        return os.pread(self.fd, os.fstat(self.fd).st_size, 0)
+
     def sha256(self) -> str:
         assert self.fd is not None
         digest = hashlib.sha256()
@@ -156,3 +167,83 @@ class BlobFiles:
 
     def open_partial(self, sha256: str) -> PartialFile:
         return PartialFile(self.partial_path(sha256))
+
+
+class LocalStaging:
+    """`Staging` over a locked partial file."""
+
+    def __init__(self, partial: PartialFile, target: Path) -> None:
+        self.partial, self.target = partial, target
+
+    async def held(self) -> int:
+        return self.partial.held
+
+    async def restart(self) -> None:
+        self.partial.restart()
+
+    async def append(self, chunk: bytes) -> None:
+        self.partial.append(chunk)
+
+    async def sync(self) -> None:
+        self.partial.sync()
+
+    async def sha256(self) -> str:
+        return await to_thread.run_sync(self.partial.sha256)
+
+    async def head(self, size: int) -> bytes:
+        return self.partial.head(size)
+
+    async def contents(self) -> bytes:
+        return await to_thread.run_sync(self.partial.contents)
+
+    async def promote(self) -> None:
+        await to_thread.run_sync(self.partial.move_to, self.target)
+
+    async def discard(self) -> None:
+        self.partial.discard()
+
+
+class LocalBlobStore:
+    """`BlobStore` on the local file system under `ROUNDS_BLOB_DIR`."""
+
+    name = "local"
+
+    def __init__(self, root: Path) -> None:
+        self.files = BlobFiles(root)
+
+    async def held(self, sha256: str) -> int:
+        return self.files.held(sha256)
+
+    @asynccontextmanager
+    async def staging(self, sha256: str) -> AsyncIterator[Staging]:
+        with self.files.open_partial(sha256) as partial:
+            yield LocalStaging(partial, self.files.blob_path(sha256))
+
+    async def put(self, sha256: str, data: bytes, *, thumbnail: bool = False) -> None:
+        path = self.files.thumbnail_path(sha256) if thumbnail else self.files.blob_path(sha256)
+        await to_thread.run_sync(write_atomically, path, data)
+
+    async def open(self, sha256: str, *, thumbnail: bool = False) -> Stored | None:
+        path = self.files.thumbnail_path(sha256) if thumbnail else self.files.blob_path(sha256)
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            return None
+        return Stored(size=size, path=path)
+
+    async def check(self) -> None:
+        """Write, fsync and remove a probe file where partial uploads go."""
+        await to_thread.run_sync(self._probe)
+
+    def _probe(self) -> None:
+        directory = self.files.root / "partial"
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except FileExistsError as exc:  # a file where the directory should be
+            raise NotADirectoryError(errno.ENOTDIR, "not a directory", str(directory)) from exc
+        probe = directory / f".ready-{secrets.token_hex(6)}"
+        write_atomically(probe, b"ready")
+        probe.unlink()
+
+    async def close(self) -> None:
+        return None

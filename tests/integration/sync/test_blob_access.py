@@ -1,22 +1,31 @@
 """Who may download a photo: whoever may see a work order it is on; for a photo no order
-names yet, its uploader and the desk. Everyone else gets the 404 of a missing file."""
+names yet, its uploader and the desk. Everyone else gets the 404 of a missing file.
+The same on both blob stores (local files and S3)."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import os
+from collections.abc import Iterator
 
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 from PIL import Image
 
-from tests.conftest import api_login
+from tests.conftest import BASE_URL, api_login
 from tests.integration.test_authorisation import DEMO_USER_BY_ROLE
 from tests.integration.work.loop import applied, cast
 
 Client = TestClient[Litestar]
+
+
+@pytest.fixture
+def client(blob_store_app: Litestar) -> Iterator[Client]:
+    with TestClient(blob_store_app, base_url=BASE_URL) as test_client:
+        yield test_client
+
 
 # The photo is on an ICU order dispatched to the Electrical team and its technician T0001;
 # East Campus's storekeeper K0001 reads the orders of the site, to issue parts to them.
@@ -50,8 +59,8 @@ def _answers(client: Client, who: str, sha256: str) -> tuple[int, int]:
 
 
 @pytest.fixture(scope="module")
-def order_photo(demo_app: Litestar) -> str:
-    with TestClient(demo_app, base_url="https://testserver.local") as client:
+def order_photo(blob_store_app: Litestar) -> str:
+    with TestClient(blob_store_app, base_url=BASE_URL) as client:
         c = cast(client)
         order_id = c.report("Defibrillator charger not charging")
         c.to_technician(order_id)

@@ -1,4 +1,7 @@
-"""Blobs: verified, resumable uploads; photos cleaned; references resolve in either order."""
+"""Blobs: verified, resumable uploads; photos cleaned; references resolve in either order.
+
+Every test runs against both blob stores (local files and S3) on both databases.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import io
 import os
 import struct
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -20,10 +24,16 @@ from server.db.engine import make_engine, make_session_factory
 from server.domain.blobs.schemas import BlobReferences
 from server.domain.blobs.service import references
 from server.settings import Settings
-from tests.conftest import api_login
+from tests.conftest import BASE_URL, api_login
 from tests.phone import Phone
 
 Client = TestClient[Litestar]
+
+
+@pytest.fixture
+def client(blob_store_app: Litestar) -> Iterator[Client]:
+    with TestClient(blob_store_app, base_url=BASE_URL) as test_client:
+        yield test_client
 
 
 def sha(data: bytes) -> str:

@@ -29,8 +29,8 @@ QUOTA = 2500  # two and a half files a day
 
 
 @pytest.fixture
-def client(demo_settings: Settings) -> Iterator[Client]:
-    app = create_app(dataclasses.replace(demo_settings, upload_quota_bytes=QUOTA))
+def client(blob_store_settings: Settings) -> Iterator[Client]:
+    app = create_app(dataclasses.replace(blob_store_settings, upload_quota_bytes=QUOTA))
     with TestClient(app, base_url=BASE_URL) as test_client:
         yield test_client
 
