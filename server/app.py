@@ -24,8 +24,8 @@ from litestar.template.config import TemplateConfig
 from server.api import api_router
 from server.console import console_router, public_router
 from server.db.engine import make_engine, make_session_factory
-from server.domain.cleaning.jobs import cleaning_now
 from server.domain.blobs.stores import make_blob_store
+from server.domain.cleaning.jobs import cleaning_now
 from server.domain.notify import deliver_pending
 from server.domain.patrol.jobs import patrol_now
 from server.domain.patrol.records import START_RULES
