@@ -439,8 +439,10 @@ def run_backend(backend: str, month: Month, directory: Any) -> Line:
     return Line("patrol", backend, f"{rounds:.1f} s", f"{baseline:.1f} s", ratio, AIM, text)
 
 
-def run(directory: Any, backends: list[str], *, quick: bool) -> list[Line]:
-    month = Month(50 if quick else 500)
+def run(
+    directory: Any, backends: list[str], *, quick: bool, guards: int | None = None
+) -> list[Line]:
+    month = Month(guards or (50 if quick else 500))
     lines = []
     for backend in backends:
         if backend == "postgresql" and not pg_reachable():
