@@ -5,10 +5,23 @@ phone whose ops form one hash chain (sync/chain.py): a `SyncOp` per op, verbatim
 the records the ops made (`ClockEvent`, `PatrolRound`, `CheckpointScan`), each keeping
 its op's id and hash. The first security route's nights hold one of each thing a
 settlement must show: a missed round, a late checkpoint, a stop out of order, a
-checkpoint typed with a reason, a clock in claimed long before the server received it,
-and an incident that opens a work order (applied by the incident service once the rows
-are in, `finish_nights`). The expected rounds are judged by server/domain/patrol/expected.py
-at the end of loading, as the recurring job would have.
+checkpoint typed with a reason, a backdated clock in, and an incident that opens a work
+order (applied by the incident service once the rows are in, `finish_nights`). The
+expected rounds are judged by server/domain/patrol/expected.py at the end of loading, as
+the recurring job would have.
+
+The contractor's monthly verification report (server/domain/patrol/reports.py) over the
+demo's nights holds exactly the two of them that are tamper evidence, and nothing else
+(tests/integration/patrol/test_demo_verification.py):
+
+- `manual_entry` 1: the checkpoint typed in with its reason (MANUAL);
+- `backdated_clock_in` 1: the first guard's clock in claimed for 18:05 two nights ago,
+  sent at 19:52 after the phone had sent its held ops at 19:31 (CLOCK_ANOMALY).
+
+The missed round, the late stop, the stops out of order and the incident are the
+expected rounds' and the desk's business, not the report's. Every walk keeps to the
+walking times between stops (patrols.walk_seconds), so no honest walk reads as
+impossible travel, and every other clock is right.
 """
 
 from __future__ import annotations
