@@ -204,9 +204,12 @@ async def _field_ops(session: AsyncSession, month: MonthRecords) -> None:
     (from the op before the first to the op after the last), so the chain is walked
     across the ops of every name and user that share the stream."""
     ids = [guard.id for guard in month.guards]
+    # Plain rows through the session's connection: the ORM's row handling is not needed
+    # for columns, and costs as much as reading them.
+    conn = await session.connection()
     spans: dict[tuple[uuid.UUID, uuid.UUID], tuple[int, int]] = {}
     for chunk in _chunks(ids):
-        rows = await session.execute(
+        rows = await conn.execute(
             select(col(SyncOp.device_id), col(SyncOp.incarnation), col(SyncOp.seq)).where(
                 col(SyncOp.user_id).in_(chunk),
                 col(SyncOp.claimed_at) >= month.start,
@@ -230,7 +233,7 @@ async def _field_ops(session: AsyncSession, month: MonthRecords) -> None:
             )
             for device_id, incarnation in part
         ]
-        for row in await session.execute(select(*_OP_COLUMNS).where(or_(*clauses))):
+        for row in await conn.execute(select(*_OP_COLUMNS).where(or_(*clauses))):
             op = stored_op(row, parse=True)
             month.ops[op.op_id] = op
             month.streams.setdefault((op.device_id, op.incarnation), []).append(op)
@@ -316,12 +319,13 @@ async def _records(session: AsyncSession, month: MonthRecords, first_day: date) 
     planned: dict[uuid.UUID, list[PlannedRow]] = defaultdict(list)
     ids = [guard.id for guard in month.guards]
     window = (month.start, month.end)
+    conn = await session.connection()
     following = date(first_day.year + first_day.month // 12, first_day.month % 12 + 1, 1)
     for chunk in _chunks(ids):
         scans = select(*_SCAN).where(
             col(CheckpointScan.guard_id).in_(chunk), _within(col(CheckpointScan.claimed_at), window)
         )
-        for scan in await session.execute(scans):
+        for scan in await conn.execute(scans):
             found[scan.guard_id].append(
                 Record(
                     "scan",
@@ -341,7 +345,7 @@ async def _records(session: AsyncSession, month: MonthRecords, first_day: date) 
             col(ClockEvent.user_id).in_(chunk),
             _within(col(ClockEvent.claimed_at), (month.start, month.end + NEXT_MORNING)),
         )
-        for clock in await session.execute(clocks):
+        for clock in await conn.execute(clocks):
             kind = f"clock_{_value(clock.kind)}"
             if clock.claimed_at >= month.end and kind != "clock_out":
                 continue
@@ -362,7 +366,7 @@ async def _records(session: AsyncSession, month: MonthRecords, first_day: date) 
         walks = select(*_ROUND).where(
             col(PatrolRound.guard_id).in_(chunk), _within(col(PatrolRound.started_at), window)
         )
-        for walk in await session.execute(walks):
+        for walk in await conn.execute(walks):
             found[walk.guard_id].append(
                 Record(
                     "round_start",
@@ -388,7 +392,7 @@ async def _records(session: AsyncSession, month: MonthRecords, first_day: date) 
         reported = select(*_INCIDENT).where(
             col(Incident.reported_by_id).in_(chunk), _within(col(Incident.occurred_at), window)
         )
-        for incident in await session.execute(reported):
+        for incident in await conn.execute(reported):
             found[incident.reported_by_id].append(
                 Record(
                     "incident",
@@ -405,7 +409,7 @@ async def _records(session: AsyncSession, month: MonthRecords, first_day: date) 
             col(PlannedShift.day) >= first_day,
             col(PlannedShift.day) < following,
         )
-        for plan in await session.execute(plans):
+        for plan in await conn.execute(plans):
             planned[plan.user_id].append(PlannedRow(plan.day, plan.starts_at, plan.ends_at))
     month.records = {guard: sorted(rows, key=lambda r: r.at) for guard, rows in found.items()}
     month.next_morning = dict(morning)
