@@ -24,6 +24,7 @@ from sync.hlc import Timestamp
 from tests.conftest import api_login
 from tests.integration.patrol.builders import Beat, build_beat, in_session, night
 from tests.integration.patrol.desk_rows import user, write
+from tests.integration.stock.builders import desk
 from tests.phone import Phone
 
 Client = TestClient[Litestar]
@@ -152,6 +153,14 @@ def test_a_clock_in_whose_own_clock_stamp_is_later_than_its_claim_is_backdated(
     assert found[0]["record_ids"] == [clock_in["args"]["event_id"]]
     assert found[0]["op_hashes"] == [op_hash(clock_in)]
     assert "own clock stamp is 42 min after its claim" in found[0]["message"]
+    # The desk's page of the guard's month lists it, with its hash.
+    desk(client, "D0001")
+    page = client.get(
+        f"/desk/patrol/verification/guards/{guard.id}", params={"month": start.strftime("%Y-%m")}
+    )
+    assert page.status_code == 200, page.text
+    assert 'data-finding="backdated_clock_in"' in page.text
+    assert op_hash(clock_in) in page.text
 
 
 def test_a_clock_in_claimed_before_an_op_its_phone_made_earlier_is_found_once(
