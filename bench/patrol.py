@@ -6,7 +6,8 @@ rounds of checkpoint scans and a clock-out, every record carrying its op's hash,
 planned night shift. One op is altered afterwards, so the report has a finding to show.
 
 Rounds: the contractor's monthly verification report and attendance sheet, computed by
-server/domain/patrol/reports.py for every guard. Baseline: the same report and sheet of a
+server/domain/patrol/reports.py for every guard (each on its own, and both from one month
+load, `reports.contractor_month`). Baseline: the same report and sheet of a
 second contractor with a tenth of the guards, times ten; a ratio near 1 means the month
 scales linearly with the guards. The seconds of one plain SELECT of every row read are
 printed beside it.
@@ -371,6 +372,7 @@ class Timing:
     guards: int
     report: float
     sheet: float
+    both: float  # the report and the sheet from one month load
     findings: int
     hours: float
 
@@ -385,10 +387,15 @@ async def _timed(engine: AsyncEngine, contractor: uuid.UUID) -> Timing:
         watch.start()
         sheet = await reports.attendance_sheet(session, actor, MONTH, contractor_id=contractor)
         sheet_seconds = watch.stop()
+        session.expunge_all()
+        watch.start()
+        await reports.contractor_month(session, actor, contractor, MONTH, Thresholds())
+        both_seconds = watch.stop()
     return Timing(
         len(report.guards),
         report_seconds,
         sheet_seconds,
+        both_seconds,
         sum(report.counts.values()),
         sum(g.hours for g in sheet.guards),
     )
@@ -430,7 +437,8 @@ def run_backend(backend: str, month: Month, directory: Any) -> Line:
         f"patrol ({backend}): {month.guards} guards x {month.nights} nights "
         f"({month.records:,} records, {ops:,} ops, loaded in {loaded:.0f} s): "
         f"verification report {full.report:.1f} s ({full.findings} findings), attendance "
-        f"sheet {full.sheet:.1f} s ({full.hours:,.0f} hours); {tenth.guards} guards took "
+        f"sheet {full.sheet:.1f} s ({full.hours:,.0f} hours), both from one month load "
+        f"{full.both:.1f} s; {tenth.guards} guards took "
         f"{tenth.report:.2f} s + {tenth.sheet:.2f} s (x{scale:g} = {baseline:.1f} s); "
         f"one plain SELECT of the same rows {plain:.1f} s"
     )
@@ -439,8 +447,10 @@ def run_backend(backend: str, month: Month, directory: Any) -> Line:
     return Line("patrol", backend, f"{rounds:.1f} s", f"{baseline:.1f} s", ratio, AIM, text)
 
 
-def run(directory: Any, backends: list[str], *, quick: bool) -> list[Line]:
-    month = Month(50 if quick else 500)
+def run(
+    directory: Any, backends: list[str], *, quick: bool, guards: int | None = None
+) -> list[Line]:
+    month = Month(guards or (50 if quick else 500))
     lines = []
     for backend in backends:
         if backend == "postgresql" and not pg_reachable():

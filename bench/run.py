@@ -2,7 +2,7 @@
 field app's cold start offline in Chromium.
 
     python -m bench.run [--quick] [--backend sqlite|postgresql ...] [--workers N]
-                        [--only sync|field-app|scanners|patrol]
+                        [--only sync|field-app|scanners|patrol] [--patrol-guards N]
 
 Every figure is a ratio against a baseline measured in the same run on the same machine;
 the run prints them, writes the summary to bench/last-run.txt and exits 0 whatever they
@@ -40,6 +40,13 @@ def _parser() -> argparse.ArgumentParser:
         choices=PARTS,
         help="one part: sync (push, pull, pouchdb), field-app, scanners or patrol (a "
         "500-guard month verified; default: all)",
+    )
+    parser.add_argument(
+        "--patrol-guards",
+        type=int,
+        default=None,
+        help="guards of the patrol month (default 500, 50 with --quick): a smaller month "
+        "for a loaded machine",
     )
     return parser
 
@@ -111,7 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             lines += scanners.run(quick=args.quick)
         if "patrol" in parts:
             backends = list(args.backend or BACKENDS)
-            lines += patrol.run(Path(scratch, "patrol"), backends, quick=args.quick)
+            lines += patrol.run(
+                Path(scratch, "patrol"), backends, quick=args.quick, guards=args.patrol_guards
+            )
     text = report.summary(
         _title(sizes, args.quick, args.workers, time.monotonic() - started, load), lines
     )

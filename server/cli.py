@@ -1,4 +1,5 @@
-"""`rounds`: serve, migrate, load the demo hospital, create users."""
+"""`rounds`: serve, migrate, load the demo hospital, create users, print a contractor's
+monthly patrol verification report."""
 
 from __future__ import annotations
 
@@ -125,6 +126,39 @@ def _user(args: argparse.Namespace) -> int:
     return asyncio.run(_user_create(args, password))
 
 
+async def _patrol_verify_text(code: str, month: str) -> int:
+    from datetime import datetime
+
+    from server.db.engine import make_engine, make_session_factory
+    from server.domain.patrol.report_text import contractor_text
+    from server.domain.patrol.verification import Thresholds
+    from server.errors import RoundsError
+
+    try:
+        first = datetime.strptime(month, "%Y-%m").date()
+    except ValueError:
+        print(f"error: the month must read YYYY-MM, not {month!r}", file=sys.stderr)
+        return 2
+    settings = load_settings()
+    engine = make_engine(settings.database)
+    try:
+        async with make_session_factory(engine)() as session:
+            text = await contractor_text(
+                session, code, first, Thresholds(settings.patrol_clock_skew_seconds)
+            )
+    except RoundsError as exc:
+        print(f"error: {exc.message} ({exc.code})", file=sys.stderr)
+        return 2
+    finally:
+        await engine.dispose()
+    print(text, end="")
+    return 0
+
+
+def _patrol_verify(args: argparse.Namespace) -> int:
+    return asyncio.run(_patrol_verify_text(args.contractor, args.month))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rounds", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -168,6 +202,16 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--department", help="department code")
     create.add_argument("--site", action="append", help="site code; repeat for several")
     create.set_defaults(handler=_user)
+
+    patrol = commands.add_parser("patrol", help="patrol and attendance records").add_subparsers(
+        dest="patrol_command", required=True
+    )
+    verify = patrol.add_parser(
+        "verify", help="print a contractor's monthly verification report as text"
+    )
+    verify.add_argument("--contractor", required=True, help="contractor code")
+    verify.add_argument("--month", required=True, help="YYYY-MM, the campus's local month")
+    verify.set_defaults(handler=_patrol_verify)
     return parser
 
 

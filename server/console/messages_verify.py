@@ -73,6 +73,8 @@ VERIFY_CATALOGUE: dict[str, tuple[str, str]] = {
     "verify.kind.clock_skew": ("Clock skew", "时钟偏差"),
     "verify.kind.clock_flag": ("Time bounded", "时间被校正"),
     "verify.kind.hlc_regression": ("Clock ran back", "时钟倒退"),
+    "verify.kind.backdated": ("Backdated", "时间倒填"),
+    "verify.kind.backdated_clock_in": ("Backdated clock-in", "上班打卡倒填"),
     "verify.kind.impossible_travel": ("Impossible travel", "不可能的移动"),
     "verify.kind.scan_burst": ("Scan burst", "连续扫描"),
     "verify.kind.manual_entry": ("Typed in", "手工录入"),

@@ -47,6 +47,8 @@ KINDS = (
     "clock_skew",
     "clock_flag",
     "hlc_regression",
+    "backdated",
+    "backdated_clock_in",
     "impossible_travel",
     "scan_burst",
     "manual_entry",

@@ -169,3 +169,76 @@ def test_manual_entries_are_flagged_with_their_reason() -> None:
     found = v.manual_findings([scan(A, 0), scan(B, 10, "manual")])
     assert kinds(found) == ["manual_entry"]
     assert "tag torn off" in found[0].message
+
+
+def _claims(*claims: tuple[int, int, int]) -> list[v.StoredOp]:
+    """A stream whose ops claim `minutes` after T0, stamp `seen` minutes after it, and
+    were received `sent` minutes after it."""
+    ops, previous = [], ""
+    for seq, (minutes, seen, sent) in enumerate(claims, start=1):
+        wall = int((T0 + timedelta(minutes=seen)).timestamp() * 1000)
+        body = {
+            "op_id": str(uuid.uuid4()),
+            "incarnation": str(STREAM),
+            "seq": seq,
+            "name": "attendance.clock_in" if seq == len(claims) else "patrol.scan_checkpoint",
+            "v": 1,
+            "args": {},
+            "client_time": (T0 + timedelta(minutes=minutes)).isoformat(),
+            "hlc": f"{wall:013d}:0000:{DEVICE}",
+            "blobs": [],
+            "prev_hash": previous,
+        }
+        previous = op_hash(body)
+        received = T0 + timedelta(minutes=sent)
+        claimed = T0 + timedelta(minutes=minutes)
+        ops.append(
+            v.StoredOp(
+                uuid.UUID(body["op_id"]),
+                DEVICE,
+                STREAM,
+                seq,
+                GUARD,
+                body["name"],
+                json.dumps(body),
+                previous,
+                received,
+                claimed,
+            )
+        )
+    return ops
+
+
+def test_a_clock_once_far_ahead_then_put_right_does_not_backdate_what_follows() -> None:
+    # Seq 1 claims two hours ahead but reached the server at minute 1: as evidence of the
+    # phone's clock it counts no later than its receipt.
+    ops = _claims((120, 120, 1), (3, 3, 4), (4, 4, 5))
+    assert v.backdated_findings(v.StreamView(ops), ops, {}, v.Thresholds()) == []
+    set_back = _claims((30, 30, 31), (10, 31, 32))
+    found = v.backdated_findings(v.StreamView(set_back), set_back, {}, v.Thresholds())
+    assert kinds(found) == ["backdated"]
+    assert found[0].op_hashes == (set_back[0].op_hash, set_back[1].op_hash)
+
+
+def _clock_in(ops: list[v.StoredOp]) -> list[v.Finding]:
+    last = ops[-1]
+    record = v.Record("clock_in", uuid.uuid4(), GUARD, last.claimed_at or T0, last.op_id, "h")
+    shift = v.Shift(T0, T0 + timedelta(hours=10))  # the shift starts at T0
+    views = {(DEVICE, STREAM): v.StreamView(ops)}
+    ops_by_id = {op.op_id: op for op in ops}
+    return v.clock_in_findings([record], ops_by_id, views, [shift], {}, v.Thresholds())
+
+
+def test_a_clock_in_is_backdated_only_when_its_phone_contradicts_it() -> None:
+    # Honest: the last op of the morning, then the clock-in at -2 min, sent together at +180.
+    assert _clock_in(_claims((-600, -600, 180), (-2, -2, 180))) == []
+    # Received on time: nothing to judge, whatever the stamps say.
+    assert _clock_in(_claims((-600, -600, -599), (-2, 40, 2))) == []
+    # Its own stamp read 40 min past the claim.
+    assert kinds(_clock_in(_claims((-600, -600, -599), (-2, 40, 41)))) == ["backdated_clock_in"]
+    # An earlier op had seen 30 min past the claim.
+    assert kinds(_clock_in(_claims((30, 30, 31), (-2, -2, 45)))) == ["backdated_clock_in"]
+    # The phone sent an earlier op at +20, and the clock-in only at +45.
+    assert kinds(_clock_in(_claims((-600, -600, 20), (-2, -2, 45)))) == ["backdated_clock_in"]
+    # Late and honest about it: claimed after the start plus the tolerance.
+    assert _clock_in(_claims((-600, -600, 20), (12, 40, 45))) == []

@@ -5,10 +5,23 @@ phone whose ops form one hash chain (sync/chain.py): a `SyncOp` per op, verbatim
 the records the ops made (`ClockEvent`, `PatrolRound`, `CheckpointScan`), each keeping
 its op's id and hash. The first security route's nights hold one of each thing a
 settlement must show: a missed round, a late checkpoint, a stop out of order, a
-checkpoint typed with a reason, a clock in claimed long before the server received it,
-and an incident that opens a work order (applied by the incident service once the rows
-are in, `finish_nights`). The expected rounds are judged by server/domain/patrol/expected.py
-at the end of loading, as the recurring job would have.
+checkpoint typed with a reason, a backdated clock in, and an incident that opens a work
+order (applied by the incident service once the rows are in, `finish_nights`). The
+expected rounds are judged by server/domain/patrol/expected.py at the end of loading, as
+the recurring job would have.
+
+The contractor's monthly verification report (server/domain/patrol/reports.py) over the
+demo's nights holds exactly the two of them that are tamper evidence, and nothing else
+(tests/integration/patrol/test_demo_verification.py):
+
+- `manual_entry` 1: the checkpoint typed in with its reason (MANUAL);
+- `backdated_clock_in` 1: the first guard's clock in claimed for 18:05 two nights ago,
+  sent at 19:52 after the phone had sent its held ops at 19:31 (CLOCK_ANOMALY).
+
+The missed round, the late stop, the stops out of order and the incident are the
+expected rounds' and the desk's business, not the report's. Every walk keeps to the
+walking times between stops (patrols.walk_seconds), so no honest walk reads as
+impossible travel, and every other clock is right.
 """
 
 from __future__ import annotations
@@ -24,7 +37,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.demo.names import CLEANING_CONTRACTOR, EAST, SECURITY_CONTRACTOR, WEST
-from server.db.demo.patrols import TIMEZONE, ClockPoint, DemoPatrols, DemoRoute
+from server.db.demo.patrols import (
+    SCAN_EARLY_MINUTES,
+    TIMEZONE,
+    ClockPoint,
+    DemoPatrols,
+    DemoRoute,
+)
 from server.db.demo.people import Workforce
 from server.db.demo.phones import DemoPhone, chain, record
 from server.db.demo.rows import DemoRows, Row
@@ -51,7 +70,11 @@ LATE = (5, 1)  # 22:00: the last stop scanned 7 minutes after it was due
 OUT_OF_ORDER = (4, 2)  # 00:00: the second and third stops walked the wrong way round
 MANUAL = (3, 4)  # 04:00: the third stop's label was torn off, its code typed
 INCIDENT = (1, 1)  # 22:00: a fire door that does not close, a work order for the estate
-CLOCK_ANOMALY = 2  # two nights ago the first guard's clock in claims 18:05, sent at 19:52
+# Two nights ago the first guard's phone, back on the lodge's wifi at 19:31, sent what it
+# had held since that morning's clock-out; at 19:52 it sent a clock in claimed for 18:05. Had it
+# clocked in at 18:05 it would have sent it at 19:31 with the rest: a backdated clock in.
+CLOCK_ANOMALY = 2
+HELD_OUT_SENT, BACKDATED_IN, BACKDATED_IN_SENT = time(19, 31), time(18, 5), time(19, 52)
 MANUAL_REASON = "QR label torn off, code typed from the plate"
 
 
@@ -135,10 +158,11 @@ def _clock_nights(
         for number in numbers:
             for ago in range(NIGHTS, 0, -1):
                 anomaly = number == "G0001" and ago == CLOCK_ANOMALY
+                held = number == "G0001" and ago == CLOCK_ANOMALY + 1
                 night = today - timedelta(days=ago)
                 contractor_id = workforce.contractor_ids[contractor_code]
                 clock_point = patrols.clock_points[site]
-                _clock(rows, rng, phones[number], clock_point, contractor_id, night, anomaly)
+                _clock(rows, rng, phones[number], clock_point, contractor_id, night, anomaly, held)
 
 
 def _expect(rows: DemoRows, route: DemoRoute, start: datetime, end: datetime) -> None:
@@ -168,7 +192,7 @@ def _walk(
 ) -> Row:
     started = window_start + timedelta(minutes=rng.randint(0, 9), seconds=rng.randint(0, 59))
     times = [
-        started + timedelta(minutes=stop.due_within_minutes - rng.uniform(0.5, 2.0))
+        started + timedelta(minutes=stop.due_within_minutes - rng.uniform(*SCAN_EARLY_MINUTES))
         for stop in route.stops
     ]
     if special == LATE:
@@ -271,8 +295,10 @@ def _clock(
     contractor_id: uuid.UUID,
     night: date,
     anomaly: bool,
+    held: bool,
 ) -> None:
-    """Clock in before 20:00 and out after 06:00 the next morning, at the lodge."""
+    """Clock in before 20:00 and out after 06:00 the next morning, at the lodge
+    (`anomaly`: the backdated clock in; `held`: the clock-out the phone sent that evening)."""
     zone = ZoneInfo(TIMEZONE)
     came = datetime.combine(night, time(19, 40), zone) + timedelta(minutes=rng.randint(0, 12))
     left = datetime.combine(night + timedelta(days=1), time(6, 35), zone) + timedelta(
@@ -283,9 +309,11 @@ def _clock(
         if claimed > rows.now:
             continue
         if anomaly and kind == "in":
-            # The phone claims a clock in at 18:05; the server had it at 19:52.
-            claimed = datetime.combine(night, time(18, 5), zone).astimezone(UTC)
-            received = datetime.combine(night, time(19, 52), zone).astimezone(UTC)
+            claimed = datetime.combine(night, BACKDATED_IN, zone).astimezone(UTC)
+            received = datetime.combine(night, BACKDATED_IN_SENT, zone).astimezone(UTC)
+        if held and kind == "out":  # off the wifi from the clock-out until the evening
+            sent = datetime.combine(night + timedelta(days=1), HELD_OUT_SENT, zone)
+            phone.offline.append((claimed, sent.astimezone(UTC)))
         event = record(
             rows,
             ClockEvent,

@@ -31,6 +31,23 @@ _SECURITY_ROUNDS = ("Night Patrol", "Perimeter Patrol", "Plant Room Patrol", "Ca
 _CLEANING_ROUNDS = ("Washroom Inspection Round", "Public Areas Round", "Entrance Round")
 SCHEDULE_DAYS_BACK = 30  # the schedules are valid from this many days ago
 TIMEZONE = "Europe/London"
+# The demo guards scan each stop between these many minutes before it is due (nights.py),
+# so two consecutive scans are at least the stops' due gap less 1.5 min apart; each
+# walking time is kept a margin below that, so no demo walk reads as impossible travel.
+SCAN_EARLY_MINUTES = (0.5, 2.0)
+WALK_MARGIN_SECONDS = 30
+
+
+def walk_seconds(drawn: int, due_gap_minutes: int) -> int:
+    """The least walking time between two consecutive stops due `due_gap_minutes` apart:
+    the drawn one, but never more than the quickest a demo guard walks between them.
+
+    >>> walk_seconds(150, 3), walk_seconds(100, 8)
+    (60, 100)
+    """
+    early, late = SCAN_EARLY_MINUTES
+    quickest = due_gap_minutes * 60 - (late - early) * 60
+    return min(drawn, int(quickest) - WALK_MARGIN_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -137,7 +154,8 @@ def build_patrols(
         demo_stops: list[DemoStop] = []
         for position, place in enumerate(chosen):
             checkpoint_numbers[site_code] += 1
-            due_within_minutes += rng.randint(3, 8)
+            due_gap = rng.randint(3, 8)
+            due_within_minutes += due_gap
             checkpoint_id = rows.entity(
                 Checkpoint,
                 code=f"CP-{site_code}-{checkpoint_numbers[site_code]:03d}",
@@ -164,7 +182,7 @@ def build_patrols(
                     CheckpointWalk,
                     from_checkpoint_id=demo_stops[-1].checkpoint_id,
                     to_checkpoint_id=checkpoint_id,
-                    min_seconds=rng.randint(45, 150),
+                    min_seconds=walk_seconds(rng.randint(45, 150), due_gap),
                 )
             demo_stops.append(
                 DemoStop(

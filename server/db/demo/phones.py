@@ -38,6 +38,8 @@ class DemoPhone:
     device_id: uuid.UUID
     incarnation: uuid.UUID
     ops: list[_Op] = field(default_factory=list)
+    # Spans the phone was offline: (from, sent at); what it made then is sent at the end.
+    offline: list[tuple[datetime, datetime]] = field(default_factory=list)
 
     def op(
         self,
@@ -73,6 +75,10 @@ def chain(rows: DemoRows, rng: random.Random, phone: DemoPhone) -> None:
         op_id = uuid.uuid4()
         zone = ZoneInfo(TIMEZONE)
         received = op.received or op.claimed + timedelta(seconds=rng.randint(2, 50))
+        if op.received is None:
+            for went, sent in phone.offline:
+                if went <= op.claimed < sent:
+                    received = sent
         wire = {
             "op_id": str(op_id),
             "incarnation": str(phone.incarnation),

@@ -1,5 +1,9 @@
 """Loading a month of patrol and attendance records, and the ops that carried them, for
-the guards the caller may see (the checks themselves are pure: verification.py)."""
+the guards the caller may see (the checks themselves are pure: verification.py).
+
+One load serves both the verification report and the attendance sheet: each table is read
+once (in chunks of guards), as plain columns rather than ORM objects, and each op's JSON
+is parsed once (verification.read_body)."""
 
 from __future__ import annotations
 
@@ -7,8 +11,8 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from typing import Any
+from datetime import date, datetime, time, timedelta
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import and_, or_, select
@@ -24,6 +28,7 @@ from server.db.models import (
     Incident,
     OpStream,
     PatrolRound,
+    PlannedShift,
     Route,
     Site,
     SyncOp,
@@ -31,11 +36,27 @@ from server.db.models import (
 )
 from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import scope_contractors, scope_patrol_people
-from server.domain.patrol.verification import Geography, Record, StoredOp, StreamTail
+from server.domain.patrol.verification import (
+    Geography,
+    Record,
+    StoredOp,
+    StreamTail,
+    StreamView,
+    read_body,
+)
 from server.errors import NotFound
 
 FIELD_OPS = ("patrol.", "attendance.")
 _CHUNK = 200
+# A night shift of the month's last day ends the next morning: its clock-out is read too.
+NEXT_MORNING = timedelta(hours=12)
+StreamKey = tuple[uuid.UUID, uuid.UUID]
+
+
+class PlannedRow(NamedTuple):
+    day: date
+    starts_at: datetime
+    ends_at: datetime
 
 
 @dataclass
@@ -52,6 +73,31 @@ class MonthRecords:
     tails: dict[tuple[uuid.UUID, uuid.UUID], StreamTail] = field(default_factory=dict)
     first_seq: dict[tuple[uuid.UUID, uuid.UUID], int] = field(default_factory=dict)
     geography: Geography = field(default_factory=Geography)
+    planned: dict[uuid.UUID, list[PlannedRow]] = field(default_factory=dict)  # by guard
+    # The clock-outs of the morning after the month (they close its last night's shifts).
+    next_morning: dict[uuid.UUID, list[Record]] = field(default_factory=dict)
+    ops_by_user: dict[uuid.UUID, list[StoredOp]] = field(default_factory=dict)
+    streams_by_user: dict[uuid.UUID, list[StreamKey]] = field(default_factory=dict)
+    views: dict[StreamKey, StreamView] = field(default_factory=dict)
+    records_by_op: dict[uuid.UUID, Record] = field(default_factory=dict)
+
+    def view(self, key: StreamKey) -> StreamView:
+        if key not in self.views:
+            self.views[key] = StreamView(self.streams.get(key, []))
+        return self.views[key]
+
+    def index(self) -> None:
+        """Each guard's ops and streams, each op's record: so a guard's checks read their
+        own share rather than walking the whole month once per guard."""
+        self.ops_by_user, self.streams_by_user = defaultdict(list), defaultdict(list)
+        for op in self.ops.values():
+            self.ops_by_user[op.user_id].append(op)
+        for key, ops in self.streams.items():
+            for user in {op.user_id for op in ops}:
+                self.streams_by_user[user].append(key)
+        self.records_by_op = {
+            r.op_id: r for rows in self.records.values() for r in rows if r.op_id is not None
+        }
 
 
 def month_window(month: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -108,7 +154,9 @@ async def visible_contractor(
     return contractor, list(people)
 
 
-def stored_op(row: SyncOp) -> StoredOp:
+def stored_op(row: Any, *, parse: bool = False) -> StoredOp:
+    """A `SyncOp` (or a row of its columns) as the checks read it; `parse` reads its JSON
+    now, once, for a month's checks."""
     return StoredOp(
         op_id=row.op_id,
         device_id=row.device_id,
@@ -122,7 +170,28 @@ def stored_op(row: SyncOp) -> StoredOp:
         claimed_at=row.claimed_at,
         clock_flag=row.clock_flag,
         code=row.code,
+        body=read_body(row.raw) if parse else None,
     )
+
+
+_OP_COLUMNS = (
+    col(SyncOp.op_id),
+    col(SyncOp.device_id),
+    col(SyncOp.incarnation),
+    col(SyncOp.seq),
+    col(SyncOp.user_id),
+    col(SyncOp.name),
+    col(SyncOp.raw),
+    col(SyncOp.op_hash),
+    col(SyncOp.received_at),
+    col(SyncOp.claimed_at),
+    col(SyncOp.clock_flag),
+    col(SyncOp.code),
+)
+
+
+def _value(enum_or_text: Any) -> str:
+    return str(getattr(enum_or_text, "value", enum_or_text))
 
 
 def _chunks(values: Sequence[uuid.UUID]) -> Iterable[Sequence[uuid.UUID]]:
@@ -135,9 +204,12 @@ async def _field_ops(session: AsyncSession, month: MonthRecords) -> None:
     (from the op before the first to the op after the last), so the chain is walked
     across the ops of every name and user that share the stream."""
     ids = [guard.id for guard in month.guards]
+    # Plain rows through the session's connection: the ORM's row handling is not needed
+    # for columns, and costs as much as reading them.
+    conn = await session.connection()
     spans: dict[tuple[uuid.UUID, uuid.UUID], tuple[int, int]] = {}
     for chunk in _chunks(ids):
-        rows = await session.execute(
+        rows = await conn.execute(
             select(col(SyncOp.device_id), col(SyncOp.incarnation), col(SyncOp.seq)).where(
                 col(SyncOp.user_id).in_(chunk),
                 col(SyncOp.claimed_at) >= month.start,
@@ -161,8 +233,8 @@ async def _field_ops(session: AsyncSession, month: MonthRecords) -> None:
             )
             for device_id, incarnation in part
         ]
-        for row in await session.scalars(select(SyncOp).where(or_(*clauses))):
-            op = stored_op(row)
+        for row in await conn.execute(select(*_OP_COLUMNS).where(or_(*clauses))):
+            op = stored_op(row, parse=True)
             month.ops[op.op_id] = op
             month.streams.setdefault((op.device_id, op.incarnation), []).append(op)
         tails = await session.scalars(
@@ -188,18 +260,72 @@ def _within(column: Any, window: tuple[datetime, datetime]) -> Any:
     return and_(column >= window[0], column < window[1])
 
 
-async def _records(session: AsyncSession, month: MonthRecords) -> None:
+_SCAN = (
+    col(CheckpointScan.id),
+    col(CheckpointScan.guard_id),
+    col(CheckpointScan.claimed_at),
+    col(CheckpointScan.op_id),
+    col(CheckpointScan.op_hash),
+    col(CheckpointScan.outcome),
+    col(CheckpointScan.checkpoint_id),
+    col(CheckpointScan.method),
+    col(CheckpointScan.manual_reason),
+    col(CheckpointScan.payload),
+)
+_CLOCK = (
+    col(ClockEvent.kind),
+    col(ClockEvent.id),
+    col(ClockEvent.user_id),
+    col(ClockEvent.claimed_at),
+    col(ClockEvent.op_id),
+    col(ClockEvent.op_hash),
+    col(ClockEvent.checkpoint_id),
+    col(ClockEvent.method),
+    col(ClockEvent.manual_reason),
+    col(ClockEvent.payload),
+)
+_ROUND = (
+    col(PatrolRound.id),
+    col(PatrolRound.guard_id),
+    col(PatrolRound.started_at),
+    col(PatrolRound.start_op_id),
+    col(PatrolRound.start_op_hash),
+    col(PatrolRound.ended_at),
+    col(PatrolRound.end_op_hash),
+    col(PatrolRound.note),
+)
+_INCIDENT = (
+    col(Incident.id),
+    col(Incident.reported_by_id),
+    col(Incident.occurred_at),
+    col(Incident.op_id),
+    col(Incident.op_hash),
+    col(Incident.category),
+)
+_PLANNED = (
+    col(PlannedShift.user_id),
+    col(PlannedShift.day),
+    col(PlannedShift.starts_at),
+    col(PlannedShift.ends_at),
+)
+
+
+async def _records(session: AsyncSession, month: MonthRecords, first_day: date) -> None:
+    """Every record of the month, the next morning's clock-outs and the planned shifts:
+    one query per table and chunk of guards."""
     by_hash = {op.op_hash: op.op_id for op in month.ops.values()}
     found: dict[uuid.UUID, list[Record]] = defaultdict(list)
+    morning: dict[uuid.UUID, list[Record]] = defaultdict(list)
+    planned: dict[uuid.UUID, list[PlannedRow]] = defaultdict(list)
     ids = [guard.id for guard in month.guards]
     window = (month.start, month.end)
+    conn = await session.connection()
+    following = date(first_day.year + first_day.month // 12, first_day.month % 12 + 1, 1)
     for chunk in _chunks(ids):
-        for scan in await session.scalars(
-            select(CheckpointScan).where(
-                col(CheckpointScan.guard_id).in_(chunk),
-                _within(col(CheckpointScan.claimed_at), window),
-            )
-        ):
+        scans = select(*_SCAN).where(
+            col(CheckpointScan.guard_id).in_(chunk), _within(col(CheckpointScan.claimed_at), window)
+        )
+        for scan in await conn.execute(scans):
             found[scan.guard_id].append(
                 Record(
                     "scan",
@@ -210,36 +336,37 @@ async def _records(session: AsyncSession, month: MonthRecords) -> None:
                     scan.op_hash,
                     scan.outcome,
                     scan.checkpoint_id,
-                    scan.method.value,
+                    _value(scan.method),
                     scan.manual_reason,
                     scan.payload,
                 )
             )
-        for event in await session.scalars(
-            select(ClockEvent).where(
-                col(ClockEvent.user_id).in_(chunk), _within(col(ClockEvent.claimed_at), window)
+        clocks = select(*_CLOCK).where(
+            col(ClockEvent.user_id).in_(chunk),
+            _within(col(ClockEvent.claimed_at), (month.start, month.end + NEXT_MORNING)),
+        )
+        for clock in await conn.execute(clocks):
+            kind = f"clock_{_value(clock.kind)}"
+            if clock.claimed_at >= month.end and kind != "clock_out":
+                continue
+            event = Record(
+                kind,
+                clock.id,
+                clock.user_id,
+                clock.claimed_at,
+                clock.op_id,
+                clock.op_hash,
+                "",
+                clock.checkpoint_id,
+                _value(clock.method),
+                clock.manual_reason,
+                clock.payload,
             )
-        ):
-            found[event.user_id].append(
-                Record(
-                    f"clock_{event.kind.value}",
-                    event.id,
-                    event.user_id,
-                    event.claimed_at,
-                    event.op_id,
-                    event.op_hash,
-                    "",
-                    event.checkpoint_id,
-                    event.method.value,
-                    event.manual_reason,
-                    event.payload,
-                )
-            )
-        for walk in await session.scalars(
-            select(PatrolRound).where(
-                col(PatrolRound.guard_id).in_(chunk), _within(col(PatrolRound.started_at), window)
-            )
-        ):
+            (found if clock.claimed_at < month.end else morning)[clock.user_id].append(event)
+        walks = select(*_ROUND).where(
+            col(PatrolRound.guard_id).in_(chunk), _within(col(PatrolRound.started_at), window)
+        )
+        for walk in await conn.execute(walks):
             found[walk.guard_id].append(
                 Record(
                     "round_start",
@@ -262,12 +389,10 @@ async def _records(session: AsyncSession, month: MonthRecords) -> None:
                         walk.note,
                     )
                 )
-        for incident in await session.scalars(
-            select(Incident).where(
-                col(Incident.reported_by_id).in_(chunk),
-                _within(col(Incident.occurred_at), window),
-            )
-        ):
+        reported = select(*_INCIDENT).where(
+            col(Incident.reported_by_id).in_(chunk), _within(col(Incident.occurred_at), window)
+        )
+        for incident in await conn.execute(reported):
             found[incident.reported_by_id].append(
                 Record(
                     "incident",
@@ -279,7 +404,16 @@ async def _records(session: AsyncSession, month: MonthRecords) -> None:
                     incident.category,
                 )
             )
+        plans = select(*_PLANNED).where(
+            col(PlannedShift.user_id).in_(chunk),
+            col(PlannedShift.day) >= first_day,
+            col(PlannedShift.day) < following,
+        )
+        for plan in await conn.execute(plans):
+            planned[plan.user_id].append(PlannedRow(plan.day, plan.starts_at, plan.ends_at))
     month.records = {guard: sorted(rows, key=lambda r: r.at) for guard, rows in found.items()}
+    month.next_morning = dict(morning)
+    month.planned = {guard: sorted(rows) for guard, rows in planned.items()}
 
 
 async def _geography(session: AsyncSession, month: MonthRecords) -> None:
@@ -305,6 +439,7 @@ async def load_month(
     start, end = month_window(month, zone)
     loaded = MonthRecords(zone, start, end, guards)
     await _field_ops(session, loaded)
-    await _records(session, loaded)
+    await _records(session, loaded, month)
     await _geography(session, loaded)
+    loaded.index()
     return loaded

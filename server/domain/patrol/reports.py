@@ -17,9 +17,9 @@ from sqlmodel import col
 from server.db.models import (
     CheckpointScan,
     ClockEvent,
+    Contractor,
     Incident,
     PatrolRound,
-    PlannedShift,
     SyncOp,
     User,
 )
@@ -29,6 +29,7 @@ from server.domain.patrol import attendance as att
 from server.domain.patrol import verification as v
 from server.domain.patrol.month_records import (
     MonthRecords,
+    PlannedRow,
     contractor_zone,
     load_month,
     stored_op,
@@ -126,17 +127,31 @@ def guard_findings(
 ) -> tuple[list[v.Finding], int]:
     """Every finding about one guard's month, and how many of the month's ops are theirs."""
     records = month.records.get(guard_id, [])
-    mine = [op for op in month.ops.values() if op.user_id == guard_id]
+    mine = month.ops_by_user.get(guard_id, [])
     findings: list[v.Finding] = []
     by_device: dict[uuid.UUID, list[list[v.StoredOp]]] = {}
-    for key, ops in month.streams.items():
-        if not any(op.user_id == guard_id for op in ops):
-            continue
+    keys = month.streams_by_user.get(guard_id, [])
+    for key in keys:
+        ops = month.streams[key]
         findings += v.chain_findings(ops, month.tails.get(key), month.first_seq.get(key, 1))
         by_device.setdefault(key[0], []).append(ops)
     findings += v.restart_findings(by_device)
     in_month = [op for op in mine if op.claimed_at and month.start <= op.claimed_at < month.end]
     findings += v.clock_findings(in_month, thresholds)
+    shifts = [v.Shift(p.starts_at, p.ends_at) for p in month.planned.get(guard_id, [])]
+    clock_ins = [r for r in records if r.kind == "clock_in"]
+    views = {key: month.view(key) for key in keys}
+    late_ins = v.clock_in_findings(
+        clock_ins, month.ops, views, shifts, month.records_by_op, thresholds
+    )
+    flagged = {r.op_id for r in clock_ins if any(str(r.id) == f.record_ids[0] for f in late_ins)}
+    findings += late_ins
+    judged: dict[tuple[uuid.UUID, uuid.UUID], list[v.StoredOp]] = {}
+    for op in in_month:  # a clock-in already found backdated for its shift is not found twice
+        if op.op_id not in flagged:
+            judged.setdefault((op.device_id, op.incarnation), []).append(op)
+    for key, ops in judged.items():
+        findings += v.backdated_findings(month.view(key), ops, month.records_by_op, thresholds)
     scans = [r for r in records if r.kind == "scan"]
     findings += v.travel_findings(scans, month.geography, thresholds)
     findings += v.burst_findings(scans, thresholds)
@@ -181,7 +196,13 @@ async def contractor_report(
     contractor, people = await visible_contractor(session, actor, contractor_id)
     zone = await contractor_zone(session, contractor_id)
     loaded = await load_month(session, people, month, zone)
-    label = month.strftime("%Y-%m")
+    return _contractor_report(contractor, loaded, month, thresholds)
+
+
+def _contractor_report(
+    contractor: Contractor, loaded: MonthRecords, month: date, thresholds: v.Thresholds
+) -> ContractorReport:
+    label, people = month.strftime("%Y-%m"), loaded.guards
     guards = [_guard_report(loaded, person, label, thresholds) for person in people]
     counts: Counter[str] = Counter()
     for report in guards:
@@ -190,7 +211,7 @@ async def contractor_report(
         contractor.id,
         contractor.name,
         label,
-        str(zone),
+        str(loaded.zone),
         sum(g.records for g in guards),
         sum(g.ops for g in guards),
         dict(counts),
@@ -398,7 +419,7 @@ class AttendanceSheet(msgspec.Struct):
     guards: list[GuardSheet]
 
 
-def _sheet(guard: User, month: MonthRecords, planned: list[PlannedShift]) -> GuardSheet:
+def _sheet(guard: User, month: MonthRecords, planned: list[PlannedRow]) -> GuardSheet:
     events = [
         att.ClockRow(
             r.id,
@@ -409,8 +430,7 @@ def _sheet(guard: User, month: MonthRecords, planned: list[PlannedShift]) -> Gua
             r.manual_reason,
             r.op_hash,
         )
-        for r in month.records.get(guard.id, [])
-        if r.kind.startswith("clock_")
+        for r in _month_shift_clocks(month, guard.id)
     ]
     day_of = {e.id: e.at.astimezone(month.zone).date().isoformat() for e in events}
     plans = [att.Planned(p.day.isoformat(), p.starts_at, p.ends_at) for p in planned]
@@ -445,24 +465,6 @@ def _sheet(guard: User, month: MonthRecords, planned: list[PlannedShift]) -> Gua
     )
 
 
-async def _planned(
-    session: AsyncSession, guards: list[User], month: date
-) -> dict[uuid.UUID, list[PlannedShift]]:
-    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    found: dict[uuid.UUID, list[PlannedShift]] = {}
-    ids = [g.id for g in guards]
-    for start in range(0, len(ids), 200):
-        for row in await session.scalars(
-            select(PlannedShift).where(
-                col(PlannedShift.user_id).in_(ids[start : start + 200]),
-                col(PlannedShift.day) >= month,
-                col(PlannedShift.day) < following,
-            )
-        ):
-            found.setdefault(row.user_id, []).append(row)
-    return found
-
-
 async def attendance_sheet(
     session: AsyncSession,
     actor: Actor,
@@ -483,56 +485,48 @@ async def attendance_sheet(
         name = contractor.name
     zone = await contractor_zone(session, contractor_id)
     loaded = await load_month(session, people, month, zone)
-    _keep_month_shifts(loaded)
-    await _closing_clock_outs(session, loaded)
-    planned = await _planned(session, people, month)
+    return _attendance(contractor_id, name, loaded, month)
+
+
+def _attendance(
+    contractor_id: uuid.UUID | None, name: str, loaded: MonthRecords, month: date
+) -> AttendanceSheet:
     return AttendanceSheet(
         contractor_id,
         name,
         month.strftime("%Y-%m"),
-        str(zone),
-        [_sheet(person, loaded, planned.get(person.id, [])) for person in people],
+        str(loaded.zone),
+        [_sheet(person, loaded, loaded.planned.get(person.id, [])) for person in loaded.guards],
     )
 
 
-def _keep_month_shifts(month: MonthRecords) -> None:
-    """Clock events are those of the month; a clock-out in the first morning of the month
-    closes a shift of the month before and is dropped so it does not read as unpaired."""
+async def contractor_month(
+    session: AsyncSession,
+    actor: Actor,
+    contractor_id: uuid.UUID,
+    month: date,
+    thresholds: v.Thresholds,
+) -> tuple[ContractorReport, AttendanceSheet]:
+    """The contractor's verification report and attendance sheet from one month load."""
+    contractor, people = await visible_contractor(session, actor, contractor_id)
+    zone = await contractor_zone(session, contractor_id)
+    loaded = await load_month(session, people, month, zone)
+    return (
+        _contractor_report(contractor, loaded, month, thresholds),
+        _attendance(contractor_id, contractor.name, loaded, month),
+    )
+
+
+def _month_shift_clocks(month: MonthRecords, guard_id: uuid.UUID) -> list[v.Record]:
+    """The clock events of the month's shifts: a clock-out in the first morning of the
+    month closes a shift of the month before and is left out so it does not read as
+    unpaired; the clock-outs of the morning after the month close its last night."""
     morning = month.start + timedelta(hours=12)
-    for guard, rows in month.records.items():
-        first_in = next((r.at for r in rows if r.kind == "clock_in"), None)
-        month.records[guard] = [
-            r
-            for r in rows
-            if not (
-                r.kind == "clock_out" and r.at < morning and (first_in is None or r.at < first_in)
-            )
-        ]
-
-
-async def _closing_clock_outs(session: AsyncSession, month: MonthRecords) -> None:
-    """The clock-outs of the morning after the month's last night."""
-    ids = [g.id for g in month.guards]
-    for event in await session.scalars(
-        select(ClockEvent).where(
-            col(ClockEvent.user_id).in_(ids),
-            col(ClockEvent.kind) == "out",
-            col(ClockEvent.claimed_at) >= month.end,
-            col(ClockEvent.claimed_at) < month.end + timedelta(hours=12),
-        )
-    ):
-        month.records.setdefault(event.user_id, []).append(
-            v.Record(
-                "clock_out",
-                event.id,
-                event.user_id,
-                event.claimed_at,
-                event.op_id,
-                event.op_hash,
-                "",
-                event.checkpoint_id,
-                event.method.value,
-                event.manual_reason,
-                event.payload,
-            )
-        )
+    rows = [r for r in month.records.get(guard_id, []) if r.kind.startswith("clock_")]
+    first_in = next((r.at for r in rows if r.kind == "clock_in"), None)
+    kept = [
+        r
+        for r in rows
+        if not (r.kind == "clock_out" and r.at < morning and (first_in is None or r.at < first_in))
+    ]
+    return kept + sorted(month.next_morning.get(guard_id, []), key=lambda r: r.at)

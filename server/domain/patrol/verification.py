@@ -10,6 +10,9 @@ finding is about, so the hospital and the contractor can look at the same eviden
   device began a new local database, so unpushed ops of the old one may be lost);
 - clocks (`clock_skew`: claimed time far from the time received; `clock_flag`: the
   server bounded the claim at push; `hlc_regression`: a stream's clock ran backwards);
+- backdating (`backdated`: an op claims a time earlier than an op its stream made before
+  it; `backdated_clock_in`: a clock-in claimed on time for its planned shift, received
+  after the shift began, that other ops of its stream contradict: docs/verification.md);
 - `impossible_travel`: consecutive scans of a guard quicker than anyone can walk;
 - `scan_burst`: more scans in a short time than a walk allows;
 - `manual_entry`: a checkpoint typed in instead of scanned, with its reason;
@@ -23,10 +26,11 @@ import math
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 from sync.chain import op_hash
+from sync.hlc import Timestamp
 
 BRISK_WALK_M_PER_S = 2.0  # faster than a brisk walk (about 1.7 m/s) is impossible on foot
 EARTH_RADIUS_M = 6_371_000.0
@@ -41,8 +45,51 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class OpBody:
+    """What the checks read from an op's stored JSON, parsed once: its hash as it is now
+    (empty when it no longer reads), its link, claimed time, clock stamp and payload."""
+
+    recomputed: str
+    prev_hash: str | None  # None: no readable prev_hash
+    client_time: datetime | None
+    hlc: str
+    payload: object
+
+
+def read_body(raw: str) -> OpBody:
+    try:
+        found = json.loads(raw)
+    except ValueError:
+        return OpBody("", None, None, "", None)
+    if not isinstance(found, dict):
+        return OpBody("", None, None, "", None)
+    try:
+        recomputed = op_hash(found)
+    except (TypeError, ValueError):
+        recomputed = ""
+    link = found.get("prev_hash")
+    stamp = found.get("client_time")
+    claimed = None
+    if isinstance(stamp, str):
+        try:
+            claimed = datetime.fromisoformat(stamp)
+        except ValueError:
+            claimed = None
+    hlc = found.get("hlc")
+    args = found.get("args")
+    return OpBody(
+        recomputed,
+        link if isinstance(link, str) else ("" if link is None else None),
+        claimed,
+        hlc if isinstance(hlc, str) else "",
+        args.get("payload") if isinstance(args, dict) else None,
+    )
+
+
+@dataclass(frozen=True)
 class StoredOp:
-    """A row of the op log as stored (`sync_op`)."""
+    """A row of the op log as stored (`sync_op`); `body` is its JSON read once at load
+    (None: read when asked, as hand-made ops in tests are)."""
 
     op_id: uuid.UUID
     device_id: uuid.UUID
@@ -56,6 +103,10 @@ class StoredOp:
     claimed_at: datetime | None = None
     clock_flag: str | None = None
     code: str | None = None
+    body: OpBody | None = field(default=None, compare=False, repr=False)
+
+    def read(self) -> OpBody:
+        return self.body if self.body is not None else read_body(self.raw)
 
 
 @dataclass(frozen=True)
@@ -95,25 +146,7 @@ class StreamTail:
 
 def recomputed_hash(raw: str) -> str:
     """The hash of a stored op's JSON as it is now; empty when it no longer reads."""
-    try:
-        found = json.loads(raw)
-    except ValueError:
-        return ""
-    if not isinstance(found, dict):
-        return ""
-    try:
-        return op_hash(found)
-    except (TypeError, ValueError):
-        return ""
-
-
-def _prev_hash(raw: str) -> str | None:
-    try:
-        found = json.loads(raw)
-    except ValueError:
-        return None
-    value = found.get("prev_hash") if isinstance(found, dict) else None
-    return value if isinstance(value, str) else ("" if value is None else None)
+    return read_body(raw).recomputed
 
 
 def chain_findings(
@@ -127,7 +160,8 @@ def chain_findings(
     previous_hash = ""
     expected_seq = first_seq
     for op in chained:
-        now = recomputed_hash(op.raw)
+        body = op.read()
+        now = body.recomputed
         device = str(op.device_id)
         if now != op.op_hash:
             findings.append(
@@ -151,7 +185,7 @@ def chain_findings(
                     device,
                 )
             )
-        elif (previous is not None or op.seq == 1) and _prev_hash(op.raw) != previous_hash:
+        elif (previous is not None or op.seq == 1) and body.prev_hash != previous_hash:
             findings.append(
                 Finding(
                     "chain_break",
@@ -201,29 +235,14 @@ def restart_findings(streams: Mapping[uuid.UUID, Sequence[Sequence[StoredOp]]]) 
     return findings
 
 
-def _client_time(raw: str) -> datetime | None:
-    try:
-        value = json.loads(raw).get("client_time")
-        return datetime.fromisoformat(value) if isinstance(value, str) else None
-    except (ValueError, AttributeError):
-        return None
-
-
-def _hlc(raw: str) -> str:
-    try:
-        value = json.loads(raw).get("hlc")
-    except (ValueError, AttributeError):
-        return ""
-    return value if isinstance(value, str) else ""
-
-
 def clock_findings(ops: Sequence[StoredOp], thresholds: Thresholds) -> list[Finding]:
     """Claims far from receipt, claims the server bounded, clocks that ran backwards."""
     findings: list[Finding] = []
     last_hlc: dict[tuple[uuid.UUID, uuid.UUID], StoredOp] = {}
     for op in sorted(ops, key=lambda o: (o.device_id, o.incarnation, o.seq)):
         ids, hashes, device = (str(op.op_id),), (op.op_hash,), str(op.device_id)
-        claimed = _client_time(op.raw)
+        body = op.read()
+        claimed = body.client_time
         if claimed is not None and claimed.tzinfo is not None:
             skew = (claimed - op.received_at).total_seconds()
             if skew > thresholds.clock_skew_seconds:
@@ -232,10 +251,10 @@ def clock_findings(ops: Sequence[StoredOp], thresholds: Thresholds) -> list[Find
         if op.clock_flag:
             message = f"The server bounded the claimed time ({op.clock_flag})."
             findings.append(Finding("clock_flag", message, ids, hashes, op.claimed_at, device))
-        stamp = _hlc(op.raw)
+        stamp = body.hlc
         key = (op.device_id, op.incarnation)
         before = last_hlc.get(key)
-        if stamp and before is not None and stamp < _hlc(before.raw):
+        if stamp and before is not None and stamp < before.read().hlc:
             findings.append(
                 Finding(
                     "hlc_regression",
@@ -246,7 +265,7 @@ def clock_findings(ops: Sequence[StoredOp], thresholds: Thresholds) -> list[Find
                     device,
                 )
             )
-        if stamp and (before is None or stamp >= _hlc(before.raw)):
+        if stamp and (before is None or stamp >= before.read().hlc):
             last_hlc[key] = op
     return findings
 
@@ -369,7 +388,7 @@ def record_findings(records: Iterable[Record], ops: Mapping[uuid.UUID, StoredOp]
             findings.append(
                 Finding("record_mismatch", message, ids, (record.op_hash, op.op_hash), record.at)
             )
-        elif record.payload and record.payload != _arg(op.raw, "payload"):
+        elif record.payload and record.payload != op.read().payload:
             message = f"This {record.kind}'s checkpoint payload differs from its op's."
             findings.append(Finding("record_mismatch", message, ids, hashes, record.at))
         elif (
@@ -382,9 +401,183 @@ def record_findings(records: Iterable[Record], ops: Mapping[uuid.UUID, StoredOp]
     return findings
 
 
-def _arg(raw: str, name: str) -> object:
+@dataclass(frozen=True)
+class Shift:
+    """A planned shift of a guard (`planned_shift`)."""
+
+    starts_at: datetime
+    ends_at: datetime
+
+
+def _stamp_time(hlc: str) -> datetime | None:
     try:
-        args = json.loads(raw).get("args")
-    except (ValueError, AttributeError):
+        stamp = Timestamp.parse(hlc)
+    except ValueError:
         return None
-    return args.get(name) if isinstance(args, dict) else None
+    return datetime.fromtimestamp(stamp.wall_ms / 1000, UTC)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return value if value is not None and value.tzinfo is not None else None
+
+
+def _claim_bound(op: StoredOp) -> datetime | None:
+    """The op's claim as evidence of how late the phone's clock already read: no later than
+    the server received it (no phone makes an op after sending it)."""
+    claim = _aware(op.read().client_time)
+    return None if claim is None else min(claim, op.received_at)
+
+
+def _seen_bound(op: StoredOp) -> datetime | None:
+    """The latest time the phone had seen when it made the op, its claim or its clock stamp
+    (which only moves forward), again bounded by the receipt."""
+    body = op.read()
+    times = [t for t in (_aware(body.client_time), _stamp_time(body.hlc)) if t is not None]
+    return min(max(times), op.received_at) if times else None
+
+
+def _minutes(delta: timedelta) -> str:
+    return f"{abs(delta.total_seconds()) / 60:.0f} min"
+
+
+class StreamView:
+    """One op stream in seq order with, for each position, the earlier op that claimed the
+    latest time and the earlier op whose clock had seen the latest time: built once per
+    stream so each check is a look-up, not a walk."""
+
+    def __init__(self, ops: Sequence[StoredOp]) -> None:
+        self.ops = sorted((op for op in ops if op.code != "seq_reused"), key=lambda o: o.seq)
+        self.position = {op.op_id: n for n, op in enumerate(self.ops)}
+        self.latest_claim: list[tuple[datetime, StoredOp] | None] = []
+        self.latest_seen: list[tuple[datetime, StoredOp] | None] = []
+        claim: tuple[datetime, StoredOp] | None = None
+        seen: tuple[datetime, StoredOp] | None = None
+        for op in self.ops:
+            self.latest_claim.append(claim)
+            self.latest_seen.append(seen)
+            bound = _claim_bound(op)
+            if bound is not None and (claim is None or bound > claim[0]):
+                claim = (bound, op)
+            bound = _seen_bound(op)
+            if bound is not None and (seen is None or bound > seen[0]):
+                seen = (bound, op)
+
+    def sent_before(self, op: StoredOp, gap: timedelta) -> StoredOp | None:
+        """The last earlier op the server received more than `gap` before this one (an
+        earlier push); ops arrive in seq order, so it is the nearest such."""
+        for earlier in reversed(self.ops[: self.position[op.op_id]]):
+            if earlier.received_at < op.received_at - gap:
+                return earlier
+        return None
+
+
+def _named(op: StoredOp, records: Mapping[uuid.UUID, Record]) -> str:
+    record = records.get(op.op_id)
+    return str(record.id) if record is not None else str(op.op_id)
+
+
+def backdated_findings(
+    view: StreamView,
+    judged: Iterable[StoredOp],
+    records: Mapping[uuid.UUID, Record],
+    thresholds: Thresholds,
+) -> list[Finding]:
+    """An op claiming a time more than the tolerance before the claim of an op its stream
+    made earlier (by seq): a phone makes ops in order, so its clock was set back. The
+    earlier claim counts no later than its receipt, so a clock once far ahead, then put
+    right, does not make every later op look backdated."""
+    tolerance = timedelta(seconds=thresholds.clock_skew_seconds)
+    findings: list[Finding] = []
+    for op in judged:
+        claim = _aware(op.read().client_time)
+        position = view.position.get(op.op_id)
+        if claim is None or position is None:
+            continue
+        latest = view.latest_claim[position]
+        if latest is None or claim >= latest[0] - tolerance:
+            continue
+        earlier = latest[1]
+        findings.append(
+            Finding(
+                "backdated",
+                f"Op {op.name} seq {op.seq} claims a time {_minutes(latest[0] - claim)} before "
+                f"seq {earlier.seq}, which the phone made before it: its clock was set back.",
+                (_named(earlier, records), _named(op, records)),
+                (earlier.op_hash, op.op_hash),
+                op.claimed_at,
+                str(op.device_id),
+            )
+        )
+    return findings
+
+
+def _shift_of(claim: datetime, shifts: Sequence[Shift]) -> Shift | None:
+    """The planned shift a clock-in is for: the one starting nearest it, from 12 h before
+    the start to the end."""
+    near = [s for s in shifts if s.starts_at - timedelta(hours=12) <= claim < s.ends_at]
+    return min(near, key=lambda s: abs(s.starts_at - claim), default=None)
+
+
+def clock_in_findings(
+    clock_ins: Iterable[Record],
+    ops: Mapping[uuid.UUID, StoredOp],
+    views: Mapping[tuple[uuid.UUID, uuid.UUID], StreamView],
+    shifts: Sequence[Shift],
+    records: Mapping[uuid.UUID, Record],
+    thresholds: Thresholds,
+) -> list[Finding]:
+    """A clock-in claimed on time (no later than the planned start plus the tolerance) that
+    the server received more than the tolerance after the shift began, and that its own
+    phone contradicts: its own clock stamp, or an op the phone made before it, had already
+    seen a later time than the claim; or the phone sent an earlier op after the claimed
+    time, in an earlier push, yet held this one back. A phone that clocked in on time
+    offline and sent it later has none of these, and is not flagged (docs/verification.md)."""
+    tolerance = timedelta(seconds=thresholds.clock_skew_seconds)
+    findings: list[Finding] = []
+    for record in clock_ins:
+        op = ops.get(record.op_id) if record.op_id is not None else None
+        if op is None:
+            continue
+        claim = _aware(op.read().client_time) or record.at
+        shift = _shift_of(claim, shifts)
+        view = views.get((op.device_id, op.incarnation))
+        if shift is None or view is None or op.op_id not in view.position:
+            continue
+        if claim > shift.starts_at + tolerance or op.received_at <= shift.starts_at + tolerance:
+            continue
+        why: list[str] = []
+        named: list[StoredOp] = []
+        stamp = _stamp_time(op.read().hlc)
+        if stamp is not None and min(stamp, op.received_at) > claim + tolerance:
+            why.append(f"its own clock stamp is {_minutes(stamp - claim)} after its claim")
+        seen = view.latest_seen[view.position[op.op_id]]
+        if seen is not None and seen[0] > claim + tolerance:
+            why.append(
+                f"seq {seen[1].seq}, made before it, had seen a time "
+                f"{_minutes(seen[0] - claim)} after its claim"
+            )
+            named.append(seen[1])
+        sent = view.sent_before(op, tolerance)
+        if sent is not None and sent.received_at > claim + tolerance:
+            why.append(
+                f"the phone sent seq {sent.seq} {_minutes(sent.received_at - claim)} after "
+                f"the claim, yet this clock-in only {_minutes(op.received_at - claim)} after"
+            )
+            named.append(sent)
+        if not why:
+            continue
+        named = list({o.op_id: o for o in named}.values())
+        late = op.received_at - shift.starts_at
+        findings.append(
+            Finding(
+                "backdated_clock_in",
+                f"Clock-in claimed {_minutes(shift.starts_at - claim)} "
+                f"{'before' if claim <= shift.starts_at else 'after'} the planned start, "
+                f"received {_minutes(late)} after it, and " + "; ".join(why) + ".",
+                (str(record.id), *(_named(o, records) for o in named)),
+                (op.op_hash, *(o.op_hash for o in named)),
+                record.at,
+                str(op.device_id),
+            )
+        )
+    return findings
