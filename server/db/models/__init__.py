@@ -5,7 +5,7 @@ from server.db.models.attendance import PlannedShift
 from server.db.models.auth import ConsoleSession, LoginFailure, RefreshToken
 from server.db.models.base import Entity, metadata, new_id
 from server.db.models.history import FieldClock, FieldHistory
-from server.db.models.jobs import JobLease
+from server.db.models.jobs import JobLease, JobRun
 from server.db.models.lines import (
     Attachment,
     Callback,
@@ -108,6 +108,7 @@ __all__ = [
     "Item",
     "ItemGtin",
     "JobLease",
+    "JobRun",
     "LabourLine",
     "LineBilling",
     "Location",
