@@ -109,7 +109,8 @@ def test_a_restore_brings_back_the_backup_and_resets_the_phones(
 
             after = [phone.op("asset.add_note", {"asset_id": asset_id, "text": "after"})]
             assert phone.results(after)[0]["status"] == "applied"
-            lost_photo = _upload(client, phone, _photo())
+            lost = _photo()
+            lost_photo = _upload(client, phone, lost)
             phone.pull_all()
         epoch_at_backup = _epoch(url)
 
@@ -127,6 +128,8 @@ def test_a_restore_brings_back_the_backup_and_resets_the_phones(
             assert (
                 client.head(f"/api/v1/blobs/{lost_photo}", headers=phone.headers).status_code == 404
             )
+            # The phone still holds the photo taken after the backup, and offers it again.
+            assert _upload(client, phone, lost) == lost_photo
 
             assert phone.pull_page()["reset"]  # over HTTP: the replica is from a lost future
             phone.pull_all()
