@@ -191,6 +191,23 @@ async def _pg(url: str, *statements: str) -> list[Any]:
         await connection.close()
 
 
+def _refuse_while_connected(url: str) -> None:
+    """A server still connected would wait on the dropped tables or serve a half-restored
+    database: the restore waits for nobody and says so."""
+    others = asyncio.run(
+        _pg(
+            url,
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+    )[0]
+    if others:
+        raise BackupError(
+            f"{others} other connection(s) are open to the database: stop the Rounds server "
+            "(every worker) before restoring; nothing was restored"
+        )
+
+
 def _new_epoch_sql() -> str:
     # A fresh UUID is the only value put in: nothing from outside reaches the statement.
     return f"UPDATE sync_setting SET value = '{uuid.uuid4()}' WHERE key = 'epoch'"  # noqa: S608
@@ -284,6 +301,7 @@ def restore(database_url: str, blob_dir: Path, directory: Path) -> Manifest:
         target.parent.mkdir(parents=True, exist_ok=True)
         _sqlite_copy(directory / SQLITE_FILE, target)
     else:
+        _refuse_while_connected(database_url)
         # Empty the schema first, so tables a later migration added do not survive.
         asyncio.run(_pg(database_url, "DROP SCHEMA public CASCADE", "CREATE SCHEMA public"))
         _run(

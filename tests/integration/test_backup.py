@@ -23,7 +23,13 @@ from server.app import create_app
 from server.db.engine import make_engine
 from server.settings import DatabaseSettings
 from tests.conftest import BASE_URL, settings_for
-from tests.databases import load_small_demo, scratch_database
+from tests.databases import (
+    PG_MISSING,
+    load_small_demo,
+    missing_service,
+    pg_reachable,
+    scratch_database,
+)
 from tests.phone import Phone
 from tests.servers import ROUNDS, server_env
 
@@ -168,3 +174,24 @@ def test_a_damaged_blob_in_the_backup_is_refused_before_anything_changes(
         with _server(url, state) as client:
             phone.http = client
             assert _has_note(_notes(client, phone, asset_id), "after") == 1
+
+
+def test_a_postgresql_restore_waits_for_nobody_while_a_server_is_connected(
+    tmp_path: Path,
+) -> None:
+    """SQLite cannot tell an idle server from none; PostgreSQL can, and the restore refuses
+    rather than drop tables under a running server."""
+    if not pg_reachable():
+        missing_service(PG_MISSING)
+    state, saved = tmp_path / "state", tmp_path / "backup-0300"
+    with scratch_database("postgresql", tmp_path) as url:
+        asyncio.run(load_small_demo(url))
+        with _server(url, state) as client:
+            Phone(client, "T0001").pull_all()  # the server holds pooled connections
+            assert _rounds(url, state, "backup", str(saved)).returncode == 0
+            epoch = _epoch(url)
+            refused = _rounds(url, state, "restore", str(saved))
+            assert refused.returncode == 2
+            assert "stop the Rounds server" in refused.stderr
+            assert "nothing was restored" in refused.stderr
+            assert _epoch(url) == epoch
