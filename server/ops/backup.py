@@ -35,8 +35,9 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
+from alembic.script import ScriptDirectory
 
-from server.db.migrate import upgrade
+from server.db.migrate import alembic_config, upgrade
 
 MANIFEST = "manifest.json"
 BLOBS = "blobs"
@@ -288,6 +289,17 @@ def verify(directory: Path) -> Manifest:
     return manifest
 
 
+def _refuse_unknown_revision(revision: str) -> None:
+    """A backup made by newer code has a schema this code cannot run, nor migrate down."""
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    known = {script.revision for script in scripts.walk_revisions()}
+    if revision not in known:
+        raise BackupError(
+            f"the backup is at migration {revision!r}, which this version of Rounds does not "
+            "know (made by a newer version?): restore it with that version; nothing was restored"
+        )
+
+
 def restore(database_url: str, blob_dir: Path, directory: Path) -> Manifest:
     """Replace the database and add the blob files from a verified backup; new epoch."""
     kind = database_kind(database_url)
@@ -296,6 +308,7 @@ def restore(database_url: str, blob_dir: Path, directory: Path) -> Manifest:
         raise BackupError(
             f"the backup holds a {manifest.database} database; this server uses {kind}"
         )
+    _refuse_unknown_revision(manifest.revision)
     if kind == "sqlite":
         target = _sqlite_path(database_url)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -195,3 +195,21 @@ def test_a_postgresql_restore_waits_for_nobody_while_a_server_is_connected(
             assert "stop the Rounds server" in refused.stderr
             assert "nothing was restored" in refused.stderr
             assert _epoch(url) == epoch
+
+
+def test_a_backup_from_a_newer_version_is_refused_before_anything_changes(
+    backend: str, tmp_path: Path
+) -> None:
+    state, saved = tmp_path / "state", tmp_path / "backup-0300"
+    with scratch_database(backend, tmp_path) as url:
+        asyncio.run(load_small_demo(url))
+        assert _rounds(url, state, "backup", str(saved)).returncode == 0
+        manifest = json.loads((saved / "manifest.json").read_text())
+        manifest["revision"] = "0999"
+        (saved / "manifest.json").write_text(json.dumps(manifest))
+        epoch = _epoch(url)
+
+        refused = _rounds(url, state, "restore", str(saved))
+        assert refused.returncode == 2
+        assert "migration '0999', which this version of Rounds does not know" in refused.stderr
+        assert _epoch(url) == epoch
