@@ -33,6 +33,7 @@ from server.domain.preventive.generation import generate_now
 from server.domain.scheduling import Recurring, start_recurring, stop_recurring, worker_name
 from server.domain.sync import capture
 from server.domain.sync.catalogue import load_ops
+from server.domain.sync.maintenance import PURGE_JOB, purge_now
 from server.domain.work.sla import check_now
 from server.field_app.serving import field_app_router
 from server.observability.logs import configure_logging
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         pace_garbage_collector()
         previous_channels = live.attach(channels)
         factory = rt.session_factory
+        holder = worker_name()
         jobs = start_recurring(
             factory,
             [
@@ -99,8 +101,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
                     settings.patrol_interval_seconds,
                     partial(cleaning_now, factory),
                 ),
+                Recurring(
+                    PURGE_JOB,
+                    settings.change_purge_interval_seconds,
+                    partial(
+                        purge_now,
+                        factory,
+                        timedelta(days=settings.change_retention_days),
+                        holder,
+                    ),
+                ),
             ],
-            worker_name(),
+            holder,
         )
         try:
             yield

@@ -186,6 +186,13 @@ class Settings:
     # ROUNDS_PATROL_CLOCK_SKEW_SECONDS (300): a patrol or attendance op claiming a time
     # this much after the server received it is a clock anomaly on the verification report.
     patrol_clock_skew_seconds: int = 300
+    # ROUNDS_CHANGE_PURGE_INTERVAL_SECONDS (3600): how often one worker (under the job
+    # lease) deletes change-log rows older than the retention; 0 turns it off.
+    change_purge_interval_seconds: float = 3600.0
+    # ROUNDS_CHANGE_RETENTION_DAYS (30): how long change-log rows are kept. A phone that
+    # has not synced for longer is answered `reset` and pulls afresh (it sends again what
+    # it holds first, so none of its work is lost); a longer retention costs disk.
+    change_retention_days: float = 30.0
 
 
 def _read_or_create_secret(path: Path) -> str:
@@ -302,5 +309,9 @@ def load_settings(env: Environ | None = None) -> Settings:
         sla_interval_seconds=_env_float(env, "ROUNDS_SLA_INTERVAL_SECONDS", 60.0),
         patrol_interval_seconds=_env_float(env, "ROUNDS_PATROL_INTERVAL_SECONDS", 60.0),
         patrol_clock_skew_seconds=_env_int(env, "ROUNDS_PATROL_CLOCK_SKEW_SECONDS", 300),
+        change_purge_interval_seconds=_env_float(
+            env, "ROUNDS_CHANGE_PURGE_INTERVAL_SECONDS", 3600.0
+        ),
+        change_retention_days=_env_float(env, "ROUNDS_CHANGE_RETENTION_DAYS", 30.0),
         patrol_start_grace_minutes=_env_int(env, "ROUNDS_PATROL_START_GRACE_MINUTES", 10),
     )

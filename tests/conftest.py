@@ -64,6 +64,7 @@ def settings_for(url: str, state_dir: Path, **overrides: str) -> Settings:
         "ROUNDS_PM_INTERVAL_SECONDS": "0",
         "ROUNDS_SLA_INTERVAL_SECONDS": "0",  # tests run the check themselves, at chosen times
         "ROUNDS_PATROL_INTERVAL_SECONDS": "0",  # and the patrol evaluation, at chosen times
+        "ROUNDS_CHANGE_PURGE_INTERVAL_SECONDS": "0",  # tests purge the change log themselves
         **overrides,
     }
     return load_settings(env)

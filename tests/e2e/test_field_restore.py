@@ -1,10 +1,11 @@
 """The restore drill: the server's PostgreSQL database is restored from last night's dump
 while a technician works, and none of the day's field work is lost.
 
-T0001 accepts an order (synced), then the database is dumped with pg_dump. The day goes on:
-start, labour, a part, a note and a photo, all synced and acknowledged. Then the server is
-stopped, and while it is down the phone queues one more note. The database is dropped and
-created again from the dump (pg_restore), the server started on it, and the phone syncs:
+T0001 accepts an order (synced), then `rounds backup` dumps the database (pg_dump) and
+copies the blobs. The day goes on: start, labour, a part, a note and a photo, all synced and
+acknowledged. Then the server is stopped, and while it is down the phone queues one more
+note. `rounds restore` empties the database, restores the dump (pg_restore) and gives it a
+new epoch; the server is started on it, and the phone syncs:
 the pull answers reset, the phone starts a new incarnation with the ops it acknowledged
 today ahead of the queued one, and offers its photo again. Afterwards the work goes on
 (completion). The server then holds every op the phone ever made exactly once, applied;
@@ -13,6 +14,7 @@ the order shows each piece of work once; the photo is complete.
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,8 +38,6 @@ from tests.e2e.resilience_steps import (
     add_part,
     complete,
     log_labour,
-    pg_dump,
-    pg_restore,
     pg_rows,
     phone_ops,
     primary,
@@ -46,8 +46,19 @@ from tests.e2e.resilience_steps import (
 )
 from tests.e2e.technician_steps import Setup, blob, prepare
 from tests.integration.work.loop import Cast, cast
+from tests.servers import ROUNDS
 
 pytestmark = pytest.mark.slow
+
+
+def rounds(server: FieldServer, *args: str) -> str:
+    """The `rounds` command with the server's settings, as its operator runs it."""
+    done = subprocess.run(
+        [ROUNDS, *args], env=server.env, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
 
 DURING_RESTORE = "Written while the server was being restored"
 TODAY = "Breaker tripped again at 09:40: found a loose neutral"
@@ -78,8 +89,8 @@ def test_a_restore_from_last_nights_backup_loses_none_of_todays_work(
     primary(page, "Accept", "Accepted")
     wait_synced(page)
 
-    dump = tmp_path / "last-night.dump"
-    pg_dump(url, dump)
+    dump = tmp_path / "last-night"
+    rounds(server, "backup", str(dump))  # beside the running server, as a nightly job does
 
     # The day's work, synced and acknowledged.
     primary(page, "Start work", "In progress")
@@ -97,7 +108,8 @@ def test_a_restore_from_last_nights_backup_loses_none_of_todays_work(
     server.stop()
     add_note(page, DURING_RESTORE)
     wait_pending(page, 1)
-    pg_restore(url, dump)
+    restored = rounds(server, "restore", str(dump))
+    assert "new epoch" in restored
     server.start()
     sync_again(page)
 

@@ -16,7 +16,7 @@ from server.db.models.cleaning import (
 )
 from server.db.models.history import FieldClock, FieldHistory
 from server.db.models.intake import Enquiry, EnquiryKind, EnquiryStatus, WorkOrderCall
-from server.db.models.jobs import JobLease
+from server.db.models.jobs import JobLease, JobRun
 from server.db.models.lines import (
     Attachment,
     Callback,
@@ -146,6 +146,7 @@ __all__ = [
     "Item",
     "ItemGtin",
     "JobLease",
+    "JobRun",
     "LabourLine",
     "LineBilling",
     "LineDispute",

@@ -1,0 +1,1 @@
+"""Operator tasks run from the `rounds` command, outside the serving processes."""
