@@ -16,7 +16,7 @@ from alembic import op
 import server.db.types
 
 revision: str = "0025"
-down_revision: str | None = "0016"
+down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
