@@ -5,6 +5,7 @@ from server.db.models.attendance import PlannedShift
 from server.db.models.auth import ConsoleSession, LoginFailure, RefreshToken
 from server.db.models.base import Entity, metadata, new_id
 from server.db.models.history import FieldClock, FieldHistory
+from server.db.models.imports import ImportRun
 from server.db.models.jobs import JobLease
 from server.db.models.lines import (
     Attachment,
@@ -101,6 +102,7 @@ __all__ = [
     "FieldClock",
     "FieldHistory",
     "Floor",
+    "ImportRun",
     "Incident",
     "IncidentStatus",
     "InspectionOutcome",

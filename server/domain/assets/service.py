@@ -179,3 +179,25 @@ async def public_card(session: AsyncSession, tag_code: str, today: date) -> Publ
         status=asset.status,
         report_url=f"/app/#/report?asset={asset.tag_code}",
     )
+
+
+async def assets_by_tag(session: AsyncSession, tags: Sequence[str]) -> dict[str, Asset]:
+    """The assets carrying these tags, read in chunks (a bound parameter per tag, and
+    both databases cap how many one statement may carry)."""
+    found: dict[str, Asset] = {}
+    for start in range(0, len(tags), 5000):
+        chunk = tags[start : start + 5000]
+        rows = await session.scalars(select(Asset).where(col(Asset.tag_code).in_(chunk)))
+        found.update((asset.tag_code, asset) for asset in rows)
+    return found
+
+
+async def save_assets(
+    session: AsyncSession, created: Sequence[Asset], changed: Sequence[Asset]
+) -> None:
+    """Write new and changed assets through the unit of work, so change capture raises
+    their versions and logs them for the phones whose audience they are in (or left).
+    `changed` are rows the session loaded and the caller set new values on."""
+    session.add_all(created)
+    assert all(asset in session for asset in changed)
+    await session.flush()

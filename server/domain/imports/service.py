@@ -1,0 +1,96 @@
+"""Import a file: read, validate, resolve, then (unless a dry run, and only if no row has an
+error) write it all in the caller's transaction and record who imported it.
+
+A dry run and a refused run leave the session rolled back: the plan sets new values on
+loaded rows, and none of them may reach the database.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.db.models import ImportRun
+from server.domain.imports import assets
+from server.domain.imports.files import write_file
+from server.domain.imports.reading import read_table
+from server.domain.imports.validation import RowError, Spec, template_rows, validate
+from server.domain.sync import capture
+from server.errors import NotFound
+
+SPECS: dict[str, Spec] = {"assets": assets.ASSET_SPEC}
+DATE_COLUMNS: dict[str, set[str]] = {"assets": assets.DATE_COLUMNS}
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    file_name: str
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    applied: bool = False
+
+
+def spec_for(kind: str) -> Spec:
+    spec = SPECS.get(kind)
+    if spec is None:
+        raise NotFound(f"Nothing called '{kind}' can be imported.", kinds=sorted(SPECS))
+    return spec
+
+
+async def run_import(
+    session: AsyncSession,
+    kind: str,
+    data: bytes,
+    file_name: str,
+    *,
+    dry_run: bool,
+    user_id: uuid.UUID | None,
+) -> ImportResult:
+    capture.install()  # the phones must hear of every row written, whoever calls this
+    spec = spec_for(kind)
+    table = read_table(data, file_name)
+    parsed = validate(spec, table)
+    result = ImportResult(kind=kind, file_name=file_name, dry_run=dry_run, rows=len(table.rows))
+    result.errors = parsed.errors
+    plan = await assets.plan_assets(session, parsed.records)
+    result.errors = sorted(result.errors + plan.errors)
+    result.created, result.updated, result.unchanged = (
+        len(plan.created),
+        len(plan.changed),
+        plan.unchanged,
+    )
+    if dry_run or result.errors:
+        await session.rollback()
+        return result
+    await assets.apply_assets(session, plan)
+    session.add(
+        ImportRun(
+            kind=kind,
+            file_name=file_name[:255],
+            user_id=user_id,
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+        )
+    )
+    await session.flush()
+    result.applied = True
+    return result
+
+
+async def export_file(session: AsyncSession, kind: str, file_format: str) -> bytes:
+    spec_for(kind)
+    rows = await assets.export_assets(session)
+    return write_file(rows, file_format, kind, DATE_COLUMNS[kind])
+
+
+def template_file(kind: str, file_format: str) -> bytes:
+    spec = spec_for(kind)
+    return write_file(template_rows(spec), file_format, kind, DATE_COLUMNS[kind])
