@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +27,7 @@ from server.domain.accounts.policy import scope_assets
 from server.domain.assets.schemas import AssetDetail, AssetOut, PublicCard
 from server.domain.paging import PageRequest
 from server.domain.sites.service import location_path
+from server.domain.sync.capture import insert_rows
 from server.errors import NotFound
 
 
@@ -193,11 +195,13 @@ async def assets_by_tag(session: AsyncSession, tags: Sequence[str]) -> dict[str,
 
 
 async def save_assets(
-    session: AsyncSession, created: Sequence[Asset], changed: Sequence[Asset]
+    session: AsyncSession, created: Sequence[dict[str, Any]], changed: Sequence[Asset]
 ) -> None:
-    """Write new and changed assets through the unit of work, so change capture raises
-    their versions and logs them for the phones whose audience they are in (or left).
-    `changed` are rows the session loaded and the caller set new values on."""
-    session.add_all(created)
+    """Write new and changed assets with their change records, so the phones whose
+    audience they are in (or left) hear of them. New ones are complete column values
+    (`id` included), inserted in bulk; `changed` are rows this session loaded and the
+    caller set new values on, written by the unit of work (a change may move an asset
+    to another site, which only the unit of work logs for both audiences)."""
+    await insert_rows(session, Asset, list(created))
     assert all(asset in session for asset in changed)
     await session.flush()

@@ -24,6 +24,7 @@ from server.db.models import (
     Site,
     Team,
 )
+from server.db.models.base import new_id
 from server.domain.assets.service import assets_by_tag, save_assets
 from server.domain.imports.validation import Column, ColumnType, Record, RowError, Spec
 
@@ -73,7 +74,7 @@ PLAIN = (
 @dataclass
 class AssetPlan:
     errors: list[RowError] = field(default_factory=list)
-    created: list[Asset] = field(default_factory=list)
+    created: list[dict[str, Any]] = field(default_factory=list)
     changed: list[Asset] = field(default_factory=list)
     unchanged: int = 0
 
@@ -170,7 +171,7 @@ async def plan_assets(session: AsyncSession, records: list[Record]) -> AssetPlan
             continue
         asset = existing.get(record.values["tag"])
         if asset is None:
-            plan.created.append(Asset(tag_code=record.values["tag"], **wanted))
+            plan.created.append({"id": new_id(), "tag_code": record.values["tag"], **wanted})
             continue
         differs = {name: value for name, value in wanted.items() if getattr(asset, name) != value}
         if differs:

@@ -155,13 +155,16 @@ def _record(
         audiences = {_audience(synced, row, before=True), _audience(synced, row)}
         seen[key] = _Pending(entity_type, row.id, None, True, (row.version or 1) + 1, audiences)
         return seen[key]
-    if row not in session.new:
+    # `inspect(row).pending`, not `row in session.new`: the latter builds a set of every new
+    # row on each call, which made a flush of n new rows take n squared steps.
+    pending = inspect(row).pending
+    if not pending:
         if not force and not session.is_modified(row, include_collections=False):
             return None
         row.version = (row.version or 1) + 1
         row.updated_at = utcnow()
     audiences = {_audience(synced, row)}
-    if row not in session.new:
+    if not pending:
         audiences.add(_audience(synced, row, before=True))
     seen[key] = _Pending(entity_type, row.id, row, False, row.version or 1, audiences)
     return seen[key]
@@ -304,6 +307,52 @@ async def update_rows(
             for name, value in {**values, "version": versions[row_id], "updated_at": now}.items():
                 set_committed_value(copy, name, value)
     return versions
+
+
+async def insert_rows(
+    session: AsyncSession, model: type[SQLModel], rows: list[dict[str, Any]]
+) -> None:
+    """Insert many new rows of a synced table with their change records, as a flush would
+    but without building an ORM object per row: one executemany INSERT for the rows, one
+    for their changes. Each row is a complete set of column values (`id` included); its
+    version is 1 and its audience is read from its own values.
+
+    As with `update_rows`, only the change log hears of these writes, so tables with
+    other flush listeners, children of another synced type, and checkpoints (heard of
+    through their routes) go through the unit of work.
+    """
+    if not rows:
+        return
+    if model in CHILDREN or model is Checkpoint or model is Route or model is RouteCheckpoint:
+        raise ValueError("insert_rows is for plain synced tables; use the unit of work")
+    entity_type = BY_MODEL[model]
+    synced = BY_NAME[entity_type]
+    now = utcnow()
+    values = [{"created_at": now, "updated_at": now, **row, "version": 1} for row in rows]
+    connection = await session.connection()
+    await connection.execute(insert(model.__table__), values)  # type: ignore[attr-defined]
+    txid = await session.run_sync(current_txid)
+    names = [synced.audience.get(dimension) for dimension in DIMENSIONS]
+    changes = Change.__table__  # type: ignore[attr-defined]
+    result = await connection.execute(
+        insert(changes).returning(changes.c.id),
+        [
+            {
+                "txid": txid,
+                "entity_type": entity_type,
+                "entity_id": row["id"],
+                "version": 1,
+                "deleted": False,
+                "changed_at": now,
+                **{
+                    f"{dimension}_id": row.get(name) if name else None
+                    for dimension, name in zip(DIMENSIONS, names, strict=True)
+                },
+            }
+            for row in values
+        ],
+    )
+    session.info[LAST_POSITION] = (txid, max(result.scalars().all()))
 
 
 async def _audiences_of(
