@@ -8,6 +8,7 @@ from server.console.board import BoardController
 from server.console.callbacks import CallbackConsoleController
 from server.console.conflicts import ConflictConsoleController
 from server.console.home import HomeController
+from server.console.imports import ImportConsoleController
 from server.console.labels import LabelConsoleController
 from server.console.orders import OrderConsoleController
 from server.console.patrol import PatrolConsoleController
@@ -38,6 +39,7 @@ def console_router() -> Router:
             StockConsoleController,
             StocktakeConsoleController,
             LabelConsoleController,
+            ImportConsoleController,
             PatrolConsoleController,
             PatrolEditorController,
             VerificationConsoleController,

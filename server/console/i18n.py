@@ -11,6 +11,7 @@ from typing import Any
 from litestar.connection import ASGIConnection
 
 from server.console.messages_board import BOARD_CATALOGUE
+from server.console.messages_imports import IMPORT_CATALOGUE
 from server.console.messages_labels import LABEL_CATALOGUE
 from server.console.messages_patrol import PATROL_CATALOGUE
 from server.console.messages_reports import REPORT_CATALOGUE
@@ -260,6 +261,7 @@ _CATALOGUE |= REPORT_CATALOGUE
 _CATALOGUE |= BOARD_CATALOGUE
 _CATALOGUE |= STOCK_CATALOGUE
 _CATALOGUE |= LABEL_CATALOGUE
+_CATALOGUE |= IMPORT_CATALOGUE
 _CATALOGUE |= PATROL_CATALOGUE
 _CATALOGUE |= VERIFY_CATALOGUE
 

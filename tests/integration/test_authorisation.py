@@ -201,3 +201,31 @@ def test_only_verifiers_open_the_console_verification_pages(client: Client, role
     ):
         response = client.get(path)
         assert response.status_code == (200 if role in VERIFIERS else 403), (path, role)
+
+
+IMPORT_ROUTES = {
+    "/desk/imports",
+    "/desk/imports/check",
+    "/desk/imports/apply",
+    "/desk/imports/{kind:str}/template/{file_format:str}",
+    "/desk/imports/{kind:str}/export/{file_format:str}",
+}
+IMPORTERS = {"admin"}  # master data files: the administrator alone
+
+
+def test_import_routes_are_in_the_route_table_and_guarded(demo_app: Litestar) -> None:
+    guarded = {
+        route.path
+        for route in demo_app.routes
+        for handler in getattr(route, "route_handlers", [])
+        if handler.resolve_guards() and not handler.opt.get("public")
+    }
+    assert guarded >= IMPORT_ROUTES
+
+
+@pytest.mark.parametrize("role", sorted(DEMO_USER_BY_ROLE))
+def test_only_admin_opens_the_import_pages(client: Client, role: str) -> None:
+    console_login(client, DEMO_USER_BY_ROLE[role])
+    for path in ("/desk/imports", "/desk/imports/assets/template/xlsx"):
+        response = client.get(path)
+        assert response.status_code == (200 if role in IMPORTERS else 403), (path, role)

@@ -81,6 +81,7 @@ class Permission(StrEnum):
     # Patrol verification reports, attendance sheets and the statement check; which guards
     # a caller may name is decided by `scope_patrol_people`.
     VERIFY_PATROL = "verify_patrol"
+    IMPORT_DATA = "import_data"  # import and export master data files (assets, ...)
 
 
 EVERYONE = frozenset(Role)
@@ -126,6 +127,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.HANDLE_INCIDENTS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
     Permission.MANAGE_PATROL: frozenset({R.SUPERVISOR, R.ADMIN}),
     Permission.VERIFY_PATROL: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
+    Permission.IMPORT_DATA: frozenset({R.ADMIN}),
 }
 
 # Roles that see every row of a kind (subject only to their sites, if they have any).

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
-from server.db.models import ImportRun
+from server.db.models import ImportRun, User
 from server.domain.imports import assets
 from server.domain.imports.files import write_file
 from server.domain.imports.reading import read_table
@@ -94,3 +97,29 @@ async def export_file(session: AsyncSession, kind: str, file_format: str) -> byt
 def template_file(kind: str, file_format: str) -> bytes:
     spec = spec_for(kind)
     return write_file(template_rows(spec), file_format, kind, DATE_COLUMNS[kind])
+
+
+@dataclass(frozen=True)
+class RunRow:
+    kind: str
+    file_name: str
+    created_at: datetime
+    who: str | None
+    created: int
+    updated: int
+    unchanged: int
+
+
+async def recent_runs(session: AsyncSession, limit: int = 20) -> list[RunRow]:
+    rows = await session.execute(
+        select(ImportRun, col(User.name))
+        .outerjoin(User, col(User.id) == col(ImportRun.user_id))
+        .order_by(col(ImportRun.created_at).desc())
+        .limit(limit)
+    )
+    return [
+        RunRow(
+            run.kind, run.file_name, run.created_at, name, run.created, run.updated, run.unchanged
+        )
+        for run, name in rows
+    ]
