@@ -24,7 +24,7 @@ from server.db.engine import make_session_factory
 from server.db.models import Asset, Building, Location, Site
 from server.db.models.base import new_id
 from server.db.types import utcnow
-from server.domain.imports.assets import ASSET_SPEC
+from server.domain.imports.assets import ASSET_SPEC, DATE_COLUMNS
 from server.domain.imports.files import write_csv, write_xlsx
 from server.domain.imports.service import ImportResult, run_import
 from tests.databases import PG_SERVER, load_small_demo, pg_reachable, scratch_database
@@ -94,7 +94,7 @@ def run_backend(backend: str, count: int, directory: Path) -> Line:
         places = asyncio.run(_places(url))
         rows = _rows(places, count)
         csv_data = write_csv(rows)
-        xlsx_data = write_xlsx(rows, "assets", {"warranty_end", "next_inspection"})
+        xlsx_data = write_xlsx(rows, "assets", DATE_COLUMNS)
         bare = asyncio.run(_bare_insert(url, places, count))
         csv_seconds, first = asyncio.run(_import(url, csv_data, "bench.csv", dry_run=False))
         xlsx_seconds, again = asyncio.run(_import(url, xlsx_data, "bench.xlsx", dry_run=False))

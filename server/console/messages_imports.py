@@ -13,6 +13,7 @@ IMPORT_CATALOGUE: dict[str, tuple[str, str]] = {
         "文件中只要有一处错误，整个文件都不会写入。"),
     "imports.kind": ("What the file holds", "文件内容"),
     "imports.kind.assets": ("Assets", "设备"),
+    "imports.kind.items": ("Stock items", "库存物料"),
     "imports.file": ("File (.csv or .xlsx, at most {mb} MB)",
                      "文件（.csv 或 .xlsx，不超过 {mb} MB）"),
     "imports.check": ("Check the file", "检查文件"),

@@ -7,7 +7,7 @@ contractor); they are resolved with one query per table, never one per row.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -26,6 +26,7 @@ from server.db.models import (
 )
 from server.db.models.base import new_id
 from server.domain.assets.service import assets_by_tag, save_assets
+from server.domain.imports.kinds import Kind, Plan
 from server.domain.imports.validation import Column, ColumnType, Record, RowError, Spec
 
 T = ColumnType
@@ -57,7 +58,7 @@ ASSET_SPEC = Spec(
         Column("notes", T.TEXT, max_length=2000),
     ),
 )
-DATE_COLUMNS = {"warranty_end", "next_inspection"}
+DATE_COLUMNS = frozenset({"warranty_end", "next_inspection"})
 # Columns copied as they are from the file to the asset.
 PLAIN = (
     "name",
@@ -69,14 +70,6 @@ PLAIN = (
     "next_inspection",
     "notes",
 )
-
-
-@dataclass
-class AssetPlan:
-    errors: list[RowError] = field(default_factory=list)
-    created: list[dict[str, Any]] = field(default_factory=list)
-    changed: list[Asset] = field(default_factory=list)
-    unchanged: int = 0
 
 
 @dataclass
@@ -161,8 +154,8 @@ def _resolve(record: Record, codes: _Codes, errors: list[RowError]) -> dict[str,
     }
 
 
-async def plan_assets(session: AsyncSession, records: list[Record]) -> AssetPlan:
-    plan = AssetPlan()
+async def plan_assets(session: AsyncSession, records: list[Record]) -> Plan:
+    plan = Plan()
     codes = await _codes(session)
     existing = await assets_by_tag(session, [record.values["tag"] for record in records])
     for record in records:
@@ -173,17 +166,11 @@ async def plan_assets(session: AsyncSession, records: list[Record]) -> AssetPlan
         if asset is None:
             plan.created.append({"id": new_id(), "tag_code": record.values["tag"], **wanted})
             continue
-        differs = {name: value for name, value in wanted.items() if getattr(asset, name) != value}
-        if differs:
-            for name, value in differs.items():
-                setattr(asset, name, value)
-            plan.changed.append(asset)
-        else:
-            plan.unchanged += 1
+        plan.merge(asset, wanted)
     return plan
 
 
-async def apply_assets(session: AsyncSession, plan: AssetPlan) -> None:
+async def apply_assets(session: AsyncSession, plan: Plan) -> None:
     await save_assets(session, plan.created, plan.changed)
 
 
@@ -222,3 +209,6 @@ async def export_assets(session: AsyncSession) -> list[list[str]]:
             ]
         )
     return out
+
+
+ASSETS = Kind(ASSET_SPEC, DATE_COLUMNS, plan_assets, apply_assets, export_assets)

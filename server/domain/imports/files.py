@@ -26,7 +26,7 @@ def _xlsx_value(text: str, is_date: bool) -> str | date:
     return text  # codes stay text: 0042 must not become the number 42
 
 
-def write_xlsx(rows: Sequence[Sequence[str]], sheet: str, date_columns: set[str]) -> bytes:
+def write_xlsx(rows: Sequence[Sequence[str]], sheet: str, date_columns: frozenset[str]) -> bytes:
     workbook = Workbook(write_only=True)
     worksheet = workbook.create_sheet(sheet)
     header = list(rows[0]) if rows else []
@@ -42,6 +42,6 @@ def write_xlsx(rows: Sequence[Sequence[str]], sheet: str, date_columns: set[str]
 
 
 def write_file(
-    rows: Sequence[Sequence[str]], file_format: str, sheet: str, date_columns: set[str]
+    rows: Sequence[Sequence[str]], file_format: str, sheet: str, date_columns: frozenset[str]
 ) -> bytes:
     return write_xlsx(rows, sheet, date_columns) if file_format == "xlsx" else write_csv(rows)

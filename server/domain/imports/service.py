@@ -16,15 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from server.db.models import ImportRun, User
-from server.domain.imports import assets
+from server.domain.imports import assets, items
 from server.domain.imports.files import write_file
+from server.domain.imports.kinds import Kind
 from server.domain.imports.reading import read_table
 from server.domain.imports.validation import RowError, Spec, template_rows, validate
 from server.domain.sync import capture
 from server.errors import NotFound
 
-SPECS: dict[str, Spec] = {"assets": assets.ASSET_SPEC}
-DATE_COLUMNS: dict[str, set[str]] = {"assets": assets.DATE_COLUMNS}
+KINDS: dict[str, Kind] = {"assets": assets.ASSETS, "items": items.ITEMS}
+SPECS: dict[str, Spec] = {name: kind.spec for name, kind in KINDS.items()}
 
 
 @dataclass
@@ -40,11 +41,15 @@ class ImportResult:
     applied: bool = False
 
 
-def spec_for(kind: str) -> Spec:
-    spec = SPECS.get(kind)
-    if spec is None:
-        raise NotFound(f"Nothing called '{kind}' can be imported.", kinds=sorted(SPECS))
-    return spec
+def kind_of(name: str) -> Kind:
+    kind = KINDS.get(name)
+    if kind is None:
+        raise NotFound(f"Nothing called '{name}' can be imported.", kinds=sorted(KINDS))
+    return kind
+
+
+def spec_for(name: str) -> Spec:
+    return kind_of(name).spec
 
 
 async def run_import(
@@ -57,12 +62,12 @@ async def run_import(
     user_id: uuid.UUID | None,
 ) -> ImportResult:
     capture.install()  # the phones must hear of every row written, whoever calls this
-    spec = spec_for(kind)
+    handler = kind_of(kind)
     table = read_table(data, file_name)
-    parsed = validate(spec, table)
+    parsed = validate(handler.spec, table)
     result = ImportResult(kind=kind, file_name=file_name, dry_run=dry_run, rows=len(table.rows))
     result.errors = parsed.errors
-    plan = await assets.plan_assets(session, parsed.records)
+    plan = await handler.plan(session, parsed.records)
     result.errors = sorted(result.errors + plan.errors)
     result.created, result.updated, result.unchanged = (
         len(plan.created),
@@ -72,7 +77,7 @@ async def run_import(
     if dry_run or result.errors:
         await session.rollback()
         return result
-    await assets.apply_assets(session, plan)
+    await handler.apply(session, plan)
     session.add(
         ImportRun(
             kind=kind,
@@ -89,14 +94,14 @@ async def run_import(
 
 
 async def export_file(session: AsyncSession, kind: str, file_format: str) -> bytes:
-    spec_for(kind)
-    rows = await assets.export_assets(session)
-    return write_file(rows, file_format, kind, DATE_COLUMNS[kind])
+    handler = kind_of(kind)
+    rows = await handler.export(session)
+    return write_file(rows, file_format, kind, handler.date_columns)
 
 
 def template_file(kind: str, file_format: str) -> bytes:
-    spec = spec_for(kind)
-    return write_file(template_rows(spec), file_format, kind, DATE_COLUMNS[kind])
+    handler = kind_of(kind)
+    return write_file(template_rows(handler.spec), file_format, kind, handler.date_columns)
 
 
 @dataclass(frozen=True)

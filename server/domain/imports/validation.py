@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
@@ -21,6 +22,7 @@ class ColumnType(StrEnum):
     DATE = "date"
     INTEGER = "integer"
     CHOICE = "choice"
+    MONEY = "money"  # 12.50 in the file, 1250 minor units (cents) in the record
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,17 @@ def _choice(column: Column, text: str) -> tuple[Any, str | None]:
     return value, None
 
 
+def _money(text: str) -> tuple[Any, str | None]:
+    try:
+        amount = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None, f"'{text}' is not an amount."
+    cents = amount * 100
+    if cents != cents.to_integral_value() or amount < 0:
+        return None, f"'{text}' is not an amount of at most two decimals, zero or more."
+    return int(cents), None
+
+
 def _code(text: str) -> tuple[Any, str | None]:
     if any(ch.isspace() for ch in text):
         return None, f"'{text}' is not a code: codes have no spaces."
@@ -110,6 +123,7 @@ def _convert(column: Column, text: str) -> tuple[Any, str | None]:
         ColumnType.DATE: _date,
         ColumnType.INTEGER: _integer,
         ColumnType.CODE: _code,
+        ColumnType.MONEY: _money,
     }
     converter = converters.get(column.type)
     return converter(text) if converter else (text, None)
@@ -119,7 +133,9 @@ def _cell(column: Column, text: str) -> tuple[Any, str | None]:
     if not text:
         if column.required:
             return None, "is required."
-        return (None if column.type in {ColumnType.DATE, ColumnType.INTEGER} else ""), None
+        return (
+            None if column.type in {ColumnType.DATE, ColumnType.INTEGER, ColumnType.MONEY} else ""
+        ), None
     if column.max_length is not None and len(text) > column.max_length:
         return None, f"is {len(text)} characters long; at most {column.max_length} fit."
     return _convert(column, text)
