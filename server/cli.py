@@ -217,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.set_defaults(handler=_user)
 
     imports = commands.add_parser("import", help="import master data from a CSV or XLSX file")
-    imports.add_argument("kind", choices=["assets", "items"])
+    imports.add_argument("kind", choices=["locations", "assets", "items"])
     imports.add_argument("file")
     imports.add_argument(
         "--dry-run", action="store_true", help="list every row's errors; write nothing"
@@ -227,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     exports = commands.add_parser("export", help="export master data as CSV or XLSX")
-    exports.add_argument("kind", choices=["assets", "items"])
+    exports.add_argument("kind", choices=["locations", "assets", "items"])
     exports.add_argument("file", help="ends in .csv or .xlsx")
     exports.add_argument(
         "--template", action="store_true", help="the header row and one example row"

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from server.db.models import ImportRun, User
-from server.domain.imports import assets, items
+from server.domain.imports import assets, items, locations
 from server.domain.imports.files import write_file
 from server.domain.imports.kinds import Kind
 from server.domain.imports.reading import read_table
@@ -24,7 +24,11 @@ from server.domain.imports.validation import RowError, Spec, template_rows, vali
 from server.domain.sync import capture
 from server.errors import NotFound
 
-KINDS: dict[str, Kind] = {"assets": assets.ASSETS, "items": items.ITEMS}
+KINDS: dict[str, Kind] = {
+    "locations": locations.LOCATIONS,
+    "assets": assets.ASSETS,
+    "items": items.ITEMS,
+}
 SPECS: dict[str, Spec] = {name: kind.spec for name, kind in KINDS.items()}
 
 
