@@ -107,6 +107,35 @@ async def _user_create(args: argparse.Namespace, password: str) -> int:
     return 0
 
 
+async def _user_password(args: argparse.Namespace, password: str) -> int:
+    from server.db.engine import make_engine, make_session_factory
+    from server.domain.people.service import set_password
+    from server.errors import RoundsError
+
+    engine = make_engine(load_settings().database)
+    try:
+        async with make_session_factory(engine)() as session:
+            user = await set_password(session, args.employee_no, password)
+            await session.commit()
+    except RoundsError as exc:
+        print(f"error: {exc.message} ({exc.code})", file=sys.stderr)
+        return 2
+    finally:
+        await engine.dispose()
+    print(f"Set the password of {user.employee_no} {user.name}.")
+    return 0
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return getpass.getpass("Password: ")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _password(args: argparse.Namespace) -> int:
+    return asyncio.run(_user_password(args, _read_password()))
+
+
 def _user(args: argparse.Namespace) -> int:
     if sys.stdin.isatty():
         password = getpass.getpass("Password: ")
@@ -215,9 +244,14 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--department", help="department code")
     create.add_argument("--site", action="append", help="site code; repeat for several")
     create.set_defaults(handler=_user)
+    password = user.add_parser(
+        "password", help="set a person's password (imported people have none); read from stdin"
+    )
+    password.add_argument("--employee-no", required=True)
+    password.set_defaults(handler=_password)
 
     imports = commands.add_parser("import", help="import master data from a CSV or XLSX file")
-    imports.add_argument("kind", choices=["locations", "assets", "items"])
+    imports.add_argument("kind", choices=["locations", "assets", "items", "people"])
     imports.add_argument("file")
     imports.add_argument(
         "--dry-run", action="store_true", help="list every row's errors; write nothing"
@@ -227,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     exports = commands.add_parser("export", help="export master data as CSV or XLSX")
-    exports.add_argument("kind", choices=["locations", "assets", "items"])
+    exports.add_argument("kind", choices=["locations", "assets", "items", "people"])
     exports.add_argument("file", help="ends in .csv or .xlsx")
     exports.add_argument(
         "--template", action="store_true", help="the header row and one example row"

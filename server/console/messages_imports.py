@@ -15,6 +15,7 @@ IMPORT_CATALOGUE: dict[str, tuple[str, str]] = {
     "imports.kind.assets": ("Assets", "设备"),
     "imports.kind.items": ("Stock items", "库存物料"),
     "imports.kind.locations": ("Locations", "位置"),
+    "imports.kind.people": ("People", "人员"),
     "imports.file": ("File (.csv or .xlsx, at most {mb} MB)",
                      "文件（.csv 或 .xlsx，不超过 {mb} MB）"),
     "imports.check": ("Check the file", "检查文件"),

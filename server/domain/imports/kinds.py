@@ -20,6 +20,7 @@ class Plan:
     created: list[dict[str, Any]] = field(default_factory=list)
     changed: list[Any] = field(default_factory=list)
     unchanged: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)  # what a kind writes besides its rows
 
     def merge(self, row: Any, wanted: dict[str, Any]) -> None:
         """Set on a loaded row the values that differ; count it as changed or unchanged."""

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from server.db.models import ImportRun, User
-from server.domain.imports import assets, items, locations
+from server.domain.imports import assets, items, locations, people
 from server.domain.imports.files import write_file
 from server.domain.imports.kinds import Kind
 from server.domain.imports.reading import read_table
@@ -28,6 +28,7 @@ KINDS: dict[str, Kind] = {
     "locations": locations.LOCATIONS,
     "assets": assets.ASSETS,
     "items": items.ITEMS,
+    "people": people.PEOPLE,
 }
 SPECS: dict[str, Spec] = {name: kind.spec for name, kind in KINDS.items()}
 
