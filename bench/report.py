@@ -7,7 +7,7 @@ from pathlib import Path
 from bench.common import Line
 
 LAST_RUN = Path(__file__).resolve().parent / "last-run.txt"
-ORDER = ("push", "pull", "pouchdb", "field-app", "labels", "decode", "patrol")
+ORDER = ("push", "pull", "pouchdb", "field-app", "labels", "decode", "patrol", "import")
 HEADINGS = ("benchmark", "database", "Rounds", "baseline", "ratio", "aim", "result")
 
 

@@ -2,7 +2,7 @@
 field app's cold start offline in Chromium.
 
     python -m bench.run [--quick] [--backend sqlite|postgresql ...] [--workers N]
-                        [--only sync|field-app|scanners|patrol] [--patrol-guards N]
+                        [--only sync|field-app|scanners|patrol|import] [--patrol-guards N]
 
 Every figure is a ratio against a baseline measured in the same run on the same machine;
 the run prints them, writes the summary to bench/last-run.txt and exits 0 whatever they
@@ -19,13 +19,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import field_app, patrol, pouch, pull, push, report, scanners
+from bench import field_app, imports, patrol, pouch, pull, push, report, scanners
 from bench.common import FULL, QUICK, Line, Sizes, load_demo_hospital, skipped
 from bench.pull import FirstSync
 from bench.serving import rounds_server
 from tests.databases import BACKENDS, PG_SERVER, pg_reachable, scratch_database
 
-PARTS = ("sync", "field-app", "scanners", "patrol")
+PARTS = ("sync", "field-app", "scanners", "patrol", "import")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
         "--only",
         choices=PARTS,
         help="one part: sync (push, pull, pouchdb), field-app, scanners or patrol (a "
-        "500-guard month verified; default: all)",
+        "500-guard month verified), import (50,000 assets from CSV and XLSX; default: all)",
     )
     parser.add_argument(
         "--patrol-guards",
@@ -121,6 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             lines += patrol.run(
                 Path(scratch, "patrol"), backends, quick=args.quick, guards=args.patrol_guards
             )
+        if "import" in parts:
+            backends = list(args.backend or BACKENDS)
+            lines += imports.run(Path(scratch, "import"), backends, quick=args.quick)
     text = report.summary(
         _title(sizes, args.quick, args.workers, time.monotonic() - started, load), lines
     )

@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from server.settings import Settings, load_settings
 
@@ -23,6 +24,9 @@ def _prepare_metrics(settings: Settings) -> None:
     if directory is not None and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         directory.mkdir(parents=True, exist_ok=True)
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+
+if TYPE_CHECKING:
+    from server.domain.imports.service import ImportResult
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -153,6 +157,35 @@ async def _user_create(args: argparse.Namespace, password: str) -> int:
     return 0
 
 
+async def _user_password(args: argparse.Namespace, password: str) -> int:
+    from server.db.engine import make_engine, make_session_factory
+    from server.domain.people.service import set_password
+    from server.errors import RoundsError
+
+    engine = make_engine(load_settings().database)
+    try:
+        async with make_session_factory(engine)() as session:
+            user = await set_password(session, args.employee_no, password)
+            await session.commit()
+    except RoundsError as exc:
+        print(f"error: {exc.message} ({exc.code})", file=sys.stderr)
+        return 2
+    finally:
+        await engine.dispose()
+    print(f"Set the password of {user.employee_no} {user.name}.")
+    return 0
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return getpass.getpass("Password: ")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _password(args: argparse.Namespace) -> int:
+    return asyncio.run(_user_password(args, _read_password()))
+
+
 def _user(args: argparse.Namespace) -> int:
     if sys.stdin.isatty():
         password = getpass.getpass("Password: ")
@@ -192,6 +225,69 @@ async def _patrol_verify_text(code: str, month: str) -> int:
 
 def _patrol_verify(args: argparse.Namespace) -> int:
     return asyncio.run(_patrol_verify_text(args.contractor, args.month))
+
+
+def _print_import(result: ImportResult) -> None:
+    for error in result.errors:
+        print(f"line {error.line}, column {error.column}: {error.message}", file=sys.stderr)
+    would = "" if result.applied else "would be "
+    print(
+        f"{result.file_name}: {result.rows} rows; {would}created {result.created}, "
+        f"{would}updated {result.updated}, unchanged {result.unchanged}; "
+        f"{len(result.errors)} errors" + ("" if result.applied else " - nothing written.")
+    )
+
+
+async def _import_file(args: argparse.Namespace, data: bytes) -> int:
+    from server.db.engine import make_engine, make_session_factory
+    from server.domain.imports.service import run_import
+    from server.errors import RoundsError
+
+    engine = make_engine(load_settings().database)
+    try:
+        async with make_session_factory(engine)() as session:
+            result = await run_import(
+                session,
+                args.kind,
+                data,
+                Path(args.file).name,
+                dry_run=args.dry_run,
+                user_id=None,
+            )
+            await session.commit()
+    except RoundsError as exc:
+        print(f"error: {exc.message} ({exc.code})", file=sys.stderr)
+        return 2
+    finally:
+        await engine.dispose()
+    _print_import(result)
+    return 1 if result.errors else 0
+
+
+async def _exported(kind: str, file_format: str) -> bytes:
+    from server.db.engine import make_engine, make_session_factory
+    from server.domain.imports.service import export_file
+
+    engine = make_engine(load_settings().database)
+    try:
+        async with make_session_factory(engine)() as session:
+            return await export_file(session, kind, file_format)
+    finally:
+        await engine.dispose()
+
+
+def _export(args: argparse.Namespace) -> int:
+    from server.domain.imports.reading import file_kind
+    from server.domain.imports.service import template_file
+
+    path = Path(args.file)
+    file_format = file_kind(path.name)
+    if args.template:
+        path.write_bytes(template_file(args.kind, file_format))
+    else:
+        path.write_bytes(asyncio.run(_exported(args.kind, file_format)))
+    print(f"Wrote {path}.")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -258,6 +354,29 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--contractor", required=True, help="contractor code")
     verify.add_argument("--month", required=True, help="YYYY-MM, the campus's local month")
     verify.set_defaults(handler=_patrol_verify)
+    password = user.add_parser(
+        "password", help="set a person's password (imported people have none); read from stdin"
+    )
+    password.add_argument("--employee-no", required=True)
+    password.set_defaults(handler=_password)
+
+    imports = commands.add_parser("import", help="import master data from a CSV or XLSX file")
+    imports.add_argument("kind", choices=["locations", "assets", "items", "people"])
+    imports.add_argument("file")
+    imports.add_argument(
+        "--dry-run", action="store_true", help="list every row's errors; write nothing"
+    )
+    imports.set_defaults(
+        handler=lambda args: asyncio.run(_import_file(args, Path(args.file).read_bytes()))
+    )
+
+    exports = commands.add_parser("export", help="export master data as CSV or XLSX")
+    exports.add_argument("kind", choices=["locations", "assets", "items", "people"])
+    exports.add_argument("file", help="ends in .csv or .xlsx")
+    exports.add_argument(
+        "--template", action="store_true", help="the header row and one example row"
+    )
+    exports.set_defaults(handler=_export)
     return parser
 
 

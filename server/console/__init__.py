@@ -11,6 +11,7 @@ from server.console.conflicts import ConflictConsoleController
 from server.console.enquiries import EnquiryConsoleController
 from server.console.home import HomeController
 from server.console.intake import IntakeController
+from server.console.imports import ImportConsoleController
 from server.console.labels import LabelConsoleController
 from server.console.orders import OrderConsoleController
 from server.console.patrol import PatrolConsoleController
@@ -45,6 +46,7 @@ def console_router() -> Router:
             StockConsoleController,
             StocktakeConsoleController,
             LabelConsoleController,
+            ImportConsoleController,
             PatrolConsoleController,
             PatrolEditorController,
             VerificationConsoleController,

@@ -13,6 +13,7 @@ from litestar.connection import ASGIConnection
 from server.console.messages_board import BOARD_CATALOGUE
 from server.console.messages_cleaning import CLEANING_CATALOGUE
 from server.console.messages_intake import INTAKE_CATALOGUE
+from server.console.messages_imports import IMPORT_CATALOGUE
 from server.console.messages_labels import LABEL_CATALOGUE
 from server.console.messages_patrol import PATROL_CATALOGUE
 from server.console.messages_ratings import RATING_CATALOGUE
@@ -264,6 +265,7 @@ _CATALOGUE |= REPORT_CATALOGUE
 _CATALOGUE |= BOARD_CATALOGUE
 _CATALOGUE |= STOCK_CATALOGUE
 _CATALOGUE |= LABEL_CATALOGUE
+_CATALOGUE |= IMPORT_CATALOGUE
 _CATALOGUE |= PATROL_CATALOGUE
 _CATALOGUE |= VERIFY_CATALOGUE
 _CATALOGUE |= CLEANING_CATALOGUE

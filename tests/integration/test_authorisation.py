@@ -447,3 +447,31 @@ def test_only_call_takers_reach_the_intake_pages(client: Client, role: str) -> N
         response = client.post(path, data={"_csrf_token": token}, follow_redirects=False)
         assert response.status_code == (status if allowed else 403), (path, role)
     assert client.get(f"/desk/enquiries/{someone}").status_code == (404 if allowed else 403)
+
+
+IMPORT_ROUTES = {
+    "/desk/imports",
+    "/desk/imports/check",
+    "/desk/imports/apply",
+    "/desk/imports/{kind:str}/template/{file_format:str}",
+    "/desk/imports/{kind:str}/export/{file_format:str}",
+}
+IMPORTERS = {"admin"}  # master data files: the administrator alone
+
+
+def test_import_routes_are_in_the_route_table_and_guarded(demo_app: Litestar) -> None:
+    guarded = {
+        route.path
+        for route in demo_app.routes
+        for handler in getattr(route, "route_handlers", [])
+        if handler.resolve_guards() and not handler.opt.get("public")
+    }
+    assert guarded >= IMPORT_ROUTES
+
+
+@pytest.mark.parametrize("role", sorted(DEMO_USER_BY_ROLE))
+def test_only_admin_opens_the_import_pages(client: Client, role: str) -> None:
+    console_login(client, DEMO_USER_BY_ROLE[role])
+    for path in ("/desk/imports", "/desk/imports/assets/template/xlsx"):
+        response = client.get(path)
+        assert response.status_code == (200 if role in IMPORTERS else 403), (path, role)

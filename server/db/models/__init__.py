@@ -17,6 +17,7 @@ from server.db.models.cleaning import (
 from server.db.models.history import FieldClock, FieldHistory
 from server.db.models.intake import Enquiry, EnquiryKind, EnquiryStatus, WorkOrderCall
 from server.db.models.jobs import JobLease, JobRun
+from server.db.models.imports import ImportRun
 from server.db.models.lines import (
     Attachment,
     Callback,
@@ -139,6 +140,7 @@ __all__ = [
     "FieldClock",
     "FieldHistory",
     "Floor",
+    "ImportRun",
     "Incident",
     "IncidentStatus",
     "InspectionOutcome",

@@ -109,6 +109,7 @@ class Permission(StrEnum):
     RESPOND_STATEMENT = "respond_statement"  # accept or dispute lines: the contractor's side
     # The desk's intake: take a caller's request, complaints and enquiries.
     TAKE_CALLS = "take_calls"
+    IMPORT_DATA = "import_data"  # import and export master data files (assets, ...)
 
 
 EVERYONE = frozenset(Role)
@@ -167,6 +168,7 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.SETTLE: frozenset({R.DESK, R.ADMIN}),
     Permission.RESPOND_STATEMENT: frozenset({R.CONTRACTOR_MANAGER}),
     Permission.TAKE_CALLS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN}),
+    Permission.IMPORT_DATA: frozenset({R.ADMIN}),
 }
 
 # Roles that see every row of a kind (subject only to their sites, if they have any).

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +27,7 @@ from server.domain.accounts.policy import scope_assets
 from server.domain.assets.schemas import AssetDetail, AssetOut, PublicCard
 from server.domain.paging import PageRequest
 from server.domain.sites.service import location_path
+from server.domain.sync.capture import insert_rows
 from server.errors import NotFound
 
 
@@ -179,3 +181,27 @@ async def public_card(session: AsyncSession, tag_code: str, today: date) -> Publ
         status=asset.status,
         report_url=f"/app/#/report?asset={asset.tag_code}",
     )
+
+
+async def assets_by_tag(session: AsyncSession, tags: Sequence[str]) -> dict[str, Asset]:
+    """The assets carrying these tags, read in chunks (a bound parameter per tag, and
+    both databases cap how many one statement may carry)."""
+    found: dict[str, Asset] = {}
+    for start in range(0, len(tags), 5000):
+        chunk = tags[start : start + 5000]
+        rows = await session.scalars(select(Asset).where(col(Asset.tag_code).in_(chunk)))
+        found.update((asset.tag_code, asset) for asset in rows)
+    return found
+
+
+async def save_assets(
+    session: AsyncSession, created: Sequence[dict[str, Any]], changed: Sequence[Asset]
+) -> None:
+    """Write new and changed assets with their change records, so the phones whose
+    audience they are in (or left) hear of them. New ones are complete column values
+    (`id` included), inserted in bulk; `changed` are rows this session loaded and the
+    caller set new values on, written by the unit of work (a change may move an asset
+    to another site, which only the unit of work logs for both audiences)."""
+    await insert_rows(session, Asset, list(created))
+    assert all(asset in session for asset in changed)
+    await session.flush()

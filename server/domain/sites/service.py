@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,7 @@ from server.db.models import Building, Contractor, Department, Floor, Location, 
 from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import scope_contractors, scope_locations, scope_site_ids
 from server.domain.paging import PageRequest
+from server.domain.sync.capture import insert_rows
 
 
 async def list_sites(session: AsyncSession, actor: Actor) -> Sequence[Site]:
@@ -120,3 +122,18 @@ async def list_teams(session: AsyncSession) -> Sequence[Team]:
 async def list_contractors(session: AsyncSession, actor: Actor) -> Sequence[Contractor]:
     stmt = scope_contractors(actor, select(Contractor).order_by(col(Contractor.name)))
     return (await session.scalars(stmt)).all()
+
+
+async def all_locations(session: AsyncSession) -> Sequence[Location]:
+    """Every location, for an import to compare with (a hospital has thousands, not millions)."""
+    return (await session.scalars(select(Location))).all()
+
+
+async def save_locations(
+    session: AsyncSession, created: Sequence[dict[str, Any]], changed: Sequence[Location]
+) -> None:
+    """New locations in bulk with their change records (parents listed before their
+    children), then changed ones, loaded by this session, through the unit of work."""
+    await insert_rows(session, Location, list(created))
+    assert all(location in session for location in changed)
+    await session.flush()

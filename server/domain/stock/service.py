@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +16,7 @@ from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import scope_store_sites
 from server.domain.paging import PageRequest
 from server.domain.stock.schemas import ItemOut
+from server.domain.sync.capture import insert_rows
 
 
 async def search_items(
@@ -71,3 +73,24 @@ async def list_stores(session: AsyncSession, actor: Actor) -> Sequence[Store]:
 async def count_items(session: AsyncSession) -> int:
     """The size of the catalogue (the catalogue is not scoped: every store stocks from it)."""
     return await session.scalar(select(func.count()).select_from(Item)) or 0
+
+
+async def items_by_code(session: AsyncSession, codes: Sequence[str]) -> dict[str, Item]:
+    """The items with these codes, read in chunks (both databases cap bound parameters)."""
+    found: dict[str, Item] = {}
+    for start in range(0, len(codes), 5000):
+        rows = await session.scalars(
+            select(Item).where(col(Item.code).in_(codes[start : start + 5000]))
+        )
+        found.update((item.code, item) for item in rows)
+    return found
+
+
+async def save_items(
+    session: AsyncSession, created: Sequence[dict[str, Any]], changed: Sequence[Item]
+) -> None:
+    """New items in bulk with their change records; changed ones (loaded by this session,
+    given new values by the caller) through the unit of work. Both reach the phones."""
+    await insert_rows(session, Item, list(created))
+    assert all(item in session for item in changed)
+    await session.flush()

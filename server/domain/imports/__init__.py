@@ -1,0 +1,1 @@
+"""Importing and exporting master data (locations, assets, people, stock items) as CSV or XLSX."""
