@@ -25,6 +25,7 @@ def _prepare_metrics(settings: Settings) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
 
+
 if TYPE_CHECKING:
     from server.domain.imports.service import ImportResult
 

@@ -10,8 +10,8 @@ from server.console.cleaning import CleaningConsoleController
 from server.console.conflicts import ConflictConsoleController
 from server.console.enquiries import EnquiryConsoleController
 from server.console.home import HomeController
-from server.console.intake import IntakeController
 from server.console.imports import ImportConsoleController
+from server.console.intake import IntakeController
 from server.console.labels import LabelConsoleController
 from server.console.orders import OrderConsoleController
 from server.console.patrol import PatrolConsoleController

@@ -12,8 +12,8 @@ from litestar.connection import ASGIConnection
 
 from server.console.messages_board import BOARD_CATALOGUE
 from server.console.messages_cleaning import CLEANING_CATALOGUE
-from server.console.messages_intake import INTAKE_CATALOGUE
 from server.console.messages_imports import IMPORT_CATALOGUE
+from server.console.messages_intake import INTAKE_CATALOGUE
 from server.console.messages_labels import LABEL_CATALOGUE
 from server.console.messages_patrol import PATROL_CATALOGUE
 from server.console.messages_ratings import RATING_CATALOGUE

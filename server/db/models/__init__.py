@@ -15,9 +15,9 @@ from server.db.models.cleaning import (
     TaskStatus,
 )
 from server.db.models.history import FieldClock, FieldHistory
+from server.db.models.imports import ImportRun
 from server.db.models.intake import Enquiry, EnquiryKind, EnquiryStatus, WorkOrderCall
 from server.db.models.jobs import JobLease, JobRun
-from server.db.models.imports import ImportRun
 from server.db.models.lines import (
     Attachment,
     Callback,
