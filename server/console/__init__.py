@@ -2,6 +2,7 @@
 
 from litestar import Router
 
+from server.console.admin_users import AdminUsersController
 from server.console.assets import AssetConsoleController
 from server.console.auth import ConsoleAuthController
 from server.console.board import BoardController
@@ -41,6 +42,7 @@ def console_router() -> Router:
             PatrolConsoleController,
             PatrolEditorController,
             VerificationConsoleController,
+            AdminUsersController,
         ],
         include_in_schema=False,
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from litestar.connection import ASGIConnection
 
+from server.console.messages_admin import ADMIN_CATALOGUE
 from server.console.messages_board import BOARD_CATALOGUE
 from server.console.messages_labels import LABEL_CATALOGUE
 from server.console.messages_patrol import PATROL_CATALOGUE
@@ -262,6 +263,7 @@ _CATALOGUE |= STOCK_CATALOGUE
 _CATALOGUE |= LABEL_CATALOGUE
 _CATALOGUE |= PATROL_CATALOGUE
 _CATALOGUE |= VERIFY_CATALOGUE
+_CATALOGUE |= ADMIN_CATALOGUE
 
 MESSAGES: dict[str, dict[str, str]] = {
     key: {"en": english, "zh": chinese} for key, (english, chinese) in _CATALOGUE.items()

@@ -81,6 +81,10 @@ class Permission(StrEnum):
     # Patrol verification reports, attendance sheets and the statement check; which guards
     # a caller may name is decided by `scope_patrol_people`.
     VERIFY_PATROL = "verify_patrol"
+    # The administration screens (/desk/admin): supervisors read them (who holds which
+    # role, which phones are signed in); only admins change users or reference data.
+    READ_ADMINISTRATION = "read_administration"
+    ADMINISTER = "administer"
 
 
 EVERYONE = frozenset(Role)
@@ -126,6 +130,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.HANDLE_INCIDENTS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
     Permission.MANAGE_PATROL: frozenset({R.SUPERVISOR, R.ADMIN}),
     Permission.VERIFY_PATROL: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN, R.CONTRACTOR_MANAGER}),
+    Permission.READ_ADMINISTRATION: frozenset({R.SUPERVISOR, R.ADMIN}),
+    Permission.ADMINISTER: frozenset({R.ADMIN}),
 }
 
 # Roles that see every row of a kind (subject only to their sites, if they have any).

@@ -1,0 +1,46 @@
+"""Console strings of the administration pages: (English, Simplified Chinese)."""
+
+from __future__ import annotations
+
+# fmt: off
+ADMIN_CATALOGUE: dict[str, tuple[str, str]] = {
+    "nav.admin": ("Administration", "系统管理"),
+    "admin.nav": ("Administration pages", "系统管理页面"),
+    "admin.users": ("Users", "用户"),
+    "admin.user": ("User", "用户"),
+    "admin.new_user": ("New user", "新建用户"),
+    "admin.disabled": ("Disabled", "已停用"),
+    "admin.phone": ("Phone", "电话"),
+    "admin.sites": ("Campuses", "院区"),
+    "admin.sites_hint": ("None ticked: not limited to any campus.", "不勾选表示不限院区。"),
+    "admin.save": ("Save", "保存"),
+    "admin.password": ("Password", "密码"),
+    "admin.new_password": ("New password", "新密码"),
+    "admin.password_hint": ("Leave empty for a temporary password shown once.",
+                            "留空则生成一次性显示的临时密码。"),
+    "admin.reset_password": ("Reset the password", "重置密码"),
+    "admin.temporary_password": ("Temporary password (shown only this once):",
+                                 "临时密码（仅显示这一次）："),
+    "admin.temporary_password_hint": ("Give it to the person; it is not stored anywhere readable.",
+                                      "请交给本人；系统不会以可读形式保存。"),
+    "admin.password_set": ("The password was set.", "密码已设置。"),
+    "admin.account": ("Account", "账号"),
+    "admin.disable": ("Disable the account", "停用账号"),
+    "admin.enable": ("Enable the account", "启用账号"),
+    "admin.devices": ("Phones", "手机设备"),
+    "admin.device": ("Phone", "设备"),
+    "admin.last_seen": ("Last seen", "最近使用"),
+    "admin.state": ("State", "状态"),
+    "admin.revoked": ("Signed out", "已注销"),
+    "admin.signed_in": ("Signed in", "已登录"),
+    "admin.revoke": ("Sign this phone out", "注销此设备"),
+    "admin.no_devices": ("No phone has signed in.", "尚无手机登录。"),
+    "admin.history": ("Changes", "变更记录"),
+    "admin.no_history": ("No changes recorded.", "暂无变更记录。"),
+    "admin.when": ("When", "时间"),
+    "admin.by": ("By", "操作人"),
+    "admin.field": ("Field", "字段"),
+    "admin.before": ("Before", "变更前"),
+    "admin.after": ("After", "变更后"),
+}
+# fmt: on

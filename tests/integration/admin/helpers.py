@@ -1,0 +1,51 @@
+"""Helpers of the administration tests: a unique employee number, the history of a row."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from server.db import models as db
+from server.db.engine import make_engine, make_session_factory
+from server.settings import Settings
+
+SECRET = re.compile(r"<code class=\"secret\" data-secret>([^<]+)</code>")
+
+
+def unique_no(prefix: str = "X") -> str:
+    return f"{prefix}{uuid.uuid4().hex[:8].upper()}"
+
+
+def created_id(response: Any) -> uuid.UUID:
+    """The id in the address a successful create redirects to."""
+    assert response.status_code == 303, response.text
+    return uuid.UUID(response.headers["location"].rstrip("/").rsplit("/", 1)[1])
+
+
+async def _history(settings: Settings, entity_id: uuid.UUID) -> list[db.FieldHistory]:
+    engine = make_engine(settings.database)
+    try:
+        async with make_session_factory(engine)() as s:
+            rows = await s.scalars(
+                select(db.FieldHistory)
+                .where(col(db.FieldHistory.entity_id) == entity_id)
+                .order_by(col(db.FieldHistory.at))
+            )
+            return list(rows.all())
+    finally:
+        await engine.dispose()
+
+
+def history(settings: Settings, entity_id: uuid.UUID) -> list[db.FieldHistory]:
+    """Every audited change of one row, oldest first."""
+    return asyncio.run(_history(settings, entity_id))
+
+
+def latest(rows: list[db.FieldHistory]) -> dict[str, tuple[str | None, str | None]]:
+    """Field -> (before, after) of the latest change of each field."""
+    return {row.field_name: (row.old_value, row.new_value) for row in rows}
