@@ -211,6 +211,15 @@ ADMINISTRATION_ROUTES = {
     "/desk/admin/users/{user_id:uuid}/disable",
     "/desk/admin/users/{user_id:uuid}/enable",
     "/desk/admin/users/{user_id:uuid}/devices/{device_id:uuid}/revoke",
+    *(
+        path
+        for kind in ("sites", "buildings", "floors", "locations", "departments")
+        for path in (
+            f"/desk/admin/{kind}",
+            f"/desk/admin/{kind}/new",
+            f"/desk/admin/{kind}/{{row_id:uuid}}",
+        )
+    ),
 }
 # Supervisors read the administration screens (who holds which role, which phones are
 # signed in); only admins change anything there.
@@ -260,3 +269,9 @@ def test_only_admins_write_and_supervisors_read_the_administration(
         else:
             assert status == 403, (path, role)
     assert (client.get("/desk/admin/users/new").status_code == 200) == (role == "admin")
+    for kind in ("sites", "buildings", "floors", "locations", "departments"):
+        listed = client.get(f"/desk/admin/{kind}").status_code
+        assert listed == (200 if role in ADMINISTRATION_READERS else 403), (kind, role)
+        assert (client.get(f"/desk/admin/{kind}/new").status_code == 200) == (role == "admin")
+        status = client.post(f"/desk/admin/{kind}", data={"_csrf_token": token}).status_code
+        assert status == (422 if role == "admin" else 403), (kind, role)

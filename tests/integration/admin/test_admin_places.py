@@ -1,0 +1,122 @@
+"""The organisation screens: each form refuses bad fields with a 422 beside the field and
+saves good ones, every change is audited, and a phone hears of a new location at its next
+pull."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from server.settings import Settings
+from tests.integration.admin.helpers import created_id, history, latest, unique_no
+from tests.integration.console_client import Client
+from tests.integration.patrol.desk_rows import user
+from tests.integration.stock.builders import desk, form_post
+from tests.phone import Phone
+
+pytestmark = pytest.mark.db
+ADMIN = "/desk/admin"
+
+
+def _refused(response: object, field: str) -> None:
+    assert response.status_code == 422, response.text  # type: ignore[attr-defined]
+    assert f'data-error-field="{field}"' in response.text  # type: ignore[attr-defined]
+
+
+def test_a_campus_with_buildings_floors_and_departments(
+    client: Client, demo_settings: Settings
+) -> None:
+    desk(client, "A0001")
+    code = unique_no("S")[:12]
+    _refused(form_post(client, f"{ADMIN}/sites", code="a b", name="North"), "code")
+    _refused(
+        form_post(client, f"{ADMIN}/sites", code=code, name="North", timezone="Mars/Olympus"),
+        "timezone",
+    )
+    site_id = created_id(
+        form_post(client, f"{ADMIN}/sites", code=code, name="North", timezone="Asia/Shanghai")
+    )
+    _refused(form_post(client, f"{ADMIN}/sites", code=code, name="Again"), "code")
+    admin = user(demo_settings, "A0001")
+    rows = history(demo_settings, site_id)
+    assert {r.user_id for r in rows} == {admin.id}
+    assert latest(rows)["timezone"] == (None, "Asia/Shanghai")
+
+    _refused(form_post(client, f"{ADMIN}/buildings", code="B1", name="Main"), "site_id")
+    building = {"site_id": str(site_id), "code": "B1", "name": "Main"}
+    building_id = created_id(form_post(client, f"{ADMIN}/buildings", **building))
+    _refused(form_post(client, f"{ADMIN}/buildings", **building), "code")
+    floor = {"building_id": str(building_id), "level": "x", "name": "Ground"}
+    _refused(form_post(client, f"{ADMIN}/floors", **floor), "level")
+    created_id(form_post(client, f"{ADMIN}/floors", **{**floor, "level": "0"}))
+    _refused(form_post(client, f"{ADMIN}/floors", **{**floor, "level": "0"}), "level")
+
+    department = {"code": unique_no("D")[:12], "name": "Cardiology", "cost_centre": ""}
+    _refused(form_post(client, f"{ADMIN}/departments", **department), "cost_centre")
+    department_id = created_id(
+        form_post(client, f"{ADMIN}/departments", **{**department, "cost_centre": "CC-410"})
+    )
+    edited = form_post(
+        client,
+        f"{ADMIN}/departments/{department_id}",
+        **{**department, "name": "Cardiology East", "cost_centre": "CC-411"},
+    )
+    assert edited.status_code == 303
+    changes = latest(history(demo_settings, department_id))
+    assert changes["name"] == ("Cardiology", "Cardiology East")
+    assert changes["cost_centre"] == ("CC-410", "CC-411")
+    page = client.get(f"{ADMIN}/departments/{department_id}")
+    assert 'data-history-field="cost_centre"' in page.text
+    listed = client.get(f"{ADMIN}/sites", params={"q": code.lower()})
+    assert f'data-row="{code}"' in listed.text
+
+
+def test_a_location_made_at_the_desk_reaches_the_phones_of_its_campus(
+    client: Client, demo_settings: Settings
+) -> None:
+    phone = Phone(client, "T0003")  # West Campus only
+    phone.pull_all()
+    building = client.get("/api/v1/buildings", headers=phone.headers).json()[0]
+    desk(client, "A0001")
+    code = unique_no("L")[:20]
+    fields = {"building_id": building["id"], "code": code, "name": "Linen room", "kind": "room"}
+    _refused(form_post(client, f"{ADMIN}/locations", **{**fields, "kind": "castle"}), "kind")
+    _refused(
+        form_post(client, f"{ADMIN}/locations", **{**fields, "parent_code": "NO-SUCH"}),
+        "parent_code",
+    )
+    _refused(
+        form_post(client, f"{ADMIN}/locations", **{**fields, "floor_id": str(uuid.uuid4())}),
+        "floor_id",
+    )
+    location_id = created_id(form_post(client, f"{ADMIN}/locations", **fields))
+    _refused(form_post(client, f"{ADMIN}/locations", **fields), "code")
+
+    phone.pull_all()
+    arrived = phone.of_type("location")[str(location_id)]
+    assert (arrived["code"], arrived["name"], arrived["site_id"]) == (
+        code,
+        "Linen room",
+        building["site_id"],
+    )
+    renamed = form_post(
+        client, f"{ADMIN}/locations/{location_id}", **{**fields, "name": "Linen store"}
+    )
+    assert renamed.status_code == 303
+    phone.pull_all()
+    assert phone.of_type("location")[str(location_id)]["name"] == "Linen store"
+    detail = client.get(f"{ADMIN}/locations/{location_id}")
+    assert detail.status_code == 200
+    assert 'value="Linen store"' in detail.text
+    assert latest(history(demo_settings, location_id))["name"] == ("Linen room", "Linen store")
+
+
+def test_supervisors_read_the_organisation_and_only_admins_change_it(client: Client) -> None:
+    desk(client, "S0001")
+    for kind in ("sites", "buildings", "floors", "locations", "departments"):
+        assert client.get(f"{ADMIN}/{kind}").status_code == 200, kind
+        assert client.get(f"{ADMIN}/{kind}/new").status_code == 403, kind
+        assert form_post(client, f"{ADMIN}/{kind}", code="X", name="X").status_code == 403
+    desk(client, "T0001")
+    assert client.get(f"{ADMIN}/sites").status_code == 403
