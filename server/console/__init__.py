@@ -2,7 +2,7 @@
 
 from litestar import Router
 
-from server.console.admin_places import PLACE_CONTROLLERS
+from server.console.admin_reference import REFERENCE_CONTROLLERS
 from server.console.admin_users import AdminUsersController
 from server.console.assets import AssetConsoleController
 from server.console.auth import ConsoleAuthController
@@ -44,7 +44,7 @@ def console_router() -> Router:
             PatrolEditorController,
             VerificationConsoleController,
             AdminUsersController,
-            *PLACE_CONTROLLERS,
+            *REFERENCE_CONTROLLERS,
         ],
         include_in_schema=False,
     )

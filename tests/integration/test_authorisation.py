@@ -213,7 +213,15 @@ ADMINISTRATION_ROUTES = {
     "/desk/admin/users/{user_id:uuid}/devices/{device_id:uuid}/revoke",
     *(
         path
-        for kind in ("sites", "buildings", "floors", "locations", "departments")
+        for kind in (
+            "sites",
+            "buildings",
+            "floors",
+            "locations",
+            "departments",
+            "teams",
+            "contractors",
+        )
         for path in (
             f"/desk/admin/{kind}",
             f"/desk/admin/{kind}/new",
@@ -269,7 +277,15 @@ def test_only_admins_write_and_supervisors_read_the_administration(
         else:
             assert status == 403, (path, role)
     assert (client.get("/desk/admin/users/new").status_code == 200) == (role == "admin")
-    for kind in ("sites", "buildings", "floors", "locations", "departments"):
+    for kind in (
+        "sites",
+        "buildings",
+        "floors",
+        "locations",
+        "departments",
+        "teams",
+        "contractors",
+    ):
         listed = client.get(f"/desk/admin/{kind}").status_code
         assert listed == (200 if role in ADMINISTRATION_READERS else 403), (kind, role)
         assert (client.get(f"/desk/admin/{kind}/new").status_code == 200) == (role == "admin")

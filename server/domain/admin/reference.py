@@ -1,7 +1,8 @@
-"""Administering the organisation from the desk: campuses, buildings, floors, locations
-and departments. Every change checks `ADMINISTER`, is audited field by field, and goes
-through the request's unit of work, so change capture (server/domain/sync/capture.py)
-tells the phones at their next pull. A refusal names the form's field in error.
+"""Administering reference data from the desk: campuses, buildings, floors, locations,
+departments, maintenance teams and contractors. Every change checks `ADMINISTER`, is
+audited field by field, and goes through the request's unit of work, so change capture
+(server/domain/sync/capture.py) tells the phones at their next pull. A refusal names
+the form's field in error.
 """
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from server.db.models import Building, Department, Floor, Location, LocationKind, Site
+from server.db.models import (
+    Building,
+    Contractor,
+    Department,
+    Floor,
+    Location,
+    LocationKind,
+    Site,
+    Team,
+)
 from server.db.models.base import Entity
 from server.db.types import utcnow
 from server.domain.accounts.actor import Actor
@@ -28,7 +38,15 @@ from server.errors import InvalidInput, NotFound
 
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9_.-]*$")
 Values = Mapping[str, str]
-Model = type[Site] | type[Building] | type[Floor] | type[Location] | type[Department]
+Model = (
+    type[Site]
+    | type[Building]
+    | type[Floor]
+    | type[Location]
+    | type[Department]
+    | type[Team]
+    | type[Contractor]
+)
 Checker = Callable[[AsyncSession, Values, Any], Coroutine[Any, Any, dict[str, Any]]]
 
 
@@ -170,9 +188,33 @@ async def _check_location(
     }
 
 
+async def _check_team(session: AsyncSession, values: Values, row: Team | None) -> dict[str, Any]:
+    code = _code(values, 16)
+    if await _taken(session, Team, row, code=code):
+        raise InvalidInput(f"A team already has the code {code}.", field="code")
+    return {
+        "code": code,
+        "name": _text(values, "name", 120),
+        "trade": _text(values, "trade", 40),
+    }
+
+
+async def _check_contractor(
+    session: AsyncSession, values: Values, row: Contractor | None
+) -> dict[str, Any]:
+    code = _code(values, 16)
+    if await _taken(session, Contractor, row, code=code):
+        raise InvalidInput(f"A contractor already has the code {code}.", field="code")
+    return {
+        "code": code,
+        "name": _text(values, "name", 120),
+        "service": _text(values, "service", 40),
+    }
+
+
 @dataclass(frozen=True)
-class PlaceKind:
-    """One kind of place the administration edits: its model, fields and how to check them."""
+class ReferenceKind:
+    """One kind of reference data the administration edits: model, fields, their checks."""
 
     name: str  # the entity type in the audit and the address: /desk/admin/<plural>
     plural: str
@@ -183,12 +225,14 @@ class PlaceKind:
     order: str = "code"
 
 
-KINDS: dict[str, PlaceKind] = {
+KINDS: dict[str, ReferenceKind] = {
     kind.plural: kind
     for kind in (
-        PlaceKind("site", "sites", Site, ("code", "name", "address", "timezone"), _check_site),
-        PlaceKind("building", "buildings", Building, ("site_id", "code", "name"), _check_building),
-        PlaceKind(
+        ReferenceKind("site", "sites", Site, ("code", "name", "address", "timezone"), _check_site),
+        ReferenceKind(
+            "building", "buildings", Building, ("site_id", "code", "name"), _check_building
+        ),
+        ReferenceKind(
             "floor",
             "floors",
             Floor,
@@ -197,7 +241,7 @@ KINDS: dict[str, PlaceKind] = {
             search=("name",),
             order="level",
         ),
-        PlaceKind(
+        ReferenceKind(
             "location",
             "locations",
             Location,
@@ -213,23 +257,27 @@ KINDS: dict[str, PlaceKind] = {
             ),
             _check_location,
         ),
-        PlaceKind(
+        ReferenceKind(
             "department",
             "departments",
             Department,
             ("code", "name", "cost_centre"),
             _check_department,
         ),
+        ReferenceKind("team", "teams", Team, ("code", "name", "trade"), _check_team),
+        ReferenceKind(
+            "contractor", "contractors", Contractor, ("code", "name", "service"), _check_contractor
+        ),
     )
 }
 
 
-def _snapshot(kind: PlaceKind, row: Any) -> dict[str, str | None]:
+def _snapshot(kind: ReferenceKind, row: Any) -> dict[str, str | None]:
     return {name: audit.text(getattr(row, name)) for name in kind.fields}
 
 
 async def search(
-    session: AsyncSession, actor: Actor, kind: PlaceKind, window: PageRequest, query: str = ""
+    session: AsyncSession, actor: Actor, kind: ReferenceKind, window: PageRequest, query: str = ""
 ) -> tuple[Sequence[Any], int]:
     require(actor, Permission.READ_ADMINISTRATION)
     model: Any = kind.model
@@ -246,7 +294,7 @@ async def search(
     return rows.all(), total
 
 
-async def load(session: AsyncSession, actor: Actor, kind: PlaceKind, row_id: uuid.UUID) -> Any:
+async def load(session: AsyncSession, actor: Actor, kind: ReferenceKind, row_id: uuid.UUID) -> Any:
     require(actor, Permission.READ_ADMINISTRATION)
     row = await session.get(kind.model, row_id)
     if row is None:
@@ -257,11 +305,11 @@ async def load(session: AsyncSession, actor: Actor, kind: PlaceKind, row_id: uui
 async def save(
     session: AsyncSession,
     actor: Actor,
-    kind: PlaceKind,
+    kind: ReferenceKind,
     row_id: uuid.UUID | None,
     values: Values,
 ) -> Entity:
-    """Create (no `row_id`) or edit one place; returns the saved row."""
+    """Create (no `row_id`) or edit one row; returns the saved row."""
     require(actor, Permission.ADMINISTER)
     row = await load(session, actor, kind, row_id) if row_id else None
     before = _snapshot(kind, row) if row is not None else {}

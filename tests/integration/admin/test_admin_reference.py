@@ -112,9 +112,34 @@ def test_a_location_made_at_the_desk_reaches_the_phones_of_its_campus(
     assert latest(history(demo_settings, location_id))["name"] == ("Linen room", "Linen store")
 
 
+def test_teams_and_contractors(client: Client, demo_settings: Settings) -> None:
+    desk(client, "A0001")
+    team = {"code": unique_no("T")[:12], "name": "Lifts", "trade": ""}
+    _refused(form_post(client, f"{ADMIN}/teams", **team), "trade")
+    team_id = created_id(form_post(client, f"{ADMIN}/teams", **{**team, "trade": "lifts"}))
+    assert latest(history(demo_settings, team_id))["trade"] == (None, "lifts")
+    firm = {"code": unique_no("C")[:12], "name": "", "service": "security"}
+    _refused(form_post(client, f"{ADMIN}/contractors", **firm), "name")
+    firm_id = created_id(form_post(client, f"{ADMIN}/contractors", **{**firm, "name": "Safe Co"}))
+    renamed = form_post(client, f"{ADMIN}/contractors/{firm_id}", **{**firm, "name": "Safe Ltd"})
+    assert renamed.status_code == 303
+    assert latest(history(demo_settings, firm_id))["name"] == ("Safe Co", "Safe Ltd")
+    phone = Phone(client, "T0001")
+    phone.pull_all()
+    assert phone.of_type("team")[str(team_id)]["name"] == "Lifts"
+
+
 def test_supervisors_read_the_organisation_and_only_admins_change_it(client: Client) -> None:
     desk(client, "S0001")
-    for kind in ("sites", "buildings", "floors", "locations", "departments"):
+    for kind in (
+        "sites",
+        "buildings",
+        "floors",
+        "locations",
+        "departments",
+        "teams",
+        "contractors",
+    ):
         assert client.get(f"{ADMIN}/{kind}").status_code == 200, kind
         assert client.get(f"{ADMIN}/{kind}/new").status_code == 403, kind
         assert form_post(client, f"{ADMIN}/{kind}", code="X", name="X").status_code == 403

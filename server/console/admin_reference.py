@@ -1,11 +1,11 @@
-"""The organisation screens of the administration console: campuses, buildings, floors,
-locations and departments, each a list (search, pages), a detail with its change history,
-and a form. Reading needs `READ_ADMINISTRATION`, changing `ADMINISTER`; the changes go
-through server/domain/admin/places.py.
+"""The reference data screens of the administration console: campuses, buildings,
+floors, locations, departments, teams and contractors, each a list (search, pages), a
+detail with its change history, and a form. Reading needs `READ_ADMINISTRATION`,
+changing `ADMINISTER`; the changes go through server/domain/admin/reference.py.
 
 - `GET /desk/admin/<kind>` (q, page), `GET .../new`, `POST /desk/admin/<kind>`
 - `GET|POST /desk/admin/<kind>/{id}` for kind in sites, buildings, floors, locations,
-  departments
+  departments, teams, contractors
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from server.console.forms import Pager, list_url, page_window
 from server.console.pages import render, render_page_or_partial
 from server.db.models import Building, Department, Floor, Location, LocationKind, Site
 from server.domain.accounts.policy import Permission
-from server.domain.admin import audit, places
+from server.domain.admin import audit, reference
 from server.web.deps import CurrentActor, DbSession
 from server.web.security import requires
 
@@ -48,6 +48,8 @@ FORMS: dict[str, tuple[tuple[str, str], ...]] = {
         ("name", "text"),
     ),
     "departments": (("code", "text"), ("name", "text"), ("cost_centre", "text")),
+    "teams": (("code", "text"), ("name", "text"), ("trade", "text")),
+    "contractors": (("code", "text"), ("name", "text"), ("service", "text")),
 }
 # The list's columns of each kind; ids are shown by the label of what they point at.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -56,6 +58,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "floors": ("name", "level", "building_id"),
     "locations": ("code", "name", "kind", "building_id", "department_id"),
     "departments": ("code", "name", "cost_centre"),
+    "teams": ("code", "name", "trade"),
+    "contractors": ("code", "name", "service"),
 }
 
 
@@ -94,15 +98,15 @@ async def _current(session: AsyncSession, plural: str, row: Any) -> dict[str, st
     return shown
 
 
-class PlacesController(Controller):
-    """One kind of place; a subclass per kind names it (`plural`) and its address."""
+class ReferenceController(Controller):
+    """One kind of reference data; a subclass per kind names it (`plural`) and its address."""
 
     plural: ClassVar[str] = "sites"
     guards = requires(Permission.READ_ADMINISTRATION)
 
     @property
-    def kind(self) -> places.PlaceKind:
-        return places.KINDS[self.plural]
+    def kind(self) -> reference.ReferenceKind:
+        return reference.KINDS[self.plural]
 
     @get("/")
     async def rows(
@@ -117,12 +121,12 @@ class PlacesController(Controller):
         base = f"{BASE}/{self.plural}"
         params = {"q": q.strip()}
         number = max(1, page)
-        found, total = await places.search(db_session, actor, self.kind, page_window(number), q)
+        found, total = await reference.search(db_session, actor, self.kind, page_window(number), q)
         options = await _options(db_session)
         return render_page_or_partial(
             request,
-            "admin/places.html",
-            "admin/partials/places_table.html",
+            "admin/reference.html",
+            "admin/partials/reference_table.html",
             push_url=list_url(base, params, number),
             plural=self.plural,
             rows=found,
@@ -138,7 +142,7 @@ class PlacesController(Controller):
         self, request: HTMXRequest, db_session: DbSession, row: Any, **extra: Any
     ) -> Template:
         return render(
-            request, "admin/place_form.html", **await self._context(db_session, row), **extra
+            request, "admin/reference_form.html", **await self._context(db_session, row), **extra
         )
 
     async def _context(self, db_session: DbSession, row: Any) -> dict[str, Any]:
@@ -163,7 +167,7 @@ class PlacesController(Controller):
         actor: CurrentActor,
         db_session: DbSession,
     ) -> Template:
-        row = await places.load(db_session, actor, self.kind, row_id)
+        row = await reference.load(db_session, actor, self.kind, row_id)
         return await self._form(request, db_session, row, values={})
 
     @post("/", guards=WRITE)
@@ -192,25 +196,25 @@ class PlacesController(Controller):
         values, _ = await form_values(request)
 
         async def action() -> Outcome:
-            saved = await places.save(db_session, actor, self.kind, row_id, values)
+            saved = await reference.save(db_session, actor, self.kind, row_id, values)
             return f"{BASE}/{self.plural}/{saved.id}"
 
         async def context() -> dict[str, Any]:
             await db_session.rollback()  # show the row as stored, not half-edited
-            row = await places.load(db_session, actor, self.kind, row_id) if row_id else None
+            row = await reference.load(db_session, actor, self.kind, row_id) if row_id else None
             return await self._context(db_session, row)
 
         return await submit_form(
-            request, action, page="admin/place_form.html", context=context, values=values
+            request, action, page="admin/reference_form.html", context=context, values=values
         )
 
 
-def _controller(plural: str) -> type[PlacesController]:
+def _controller(plural: str) -> type[ReferenceController]:
     return type(
         f"Admin{plural.title()}Controller",
-        (PlacesController,),
+        (ReferenceController,),
         {"path": f"/admin/{plural}", "plural": plural},
     )
 
 
-PLACE_CONTROLLERS = [_controller(plural) for plural in FORMS]
+REFERENCE_CONTROLLERS = [_controller(plural) for plural in FORMS]
