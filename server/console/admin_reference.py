@@ -24,7 +24,18 @@ from sqlmodel import col
 from server.console.admin_forms import Outcome, form_values, submit_form
 from server.console.forms import Pager, list_url, page_window
 from server.console.pages import render, render_page_or_partial
-from server.db.models import Building, Department, Floor, Location, LocationKind, Site
+from server.db.models import (
+    Asset,
+    AssetStatus,
+    Building,
+    Contractor,
+    Department,
+    Floor,
+    Location,
+    LocationKind,
+    Site,
+    Team,
+)
 from server.domain.accounts.policy import Permission
 from server.domain.admin import audit, reference
 from server.web.deps import CurrentActor, DbSession
@@ -50,6 +61,22 @@ FORMS: dict[str, tuple[tuple[str, str], ...]] = {
     "departments": (("code", "text"), ("name", "text"), ("cost_centre", "text")),
     "teams": (("code", "text"), ("name", "text"), ("trade", "text")),
     "contractors": (("code", "text"), ("name", "text"), ("service", "text")),
+    "assets": (
+        ("tag_code", "text"),
+        ("name", "text"),
+        ("category", "text"),
+        ("manufacturer", "text"),
+        ("model", "text"),
+        ("serial", "text"),
+        ("building_id", "select:buildings"),
+        ("location_code", "text"),
+        ("department_id", "select:departments"),
+        ("team_id", "select:teams"),
+        ("contractor_id", "select:contractors"),
+        ("warranty_end", "date"),
+        ("next_inspection", "date"),
+        ("status", "select:statuses"),
+    ),
 }
 # The list's columns of each kind; ids are shown by the label of what they point at.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -60,6 +87,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "departments": ("code", "name", "cost_centre"),
     "teams": ("code", "name", "trade"),
     "contractors": ("code", "name", "service"),
+    "assets": ("tag_code", "name", "category", "site_id", "status"),
 }
 
 
@@ -80,21 +108,35 @@ async def _options(session: AsyncSession) -> dict[str, list[tuple[str, str]]]:
         ],
         "departments": [(str(d.id), f"{d.code} {d.name}") for d in departments],
         "kinds": [(k.value, k.value) for k in LocationKind],
+        "teams": [
+            (str(t.id), f"{t.code} {t.name}")
+            for t in (await session.scalars(select(Team).order_by(col(Team.code)))).all()
+        ],
+        "contractors": [
+            (str(c.id), f"{c.code} {c.name}")
+            for c in (
+                await session.scalars(select(Contractor).order_by(col(Contractor.code)))
+            ).all()
+        ],
+        "statuses": [(k.value, k.value) for k in AssetStatus],
     }
 
 
 async def _current(session: AsyncSession, plural: str, row: Any) -> dict[str, str]:
-    """The form's values for a stored row."""
+    """The form's values for a stored row; a location is shown by its code."""
     if row is None:
         return {}
     shown = {
         name: "" if getattr(row, name, None) is None else str(getattr(row, name))
         for name, _ in FORMS[plural]
-        if name != "parent_code"
     }
     if isinstance(row, Location):
         parent = await session.get(Location, row.parent_id) if row.parent_id else None
         shown["parent_code"] = parent.code if parent else ""
+    if isinstance(row, Asset):
+        place = await session.get(Location, row.location_id)
+        shown["building_id"] = str(place.building_id) if place else ""
+        shown["location_code"] = place.code if place else ""
     return shown
 
 

@@ -203,6 +203,16 @@ def test_only_verifiers_open_the_console_verification_pages(client: Client, role
         assert response.status_code == (200 if role in VERIFIERS else 403), (path, role)
 
 
+REFERENCE_KINDS = (
+    "sites",
+    "buildings",
+    "floors",
+    "locations",
+    "departments",
+    "teams",
+    "contractors",
+    "assets",
+)
 ADMINISTRATION_ROUTES = {
     "/desk/admin/users",
     "/desk/admin/users/new",
@@ -213,15 +223,7 @@ ADMINISTRATION_ROUTES = {
     "/desk/admin/users/{user_id:uuid}/devices/{device_id:uuid}/revoke",
     *(
         path
-        for kind in (
-            "sites",
-            "buildings",
-            "floors",
-            "locations",
-            "departments",
-            "teams",
-            "contractors",
-        )
+        for kind in REFERENCE_KINDS
         for path in (
             f"/desk/admin/{kind}",
             f"/desk/admin/{kind}/new",
@@ -277,15 +279,7 @@ def test_only_admins_write_and_supervisors_read_the_administration(
         else:
             assert status == 403, (path, role)
     assert (client.get("/desk/admin/users/new").status_code == 200) == (role == "admin")
-    for kind in (
-        "sites",
-        "buildings",
-        "floors",
-        "locations",
-        "departments",
-        "teams",
-        "contractors",
-    ):
+    for kind in REFERENCE_KINDS:
         listed = client.get(f"/desk/admin/{kind}").status_code
         assert listed == (200 if role in ADMINISTRATION_READERS else 403), (kind, role)
         assert (client.get(f"/desk/admin/{kind}/new").status_code == 200) == (role == "admin")

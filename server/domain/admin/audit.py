@@ -40,8 +40,11 @@ def record(
     entity_id: uuid.UUID,
     before: Snapshot,
     after: Snapshot,
+    *,
+    hlc: Mapping[str, str] | None = None,
 ) -> int:
-    """Add one history row per field whose value differs; returns how many."""
+    """Add one history row per field whose value differs; returns how many. `hlc` gives
+    the clock stamp of fields that phones also edit (see `reference.ReferenceKind`)."""
     written = 0
     for name in sorted(set(before) | set(after)):
         old, new = before.get(name), after.get(name)
@@ -54,7 +57,7 @@ def record(
                 field_name=name[:40],
                 old_value=old,
                 new_value=new,
-                hlc="",
+                hlc=(hlc or {}).get(name, ""),
                 user_id=actor.user_id,
             )
         )

@@ -7,9 +7,8 @@ the form's field in error.
 
 from __future__ import annotations
 
-import re
 import uuid
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,12 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from server.db.models import (
+    Asset,
     Building,
     Contractor,
     Department,
+    FieldClock,
     Floor,
     Location,
-    LocationKind,
     Site,
     Team,
 )
@@ -32,184 +32,13 @@ from server.db.types import utcnow
 from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import Permission, require
 from server.domain.admin import audit
+from server.domain.admin import reference_checks as checks
+from server.domain.admin.reference_checks import Model, Values
 from server.domain.paging import PageRequest
-from server.domain.patrol.editing import check_timezone
-from server.errors import InvalidInput, NotFound
+from server.errors import NotFound
+from sync.hlc import HybridClock, Timestamp
 
-CODE = re.compile(r"^[A-Z0-9][A-Z0-9_.-]*$")
-Values = Mapping[str, str]
-Model = (
-    type[Site]
-    | type[Building]
-    | type[Floor]
-    | type[Location]
-    | type[Department]
-    | type[Team]
-    | type[Contractor]
-)
 Checker = Callable[[AsyncSession, Values, Any], Coroutine[Any, Any, dict[str, Any]]]
-
-
-def _code(values: Values, most: int) -> str:
-    code = values.get("code", "").strip().upper()
-    if not CODE.match(code) or len(code) > most:
-        raise InvalidInput(
-            f"A code is 1 to {most} letters, digits, '-', '_' or '.', starting with a letter"
-            " or digit.",
-            field="code",
-        )
-    return code
-
-
-def _text(values: Values, name: str, most: int, *, required: bool = True) -> str:
-    text = values.get(name, "").strip()
-    if (required and not text) or len(text) > most:
-        least = 1 if required else 0
-        raise InvalidInput(f"Give {least} to {most} characters.", field=name)
-    return text
-
-
-def _uuid(values: Values, name: str, *, required: bool = True) -> uuid.UUID | None:
-    text = values.get(name, "").strip()
-    if not text:
-        if required:
-            raise InvalidInput("Choose one.", field=name)
-        return None
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        raise InvalidInput("Choose one of the list.", field=name) from None
-
-
-async def _taken(session: AsyncSession, model: Model, row: Any, **same: Any) -> bool:
-    stmt = select(col(model.id)).where(*(getattr(model, k) == v for k, v in same.items()))
-    if row is not None:
-        stmt = stmt.where(col(model.id) != row.id)
-    return await session.scalar(stmt) is not None
-
-
-async def _check_site(session: AsyncSession, values: Values, row: Site | None) -> dict[str, Any]:
-    code = _code(values, 16)
-    if await _taken(session, Site, row, code=code):
-        raise InvalidInput(f"A campus already has the code {code}.", field="code")
-    return {
-        "code": code,
-        "name": _text(values, "name", 120),
-        "address": _text(values, "address", 240, required=False),
-        "timezone": check_timezone(values.get("timezone", "") or "UTC"),
-    }
-
-
-async def _check_building(
-    session: AsyncSession, values: Values, row: Building | None
-) -> dict[str, Any]:
-    site_id = _uuid(values, "site_id")
-    if await session.get(Site, site_id) is None:
-        raise InvalidInput("Choose a campus.", field="site_id")
-    if row is not None and row.site_id != site_id:
-        # Its locations keep the campus on every row: moving it would split them.
-        raise InvalidInput("A building cannot move to another campus.", field="site_id")
-    code = _code(values, 16)
-    if await _taken(session, Building, row, site_id=site_id, code=code):
-        raise InvalidInput(f"This campus already has a building {code}.", field="code")
-    return {"site_id": site_id, "code": code, "name": _text(values, "name", 120)}
-
-
-async def _check_floor(session: AsyncSession, values: Values, row: Floor | None) -> dict[str, Any]:
-    building_id = _uuid(values, "building_id")
-    if await session.get(Building, building_id) is None:
-        raise InvalidInput("Choose a building.", field="building_id")
-    try:
-        level = int(values.get("level", "").strip())
-    except ValueError:
-        raise InvalidInput("Give the level as a whole number (-5 to 200).", field="level") from None
-    if not -5 <= level <= 200:
-        raise InvalidInput("Give the level as a whole number (-5 to 200).", field="level")
-    if await _taken(session, Floor, row, building_id=building_id, level=level):
-        raise InvalidInput(f"This building already has level {level}.", field="level")
-    return {"building_id": building_id, "level": level, "name": _text(values, "name", 60)}
-
-
-async def _check_department(
-    session: AsyncSession, values: Values, row: Department | None
-) -> dict[str, Any]:
-    code = _code(values, 16)
-    if await _taken(session, Department, row, code=code):
-        raise InvalidInput(f"A department already has the code {code}.", field="code")
-    return {
-        "code": code,
-        "name": _text(values, "name", 120),
-        "cost_centre": _text(values, "cost_centre", 16),
-    }
-
-
-async def _check_location(
-    session: AsyncSession, values: Values, row: Location | None
-) -> dict[str, Any]:
-    building = await session.get(Building, _uuid(values, "building_id"))
-    if building is None:
-        raise InvalidInput("Choose a building.", field="building_id")
-    floor_id = _uuid(values, "floor_id", required=False)
-    if floor_id is not None:
-        floor = await session.get(Floor, floor_id)
-        if floor is None or floor.building_id != building.id:
-            raise InvalidInput("Choose a floor of the building.", field="floor_id")
-    department_id = _uuid(values, "department_id", required=False)
-    if department_id is not None and await session.get(Department, department_id) is None:
-        raise InvalidInput("Choose a department of the list.", field="department_id")
-    try:
-        kind = LocationKind(values.get("kind", ""))
-    except ValueError:
-        raise InvalidInput("Choose what kind of place it is.", field="kind") from None
-    code = _code(values, 24)
-    if await _taken(session, Location, row, building_id=building.id, code=code):
-        raise InvalidInput(f"This building already has a location {code}.", field="code")
-    parent_id = None
-    parent_code = values.get("parent_code", "").strip().upper()
-    if parent_code:
-        parent_id = await session.scalar(
-            select(col(Location.id)).where(
-                col(Location.building_id) == building.id, col(Location.code) == parent_code
-            )
-        )
-        if parent_id is None or (row is not None and parent_id == row.id):
-            raise InvalidInput(
-                "Give the code of another location in the same building.", field="parent_code"
-            )
-    return {
-        "site_id": building.site_id,
-        "building_id": building.id,
-        "floor_id": floor_id,
-        "parent_id": parent_id,
-        "department_id": department_id,
-        "code": code,
-        "name": _text(values, "name", 120),
-        "kind": kind,
-    }
-
-
-async def _check_team(session: AsyncSession, values: Values, row: Team | None) -> dict[str, Any]:
-    code = _code(values, 16)
-    if await _taken(session, Team, row, code=code):
-        raise InvalidInput(f"A team already has the code {code}.", field="code")
-    return {
-        "code": code,
-        "name": _text(values, "name", 120),
-        "trade": _text(values, "trade", 40),
-    }
-
-
-async def _check_contractor(
-    session: AsyncSession, values: Values, row: Contractor | None
-) -> dict[str, Any]:
-    code = _code(values, 16)
-    if await _taken(session, Contractor, row, code=code):
-        raise InvalidInput(f"A contractor already has the code {code}.", field="code")
-    return {
-        "code": code,
-        "name": _text(values, "name", 120),
-        "service": _text(values, "service", 40),
-    }
 
 
 @dataclass(frozen=True)
@@ -223,21 +52,26 @@ class ReferenceKind:
     check: Checker
     search: tuple[str, ...] = ("code", "name")
     order: str = "code"
+    # Fields phones also edit, merged per field by hybrid logical clock: a desk edit
+    # stamps them too, so an older offline edit arriving later loses to it.
+    clocked: tuple[str, ...] = ()
 
 
 KINDS: dict[str, ReferenceKind] = {
     kind.plural: kind
     for kind in (
-        ReferenceKind("site", "sites", Site, ("code", "name", "address", "timezone"), _check_site),
         ReferenceKind(
-            "building", "buildings", Building, ("site_id", "code", "name"), _check_building
+            "site", "sites", Site, ("code", "name", "address", "timezone"), checks.check_site
+        ),
+        ReferenceKind(
+            "building", "buildings", Building, ("site_id", "code", "name"), checks.check_building
         ),
         ReferenceKind(
             "floor",
             "floors",
             Floor,
             ("building_id", "level", "name"),
-            _check_floor,
+            checks.check_floor,
             search=("name",),
             order="level",
         ),
@@ -255,21 +89,51 @@ KINDS: dict[str, ReferenceKind] = {
                 "kind",
                 "site_id",
             ),
-            _check_location,
+            checks.check_location,
         ),
         ReferenceKind(
             "department",
             "departments",
             Department,
             ("code", "name", "cost_centre"),
-            _check_department,
+            checks.check_department,
         ),
-        ReferenceKind("team", "teams", Team, ("code", "name", "trade"), _check_team),
+        ReferenceKind("team", "teams", Team, ("code", "name", "trade"), checks.check_team),
         ReferenceKind(
-            "contractor", "contractors", Contractor, ("code", "name", "service"), _check_contractor
+            "contractor",
+            "contractors",
+            Contractor,
+            ("code", "name", "service"),
+            checks.check_contractor,
+        ),
+        ReferenceKind(
+            "asset",
+            "assets",
+            Asset,
+            (
+                "tag_code",
+                "name",
+                "category",
+                "manufacturer",
+                "model",
+                "serial",
+                "site_id",
+                "location_id",
+                "department_id",
+                "team_id",
+                "contractor_id",
+                "warranty_end",
+                "next_inspection",
+                "status",
+            ),
+            checks.check_asset,
+            search=("tag_code", "name", "serial"),
+            order="tag_code",
+            clocked=("location_id", "status"),
         ),
     )
 }
+DESK_NODE = "desk"
 
 
 def _snapshot(kind: ReferenceKind, row: Any) -> dict[str, str | None]:
@@ -322,5 +186,20 @@ async def save(
             setattr(row, name, value)
         row.updated_at = utcnow()
     await session.flush()
-    audit.record(session, actor, kind.name, row.id, before, _snapshot(kind, row))
+    after = _snapshot(kind, row)
+    changed = [name for name in kind.clocked if before.get(name) != after.get(name)]
+    stamps = {name: await _stamp(session, kind, row.id, name) for name in changed}
+    audit.record(session, actor, kind.name, row.id, before, after, hlc=stamps)
     return row
+
+
+async def _stamp(session: AsyncSession, kind: ReferenceKind, row_id: uuid.UUID, name: str) -> str:
+    """Move the field's clock past both now and its last write, and return the stamp."""
+    clock = await session.get(FieldClock, (kind.name, row_id, name))
+    last = Timestamp.parse(clock.hlc) if clock is not None else None
+    stamp = str(HybridClock(DESK_NODE, last).tick(int(utcnow().timestamp() * 1000)))
+    if clock is None:
+        session.add(FieldClock(entity_type=kind.name, entity_id=row_id, field_name=name, hlc=stamp))
+    else:
+        clock.hlc = stamp
+    return stamp

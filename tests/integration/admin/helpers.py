@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -49,3 +51,17 @@ def history(settings: Settings, entity_id: uuid.UUID) -> list[db.FieldHistory]:
 def latest(rows: list[db.FieldHistory]) -> dict[str, tuple[str | None, str | None]]:
     """Field -> (before, after) of the latest change of each field."""
     return {row.field_name: (row.old_value, row.new_value) for row in rows}
+
+
+def pull_until(phone: Any, arrived: Callable[[], bool], seconds: float = 60.0) -> None:
+    """Pull until `arrived()`: on PostgreSQL a transaction open anywhere on the server
+    (another database's too) holds the pull's snapshot horizon back for a while, so the
+    change comes with a later pull rather than the very next one."""
+    deadline = time.monotonic() + seconds
+    while True:
+        phone.pull_all()
+        if arrived():
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError("the change never reached the phone")
+        time.sleep(0.2)

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from server.settings import Settings
-from tests.integration.admin.helpers import created_id, history, latest, unique_no
+from tests.integration.admin.helpers import created_id, history, latest, pull_until, unique_no
 from tests.integration.console_client import Client
 from tests.integration.patrol.desk_rows import user
 from tests.integration.stock.builders import desk, form_post
@@ -93,7 +93,7 @@ def test_a_location_made_at_the_desk_reaches_the_phones_of_its_campus(
     location_id = created_id(form_post(client, f"{ADMIN}/locations", **fields))
     _refused(form_post(client, f"{ADMIN}/locations", **fields), "code")
 
-    phone.pull_all()
+    pull_until(phone, lambda: str(location_id) in phone.of_type("location"))
     arrived = phone.of_type("location")[str(location_id)]
     assert (arrived["code"], arrived["name"], arrived["site_id"]) == (
         code,
@@ -104,8 +104,7 @@ def test_a_location_made_at_the_desk_reaches_the_phones_of_its_campus(
         client, f"{ADMIN}/locations/{location_id}", **{**fields, "name": "Linen store"}
     )
     assert renamed.status_code == 303
-    phone.pull_all()
-    assert phone.of_type("location")[str(location_id)]["name"] == "Linen store"
+    pull_until(phone, lambda: phone.of_type("location")[str(location_id)]["name"] == "Linen store")
     detail = client.get(f"{ADMIN}/locations/{location_id}")
     assert detail.status_code == 200
     assert 'value="Linen store"' in detail.text
@@ -125,8 +124,53 @@ def test_teams_and_contractors(client: Client, demo_settings: Settings) -> None:
     assert renamed.status_code == 303
     assert latest(history(demo_settings, firm_id))["name"] == ("Safe Co", "Safe Ltd")
     phone = Phone(client, "T0001")
-    phone.pull_all()
+    pull_until(phone, lambda: str(team_id) in phone.of_type("team"))
     assert phone.of_type("team")[str(team_id)]["name"] == "Lifts"
+
+
+def test_an_asset_made_at_the_desk_reaches_the_phones_and_its_status_is_clocked(
+    client: Client, demo_settings: Settings
+) -> None:
+    phone = Phone(client, "T0003")  # West Campus only
+    phone.pull_all()
+    place = next(iter(phone.of_type("location").values()))
+    desk(client, "A0001")
+    fields = {
+        "name": "Infusion pump",
+        "category": "medical",
+        "building_id": place["building_id"],
+        "location_code": place["code"],
+        "status": "in_service",
+    }
+    url = f"{ADMIN}/assets"
+    _refused(form_post(client, url, **{**fields, "tag_code": "IIII"}), "tag_code")
+    _refused(form_post(client, url, **{**fields, "location_code": "NO-SUCH"}), "location_code")
+    _refused(form_post(client, url, **{**fields, "warranty_end": "soon"}), "warranty_end")
+    _refused(form_post(client, url, **{**fields, "name": ""}), "name")
+    asset_id = created_id(form_post(client, url, **fields))
+    given = unique_no("")[:8].replace("I", "1").replace("O", "0") + "ZZ"
+    labelled = created_id(form_post(client, url, **{**fields, "tag_code": given.lower()}))
+    _refused(form_post(client, url, **{**fields, "tag_code": given}), "tag_code")
+
+    pull_until(phone, lambda: str(labelled) in phone.of_type("asset"))
+    arrived = phone.of_type("asset")
+    assert arrived[str(asset_id)]["name"] == "Infusion pump"
+    assert len(arrived[str(asset_id)]["tag_code"]) == 10
+    assert arrived[str(labelled)]["tag_code"] == given
+    assert arrived[str(asset_id)]["site_id"] == place["site_id"]
+
+    moved = form_post(
+        client,
+        f"{url}/{asset_id}",
+        **{**fields, "tag_code": arrived[str(asset_id)]["tag_code"], "status": "out_of_service"},
+    )
+    assert moved.status_code == 303, moved.text
+    status = [r for r in history(demo_settings, asset_id) if r.field_name == "status"][-1]
+    assert (status.old_value, status.new_value) == ("in_service", "out_of_service")
+    assert status.hlc.endswith(":desk")  # the merge clock of the field moved with it
+    pull_until(phone, lambda: phone.of_type("asset")[str(asset_id)]["status"] == "out_of_service")
+    page = client.get(f"{url}/{asset_id}")
+    assert f'value="{place["code"]}"' in page.text
 
 
 def test_supervisors_read_the_organisation_and_only_admins_change_it(client: Client) -> None:
@@ -139,6 +183,7 @@ def test_supervisors_read_the_organisation_and_only_admins_change_it(client: Cli
         "departments",
         "teams",
         "contractors",
+        "assets",
     ):
         assert client.get(f"{ADMIN}/{kind}").status_code == 200, kind
         assert client.get(f"{ADMIN}/{kind}/new").status_code == 403, kind
