@@ -7,11 +7,14 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from sqlalchemy import select
+from sqlmodel import col
 
+from server.db import models as db
 from server.settings import Settings
 from tests.integration.admin.helpers import created_id, history, latest, pull_until, unique_no
 from tests.integration.console_client import Client
-from tests.integration.patrol.desk_rows import user
+from tests.integration.patrol.desk_rows import one, user
 from tests.integration.stock.builders import desk, form_post
 from tests.phone import Phone
 
@@ -159,6 +162,8 @@ def test_an_asset_made_at_the_desk_reaches_the_phones_and_its_status_is_clocked(
     assert arrived[str(labelled)]["tag_code"] == given
     assert arrived[str(asset_id)]["site_id"] == place["site_id"]
 
+    # Made offline before the desk's edit, it arrives after it: the desk's value stays.
+    stale = phone.op("asset.set_status", {"asset_id": str(asset_id), "status": "in_service"})
     moved = form_post(
         client,
         f"{url}/{asset_id}",
@@ -169,6 +174,13 @@ def test_an_asset_made_at_the_desk_reaches_the_phones_and_its_status_is_clocked(
     assert (status.old_value, status.new_value) == ("in_service", "out_of_service")
     assert status.hlc.endswith(":desk")  # the merge clock of the field moved with it
     pull_until(phone, lambda: phone.of_type("asset")[str(asset_id)]["status"] == "out_of_service")
+    phone.results([stale])
+    status_now = one(demo_settings, select(db.Asset).where(col(db.Asset.id) == asset_id)).status
+    assert status_now == "out_of_service"
+    fresh = phone.op("asset.set_status", {"asset_id": str(asset_id), "status": "in_service"})
+    assert phone.results([fresh])[0]["status"] == "applied"
+    status_now = one(demo_settings, select(db.Asset).where(col(db.Asset.id) == asset_id)).status
+    assert status_now == "in_service"
     page = client.get(f"{url}/{asset_id}")
     assert f'value="{place["code"]}"' in page.text
 
