@@ -1,11 +1,11 @@
 """The reference data screens of the administration console: campuses, buildings,
-floors, locations, departments, teams and contractors, each a list (search, pages), a
+floors, locations, departments, teams, contractors, assets and items, each a list (search, pages), a
 detail with its change history, and a form. Reading needs `READ_ADMINISTRATION`,
 changing `ADMINISTER`; the changes go through server/domain/admin/reference.py.
 
 - `GET /desk/admin/<kind>` (q, page), `GET .../new`, `POST /desk/admin/<kind>`
 - `GET|POST /desk/admin/<kind>/{id}` for kind in sites, buildings, floors, locations,
-  departments, teams, contractors
+  departments, teams, contractors, assets, items
 """
 
 from __future__ import annotations
@@ -77,6 +77,14 @@ FORMS: dict[str, tuple[tuple[str, str], ...]] = {
         ("next_inspection", "date"),
         ("status", "select:statuses"),
     ),
+    "items": (
+        ("code", "text"),
+        ("name", "text"),
+        ("unit", "text"),
+        ("abc_class", "select:abc"),
+        ("safety_stock", "number"),
+        ("reorder_point", "number"),
+    ),
 }
 # The list's columns of each kind; ids are shown by the label of what they point at.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -88,6 +96,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "teams": ("code", "name", "trade"),
     "contractors": ("code", "name", "service"),
     "assets": ("tag_code", "name", "category", "site_id", "status"),
+    "items": ("code", "name", "unit", "abc_class", "reorder_point"),
 }
 
 
@@ -119,6 +128,7 @@ async def _options(session: AsyncSession) -> dict[str, list[tuple[str, str]]]:
             ).all()
         ],
         "statuses": [(k.value, k.value) for k in AssetStatus],
+        "abc": [("A", "A"), ("B", "B"), ("C", "C")],
     }
 
 

@@ -212,6 +212,7 @@ REFERENCE_KINDS = (
     "teams",
     "contractors",
     "assets",
+    "items",
 )
 ADMINISTRATION_ROUTES = {
     "/desk/admin/users",

@@ -1,8 +1,8 @@
 """Administering reference data from the desk: campuses, buildings, floors, locations,
-departments, maintenance teams and contractors. Every change checks `ADMINISTER`, is
-audited field by field, and goes through the request's unit of work, so change capture
-(server/domain/sync/capture.py) tells the phones at their next pull. A refusal names
-the form's field in error.
+departments, maintenance teams, contractors, assets and stock items. Every change
+checks `ADMINISTER`, is audited field by field, and goes through the request's unit of
+work, so change capture (server/domain/sync/capture.py) tells the phones at their next
+pull. A refusal names the form's field in error.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from server.db.models import (
     Department,
     FieldClock,
     Floor,
+    Item,
     Location,
     Site,
     Team,
@@ -130,6 +131,13 @@ KINDS: dict[str, ReferenceKind] = {
             search=("tag_code", "name", "serial"),
             order="tag_code",
             clocked=("location_id", "status"),
+        ),
+        ReferenceKind(
+            "item",
+            "items",
+            Item,
+            ("code", "name", "unit", "abc_class", "safety_stock", "reorder_point"),
+            checks.check_item,
         ),
     )
 }

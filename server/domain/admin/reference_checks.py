@@ -20,6 +20,7 @@ from server.db.models import (
     Contractor,
     Department,
     Floor,
+    Item,
     Location,
     LocationKind,
     Site,
@@ -32,7 +33,8 @@ from server.errors import InvalidInput
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9_.-]*$")
 Values = Mapping[str, str]
 Model = (
-    type[Asset]
+    type[Item]
+    | type[Asset]
     | type[Site]
     | type[Building]
     | type[Floor]
@@ -266,4 +268,33 @@ async def check_asset(session: AsyncSession, values: Values, row: Asset | None) 
         "warranty_end": _date(values, "warranty_end"),
         "next_inspection": _date(values, "next_inspection"),
         "status": status,
+    }
+
+
+def _count(values: Values, name: str) -> int:
+    try:
+        number = int(values.get(name, "").strip() or "0")
+    except ValueError:
+        raise InvalidInput("Give a whole number, 0 or more.", field=name) from None
+    if not 0 <= number <= 1_000_000:
+        raise InvalidInput("Give a whole number, 0 or more.", field=name)
+    return number
+
+
+async def check_item(session: AsyncSession, values: Values, row: Item | None) -> dict[str, Any]:
+    """The catalogue's fields; the unit cost is left to receipts (a moving average), so
+    the administration never rewrites what stock is valued at."""
+    code = _code(values, 32)
+    if await _taken(session, Item, row, code=code):
+        raise InvalidInput(f"An item already has the code {code}.", field="code")
+    abc = values.get("abc_class", "").strip().upper() or "C"
+    if abc not in {"A", "B", "C"}:
+        raise InvalidInput("The ABC class is A, B or C.", field="abc_class")
+    return {
+        "code": code,
+        "name": _text(values, "name", 160),
+        "unit": _text(values, "unit", 16),
+        "abc_class": abc,
+        "safety_stock": _count(values, "safety_stock"),
+        "reorder_point": _count(values, "reorder_point"),
     }

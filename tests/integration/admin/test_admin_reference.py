@@ -185,6 +185,25 @@ def test_an_asset_made_at_the_desk_reaches_the_phones_and_its_status_is_clocked(
     assert f'value="{place["code"]}"' in page.text
 
 
+def test_items_of_the_catalogue_reach_the_technicians(
+    client: Client, demo_settings: Settings
+) -> None:
+    desk(client, "A0001")
+    item = {"code": unique_no("P-"), "name": "Fuse 10 A", "unit": "pcs", "abc_class": "B"}
+    _refused(form_post(client, f"{ADMIN}/items", **{**item, "abc_class": "Z"}), "abc_class")
+    _refused(
+        form_post(client, f"{ADMIN}/items", **{**item, "reorder_point": "-1"}), "reorder_point"
+    )
+    _refused(form_post(client, f"{ADMIN}/items", **{**item, "unit": ""}), "unit")
+    item_id = created_id(form_post(client, f"{ADMIN}/items", **{**item, "reorder_point": "20"}))
+    _refused(form_post(client, f"{ADMIN}/items", **item), "code")
+    changes = latest(history(demo_settings, item_id))
+    assert changes["reorder_point"] == (None, "20")
+    phone = Phone(client, "T0001")  # technicians carry the stock catalogue
+    pull_until(phone, lambda: str(item_id) in phone.of_type("item"))
+    assert phone.of_type("item")[str(item_id)]["name"] == "Fuse 10 A"
+
+
 def test_supervisors_read_the_organisation_and_only_admins_change_it(client: Client) -> None:
     desk(client, "S0001")
     for kind in (
@@ -196,6 +215,7 @@ def test_supervisors_read_the_organisation_and_only_admins_change_it(client: Cli
         "teams",
         "contractors",
         "assets",
+        "items",
     ):
         assert client.get(f"{ADMIN}/{kind}").status_code == 200, kind
         assert client.get(f"{ADMIN}/{kind}/new").status_code == 403, kind
