@@ -114,6 +114,9 @@ async def check_floor(session: AsyncSession, values: Values, row: Floor | None) 
     building_id = _uuid(values, "building_id")
     if await session.get(Building, building_id) is None:
         raise InvalidInput("Choose a building.", field="building_id")
+    if row is not None and row.building_id != building_id:
+        # Its locations name the floor and their building: moving it would split them.
+        raise InvalidInput("A floor cannot move to another building.", field="building_id")
     try:
         level = int(values.get("level", "").strip())
     except ValueError:
@@ -144,6 +147,12 @@ async def check_location(
     building = await session.get(Building, _uuid(values, "building_id"))
     if building is None:
         raise InvalidInput("Choose a building.", field="building_id")
+    if row is not None and row.building_id != building.id:
+        # The rooms inside it and the assets in it carry its building and campus.
+        raise InvalidInput(
+            "A location cannot move to another building: make a new one there.",
+            field="building_id",
+        )
     floor_id = _uuid(values, "floor_id", required=False)
     if floor_id is not None:
         floor = await session.get(Floor, floor_id)

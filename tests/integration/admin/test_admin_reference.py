@@ -108,6 +108,10 @@ def test_a_location_made_at_the_desk_reaches_the_phones_of_its_campus(
     )
     assert renamed.status_code == 303
     pull_until(phone, lambda: phone.of_type("location")[str(location_id)]["name"] == "Linen store")
+    annexe = {"site_id": building["site_id"], "code": unique_no("B")[:12], "name": "Annexe"}
+    other = created_id(form_post(client, f"{ADMIN}/buildings", **annexe))
+    moved = {**fields, "building_id": str(other)}
+    _refused(form_post(client, f"{ADMIN}/locations/{location_id}", **moved), "building_id")
     detail = client.get(f"{ADMIN}/locations/{location_id}")
     assert detail.status_code == 200
     assert 'value="Linen store"' in detail.text
