@@ -1,10 +1,12 @@
 """The administration console in a real browser at a desk's size (1280x800): an admin
 finds a user by typing (htmx swaps the results), creates one through the form (a refusal
-first, then the one-time temporary password), and the pages are photographed for the docs.
+first, then the one-time temporary password), and the pages are photographed for the docs
+(into $ROUNDS_SHOTS_DIR when set, e.g. /work/shots; else the test's temporary folder).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from pathlib import Path
@@ -16,10 +18,12 @@ from server.db.demo import DEMO_PASSWORD
 from tests.e2e.browser import FieldServer
 
 pytestmark = pytest.mark.slow
-SHOTS = Path("/work/shots")
 
 
-def test_an_admin_finds_and_creates_users(chromium: Browser, field_server: FieldServer) -> None:
+def test_an_admin_finds_and_creates_users(
+    chromium: Browser, field_server: FieldServer, tmp_path: Path
+) -> None:
+    shots = Path(os.environ.get("ROUNDS_SHOTS_DIR") or tmp_path)
     context = chromium.new_context(viewport={"width": 1280, "height": 800})
     try:
         page = context.new_page()
@@ -39,8 +43,8 @@ def test_an_admin_finds_and_creates_users(chromium: Browser, field_server: Field
         expect(page.locator('tr[data-user="A0001"]')).to_have_count(0)
         page.fill("input[name=q]", "")
         expect(page.locator('tr[data-user="A0001"]')).to_have_count(1)
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / "admin-users.png"))
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / "admin-users.png"))
 
         number = f"E{uuid.uuid4().hex[:6].upper()}"
         page.click("text=New user")
@@ -55,6 +59,6 @@ def test_an_admin_finds_and_creates_users(chromium: Browser, field_server: Field
         expect(secret).to_be_visible()
         assert len(secret.inner_text()) == 12
         expect(page.locator('tr[data-history-field="roles"]')).to_have_count(1)
-        page.screenshot(path=str(SHOTS / "admin-user-form.png"), full_page=False)
+        page.screenshot(path=str(shots / "admin-user-form.png"), full_page=False)
     finally:
         context.close()
