@@ -271,6 +271,13 @@ async def create_user(
     return user, temporary
 
 
+async def audit_created(session: AsyncSession, actor: Actor, user_id: uuid.UUID) -> None:
+    """Audit an account made elsewhere (the admin API), as the console's creations are."""
+    detail = await load_user(session, actor, user_id)
+    audit.record(session, actor, ENTITY, user_id, {}, _snapshot(detail))
+    audit.record_secret(session, actor, ENTITY, user_id, "password")
+
+
 async def update_user(
     session: AsyncSession, actor: Actor, user_id: uuid.UUID, data: UserInput
 ) -> User:

@@ -77,6 +77,21 @@ def test_create_refuses_bad_fields_then_saves_with_a_given_password(
     assert changes["password"] == (None, "(changed)")  # never the password itself
 
 
+def test_an_account_made_through_the_api_is_audited_too(
+    client: Client, demo_settings: Settings
+) -> None:
+    number = unique_no()
+    response = client.post(
+        "/api/v1/people",
+        headers={"Authorization": _bearer(client, "A0001")},
+        json={"employee_no": number, "name": "Li Na", "password": "long enough", "roles": ["desk"]},
+    )
+    assert response.status_code == 201, response.text
+    rows = history(demo_settings, user(demo_settings, number).id)
+    assert {r.user_id for r in rows} == {user(demo_settings, "A0001").id}
+    assert latest(rows)["roles"] == (None, "desk")
+
+
 def test_a_temporary_password_is_shown_once_and_signs_in(
     client: Client, demo_settings: Settings
 ) -> None:
