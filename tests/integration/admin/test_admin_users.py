@@ -147,6 +147,8 @@ def test_editing_roles_and_campuses_is_audited_before_and_after(
     assert signed_in["site_ids"] == [west]
     page = client.get(url)
     assert 'data-history-field="roles"' in page.text
+    team_row = page.text.split('data-history-field="team_id"')[1].split("</tr>")[0]
+    assert str(site.team_id) not in team_row  # the team by its code and name, not its id
 
 
 def _bearer(client: Client, employee_no: str, password: str = DEMO_PASSWORD) -> str:
