@@ -20,6 +20,8 @@ SECRET = re.compile(r"<code class=\"secret\" data-secret>([^<]+)</code>")
 
 
 def unique_no(prefix: str = "X") -> str:
+    """A code of the test's own. Reference codes start with Z so the rows sort after the
+    demo's: other tests in the session take the first campus or building as a sample."""
     return f"{prefix}{uuid.uuid4().hex[:8].upper()}"
 
 

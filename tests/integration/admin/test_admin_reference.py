@@ -31,7 +31,7 @@ def test_a_campus_with_buildings_floors_and_departments(
     client: Client, demo_settings: Settings
 ) -> None:
     desk(client, "A0001")
-    code = unique_no("S")[:12]
+    code = unique_no("ZS")[:12]
     _refused(form_post(client, f"{ADMIN}/sites", code="a b", name="North"), "code")
     _refused(
         form_post(client, f"{ADMIN}/sites", code=code, name="North", timezone="Mars/Olympus"),
@@ -47,7 +47,7 @@ def test_a_campus_with_buildings_floors_and_departments(
     assert latest(rows)["timezone"] == (None, "Asia/Shanghai")
 
     _refused(form_post(client, f"{ADMIN}/buildings", code="B1", name="Main"), "site_id")
-    building = {"site_id": str(site_id), "code": "B1", "name": "Main"}
+    building = {"site_id": str(site_id), "code": "ZB1", "name": "Main"}
     building_id = created_id(form_post(client, f"{ADMIN}/buildings", **building))
     _refused(form_post(client, f"{ADMIN}/buildings", **building), "code")
     floor = {"building_id": str(building_id), "level": "x", "name": "Ground"}
@@ -55,7 +55,7 @@ def test_a_campus_with_buildings_floors_and_departments(
     created_id(form_post(client, f"{ADMIN}/floors", **{**floor, "level": "0"}))
     _refused(form_post(client, f"{ADMIN}/floors", **{**floor, "level": "0"}), "level")
 
-    department = {"code": unique_no("D")[:12], "name": "Cardiology", "cost_centre": ""}
+    department = {"code": unique_no("ZD")[:12], "name": "Cardiology", "cost_centre": ""}
     _refused(form_post(client, f"{ADMIN}/departments", **department), "cost_centre")
     department_id = created_id(
         form_post(client, f"{ADMIN}/departments", **{**department, "cost_centre": "CC-410"})
@@ -82,7 +82,7 @@ def test_a_location_made_at_the_desk_reaches_the_phones_of_its_campus(
     phone.pull_all()
     building = client.get("/api/v1/buildings", headers=phone.headers).json()[0]
     desk(client, "A0001")
-    code = unique_no("L")[:20]
+    code = unique_no("ZL")[:20]
     fields = {"building_id": building["id"], "code": code, "name": "Linen room", "kind": "room"}
     _refused(form_post(client, f"{ADMIN}/locations", **{**fields, "kind": "castle"}), "kind")
     _refused(
@@ -108,7 +108,7 @@ def test_a_location_made_at_the_desk_reaches_the_phones_of_its_campus(
     )
     assert renamed.status_code == 303
     pull_until(phone, lambda: phone.of_type("location")[str(location_id)]["name"] == "Linen store")
-    annexe = {"site_id": building["site_id"], "code": unique_no("B")[:12], "name": "Annexe"}
+    annexe = {"site_id": building["site_id"], "code": unique_no("ZB")[:12], "name": "Annexe"}
     other = created_id(form_post(client, f"{ADMIN}/buildings", **annexe))
     moved = {**fields, "building_id": str(other)}
     _refused(form_post(client, f"{ADMIN}/locations/{location_id}", **moved), "building_id")
@@ -120,11 +120,11 @@ def test_a_location_made_at_the_desk_reaches_the_phones_of_its_campus(
 
 def test_teams_and_contractors(client: Client, demo_settings: Settings) -> None:
     desk(client, "A0001")
-    team = {"code": unique_no("T")[:12], "name": "Lifts", "trade": ""}
+    team = {"code": unique_no("ZT")[:12], "name": "Lifts", "trade": ""}
     _refused(form_post(client, f"{ADMIN}/teams", **team), "trade")
     team_id = created_id(form_post(client, f"{ADMIN}/teams", **{**team, "trade": "lifts"}))
     assert latest(history(demo_settings, team_id))["trade"] == (None, "lifts")
-    firm = {"code": unique_no("C")[:12], "name": "", "service": "security"}
+    firm = {"code": unique_no("ZC")[:12], "name": "", "service": "security"}
     _refused(form_post(client, f"{ADMIN}/contractors", **firm), "name")
     firm_id = created_id(form_post(client, f"{ADMIN}/contractors", **{**firm, "name": "Safe Co"}))
     renamed = form_post(client, f"{ADMIN}/contractors/{firm_id}", **{**firm, "name": "Safe Ltd"})
@@ -193,7 +193,7 @@ def test_items_of_the_catalogue_reach_the_technicians(
     client: Client, demo_settings: Settings
 ) -> None:
     desk(client, "A0001")
-    item = {"code": unique_no("P-"), "name": "Fuse 10 A", "unit": "pcs", "abc_class": "B"}
+    item = {"code": unique_no("ZP-"), "name": "Fuse 10 A", "unit": "pcs", "abc_class": "B"}
     _refused(form_post(client, f"{ADMIN}/items", **{**item, "abc_class": "Z"}), "abc_class")
     _refused(
         form_post(client, f"{ADMIN}/items", **{**item, "reorder_point": "-1"}), "reorder_point"
