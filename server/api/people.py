@@ -12,6 +12,7 @@ from server.db.models import Role
 from server.domain.accounts.policy import Permission
 from server.domain.accounts.schemas import NewUser
 from server.domain.accounts.service import create_user
+from server.domain.admin import users as admin_users
 from server.domain.paging import PageRequest
 from server.domain.people.schemas import PersonOut, PersonPage
 from server.domain.people.service import search_people
@@ -46,5 +47,6 @@ class PeopleController(Controller):
     ) -> PersonOut:
         """Create an account. Passwords are hashed with argon2id and never returned."""
         user = await create_user(db_session, data)
+        await admin_users.audit_created(db_session, actor, user.id)
         items, _ = await search_people(db_session, actor, PageRequest(1, 0), query=user.employee_no)
         return items[0]

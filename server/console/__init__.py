@@ -2,6 +2,8 @@
 
 from litestar import Router
 
+from server.console.admin_reference import REFERENCE_CONTROLLERS
+from server.console.admin_users import AdminUsersController
 from server.console.assets import AssetConsoleController
 from server.console.auth import ConsoleAuthController
 from server.console.board import BoardController
@@ -53,6 +55,8 @@ def console_router() -> Router:
             CleaningConsoleController,
             RatingConsoleController,
             SettlementConsoleController,
+            AdminUsersController,
+            *REFERENCE_CONTROLLERS,
         ],
         include_in_schema=False,
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from litestar.connection import ASGIConnection
 
+from server.console.messages_admin import ADMIN_CATALOGUE
 from server.console.messages_board import BOARD_CATALOGUE
 from server.console.messages_cleaning import CLEANING_CATALOGUE
 from server.console.messages_imports import IMPORT_CATALOGUE
@@ -272,6 +273,7 @@ _CATALOGUE |= CLEANING_CATALOGUE
 _CATALOGUE |= RATING_CATALOGUE
 _CATALOGUE |= SETTLEMENT_CATALOGUE
 _CATALOGUE |= INTAKE_CATALOGUE
+_CATALOGUE |= ADMIN_CATALOGUE
 
 MESSAGES: dict[str, dict[str, str]] = {
     key: {"en": english, "zh": chinese} for key, (english, chinese) in _CATALOGUE.items()

@@ -475,3 +475,88 @@ def test_only_admin_opens_the_import_pages(client: Client, role: str) -> None:
     for path in ("/desk/imports", "/desk/imports/assets/template/xlsx"):
         response = client.get(path)
         assert response.status_code == (200 if role in IMPORTERS else 403), (path, role)
+
+
+REFERENCE_KINDS = (
+    "sites",
+    "buildings",
+    "floors",
+    "locations",
+    "departments",
+    "teams",
+    "contractors",
+    "assets",
+    "items",
+)
+ADMINISTRATION_ROUTES = {
+    "/desk/admin/users",
+    "/desk/admin/users/new",
+    "/desk/admin/users/{user_id:uuid}",
+    "/desk/admin/users/{user_id:uuid}/password",
+    "/desk/admin/users/{user_id:uuid}/disable",
+    "/desk/admin/users/{user_id:uuid}/enable",
+    "/desk/admin/users/{user_id:uuid}/devices/{device_id:uuid}/revoke",
+    *(
+        path
+        for kind in REFERENCE_KINDS
+        for path in (
+            f"/desk/admin/{kind}",
+            f"/desk/admin/{kind}/new",
+            f"/desk/admin/{kind}/{{row_id:uuid}}",
+        )
+    ),
+}
+# Supervisors read the administration screens (who holds which role, which phones are
+# signed in); only admins change anything there.
+ADMINISTRATION_READERS = {"admin", "supervisor"}
+
+
+def test_administration_routes_are_in_the_route_table_and_guarded(demo_app: Litestar) -> None:
+    guarded = {
+        route.path
+        for route in demo_app.routes
+        for handler in getattr(route, "route_handlers", [])
+        if handler.resolve_guards() and not handler.opt.get("public")
+    }
+    assert guarded >= ADMINISTRATION_ROUTES
+    listed = {route.path for route in demo_app.routes if route.path.startswith("/desk/admin")}
+    assert listed == ADMINISTRATION_ROUTES, "a new administration route belongs in the table"
+
+
+@pytest.mark.parametrize("role", sorted(DEMO_USER_BY_ROLE))
+def test_only_admins_write_and_supervisors_read_the_administration(
+    client: Client, role: str
+) -> None:
+    # The admin's own account: what an admin sends below is refused or changes nothing
+    # (they may not disable themselves), so no demo account is touched.
+    me = client.get("/api/v1/auth/me", headers=api_login(client, "A0001")).json()
+    console_login(client, DEMO_USER_BY_ROLE[role])
+    reads = ["/desk/admin/users", f"/desk/admin/users/{me['id']}"]
+    for path in reads:
+        expected = 200 if role in ADMINISTRATION_READERS else 403
+        assert client.get(path).status_code == expected, (path, role)
+    token = client.cookies.get("csrftoken") or ""
+    writes = [
+        "/desk/admin/users",
+        f"/desk/admin/users/{me['id']}",
+        f"/desk/admin/users/{me['id']}/password",
+        f"/desk/admin/users/{me['id']}/disable",
+        f"/desk/admin/users/{me['id']}/enable",
+        f"/desk/admin/users/{me['id']}/devices/{me['id']}/revoke",
+    ]
+    for path in writes:
+        # Nothing valid is sent: an admin is refused by the form (422) or finds no such
+        # device (404), everyone else by their role (403).
+        data = {"_csrf_token": token, "password": "x"}
+        status = client.post(path, data=data, follow_redirects=False).status_code
+        if role == "admin":
+            assert status in {303, 404, 422}, (path, status)
+        else:
+            assert status == 403, (path, role)
+    assert (client.get("/desk/admin/users/new").status_code == 200) == (role == "admin")
+    for kind in REFERENCE_KINDS:
+        listed = client.get(f"/desk/admin/{kind}").status_code
+        assert listed == (200 if role in ADMINISTRATION_READERS else 403), (kind, role)
+        assert (client.get(f"/desk/admin/{kind}/new").status_code == 200) == (role == "admin")
+        status = client.post(f"/desk/admin/{kind}", data={"_csrf_token": token}).status_code
+        assert status == (422 if role == "admin" else 403), (kind, role)

@@ -110,6 +110,10 @@ class Permission(StrEnum):
     # The desk's intake: take a caller's request, complaints and enquiries.
     TAKE_CALLS = "take_calls"
     IMPORT_DATA = "import_data"  # import and export master data files (assets, ...)
+    # The administration screens (/desk/admin): supervisors read them (who holds which
+    # role, which phones are signed in); only admins change users or reference data.
+    READ_ADMINISTRATION = "read_administration"
+    ADMINISTER = "administer"
 
 
 EVERYONE = frozenset(Role)
@@ -169,6 +173,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     Permission.RESPOND_STATEMENT: frozenset({R.CONTRACTOR_MANAGER}),
     Permission.TAKE_CALLS: frozenset({R.DESK, R.SUPERVISOR, R.ADMIN}),
     Permission.IMPORT_DATA: frozenset({R.ADMIN}),
+    Permission.READ_ADMINISTRATION: frozenset({R.SUPERVISOR, R.ADMIN}),
+    Permission.ADMINISTER: frozenset({R.ADMIN}),
 }
 
 # Roles that see every row of a kind (subject only to their sites, if they have any).

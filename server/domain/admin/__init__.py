@@ -1,0 +1,1 @@
+"""Administration from the desk: users, the organisation's reference data, their audit."""
