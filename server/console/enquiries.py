@@ -4,6 +4,7 @@ it is given an owner, answered and closed (`domain.intake.enquiries`)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -18,7 +19,7 @@ from sqlmodel import col
 
 from server.console.forms import uuid_or_none
 from server.console.pages import VARY_ON_HTMX, render
-from server.db.models import Department, Enquiry, Role, User, UserRole
+from server.db.models import Contractor, Department, Enquiry, Role, User, UserRole
 from server.db.types import utcnow
 from server.domain.accounts.actor import Actor
 from server.domain.accounts.policy import GRANTS, Permission
@@ -39,6 +40,11 @@ class NewEnquiry(msgspec.Struct):
     text: str = ""
     caller_name: str = ""
     caller_phone: str = ""
+    contractor_id: str = ""
+
+
+class ContractorForm(msgspec.Struct):
+    contractor_id: str = ""
 
 
 class OwnerForm(msgspec.Struct):
@@ -78,6 +84,16 @@ async def _names(session: AsyncSession, enquiry: Enquiry) -> dict[str, str]:
     return {str(i): name for i, name in rows.all()}
 
 
+async def _contractor_names(session: AsyncSession, rows: Sequence[Enquiry]) -> dict[str, str]:
+    ids = {row.contractor_id for row in rows if row.contractor_id is not None}
+    if not ids:
+        return {}
+    found = await session.execute(
+        select(col(Contractor.id), col(Contractor.name)).where(col(Contractor.id).in_(ids))
+    )
+    return {str(i): name for i, name in found.all()}
+
+
 def _go(request: HTMXRequest, url: str) -> Response[Any]:
     if request.htmx:
         return ClientRedirect(redirect_to=url)
@@ -98,12 +114,17 @@ async def _detail(
     department = (
         await session.get(Department, enquiry.department_id) if enquiry.department_id else None
     )
+    contractor = (
+        await session.get(Contractor, enquiry.contractor_id) if enquiry.contractor_id else None
+    )
     return render(
         request,
         "enquiries/detail.html",
         status=status,
         enquiry=enquiry,
         department=department,
+        contractor=contractor,
+        contractors=await enquiries.contractors(session, actor),
         names=await _names(session, enquiry),
         handlers=await _handlers(session),
         errors=errors or {},
@@ -130,18 +151,22 @@ class EnquiryConsoleController(Controller):
             "enquiries/list.html",
             headers=VARY_ON_HTMX,
             rows=rows,
+            contractor_names=await _contractor_names(db_session, rows),
             kind=kind,
             shown_status=status,
         )
 
     @get("/new")
-    async def form_page(self, request: HTMXRequest, db_session: DbSession) -> Template:
+    async def form_page(
+        self, request: HTMXRequest, actor: CurrentActor, db_session: DbSession
+    ) -> Template:
         return render(
             request,
             "enquiries/form.html",
             values=asdict(enquiries.EnquiryForm()),
             errors={},
             departments=await sites.list_departments(db_session),
+            contractors=await enquiries.contractors(db_session, actor),
         )
 
     @post("/", status_code=200)
@@ -164,6 +189,7 @@ class EnquiryConsoleController(Controller):
                 values=asdict(form),
                 errors=refused.errors,
                 departments=await sites.list_departments(db_session),
+                contractors=await enquiries.contractors(db_session, actor),
             )
         return _go(request, f"{LIST}/{enquiry.id}")
 
@@ -191,6 +217,20 @@ class EnquiryConsoleController(Controller):
             if owner is None:
                 raise RequestErrors({"owner_id": "intake.err.owner"})
             await enquiries.take_ownership(db_session, actor, enquiry, owner, utcnow())
+
+        return await self._step(request, db_session, actor, enquiry_id, step)
+
+    @post("/{enquiry_id:uuid}/contractor", status_code=200)
+    async def set_contractor(
+        self,
+        request: HTMXRequest,
+        enquiry_id: FromPath[uuid.UUID],
+        data: URLEncodedBody[ContractorForm],
+        actor: CurrentActor,
+        db_session: DbSession,
+    ) -> Response[Any]:
+        async def step(enquiry: Enquiry) -> None:
+            await enquiries.name_contractor(db_session, actor, enquiry, data.contractor_id)
 
         return await self._step(request, db_session, actor, enquiry_id, step)
 

@@ -64,6 +64,9 @@ INTAKE_CATALOGUE: dict[str, tuple[str, str]] = {
     "enq.closed_by": ("Closed by", "关闭人"),
     "enq.none": ("None yet.", "暂无。"),
     "enq.save": ("Save", "保存"),
+    "enq.contractor": ("Contractor complained about", "被投诉承包商"),
+    "enq.no_contractor": ("None named", "未指定"),
+    "enq.set_contractor": ("Save contractor", "保存承包商"),
     "enq.filter": ("Filter", "筛选"),
     # Monthly report
     "reports.enquiries": ("Complaints and enquiries", "投诉与咨询"),
@@ -97,6 +100,10 @@ INTAKE_CATALOGUE: dict[str, tuple[str, str]] = {
     "intake.err.owner": ("Choose an active person as the owner.", "请选择在职人员作为负责人。"),
     "intake.err.answer": ("Write the answer given to the caller.", "请填写给来电人的答复。"),
     "intake.err.answer_long": ("The answer is at most 4000 characters.", "答复最多 4000 字。"),
+    "intake.err.contractor": ("No contractor you can choose has this id: pick one from the list.",
+                              "没有可选的该承包商：请从列表中选择。"),
+    "intake.err.contractor_enquiry": ("Only a complaint names a contractor.",
+                                      "只有投诉才能指定承包商。"),
     "intake.err.closed": ("It is closed: nothing more can change.", "已关闭，不能再修改。"),
     "intake.err.unanswered": ("Answer the caller before closing.", "请先答复来电人再关闭。"),
 }

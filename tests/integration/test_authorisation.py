@@ -404,6 +404,7 @@ INTAKE_ROUTES = {
     "/desk/enquiries/new",
     "/desk/enquiries/{enquiry_id:uuid}",
     "/desk/enquiries/{enquiry_id:uuid}/owner",
+    "/desk/enquiries/{enquiry_id:uuid}/contractor",
     "/desk/enquiries/{enquiry_id:uuid}/answer",
     "/desk/enquiries/{enquiry_id:uuid}/close",
 }
@@ -440,6 +441,7 @@ def test_only_call_takers_reach_the_intake_pages(client: Client, role: str) -> N
         "/desk/board/new": 422,  # an empty form: refused field by field, nothing made
         "/desk/enquiries": 422,
         f"/desk/enquiries/{someone}/owner": 404,
+        f"/desk/enquiries/{someone}/contractor": 404,
         f"/desk/enquiries/{someone}/answer": 404,
         f"/desk/enquiries/{someone}/close": 404,
     }

@@ -51,6 +51,9 @@ class Enquiry(Entity, table=True):
     )
     site_id: uuid.UUID | None = Field(default=None, foreign_key="site.id", index=True)
     department_id: uuid.UUID | None = Field(default=None, foreign_key="department.id")
+    # The outside company a complaint is about (cleaning of a ward, a guard at the gate),
+    # so it counts on that contractor's scorecard; None for enquiries and the others.
+    contractor_id: uuid.UUID | None = Field(default=None, foreign_key="contractor.id", index=True)
     subject: str = Field(max_length=200)
     text: str = ""
     caller_name: str = Field(max_length=120)

@@ -18,13 +18,13 @@ from server.db.models import CleaningAudit, CleaningRecord, CleaningRoom, Cleani
 from server.db.models import TaskStatus as Status
 from server.db.types import utcnow
 from server.domain.patrol.month_records import month_window
+from server.domain.scorecards.complaints import complaint_count
 from server.domain.scorecards.measures import Evidence, Measure, Unit
 
 ON_TIME = "cleaning.on_time_rate"
 AUDIT_SCORE = "cleaning.audit_score"
 RECLEAN_COUNT = "cleaning.reclean_count"
-# Complaints from wards are not recorded anywhere yet: the measure says so with no value
-# and a basis of 0 rather than a count of zero that would read as "no complaints".
+# Complaints the desk took naming the contractor (server/domain/scorecards/complaints.py).
 COMPLAINT_COUNT = "cleaning.complaint_count"
 
 
@@ -141,5 +141,5 @@ async def cleaning_measures(
         ON_TIME: await on_time(session, contractor_id, start, end, zone),
         AUDIT_SCORE: audit_score(audits, zone),
         RECLEAN_COUNT: reclean_count(audits, zone),
-        COMPLAINT_COUNT: Measure(None, Unit.COUNT, (), 0),
+        COMPLAINT_COUNT: await complaint_count(session, contractor_id, (start, end)),
     }

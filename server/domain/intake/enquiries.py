@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from server.db.models import Department, Enquiry, EnquiryKind, EnquiryStatus, User
+from server.db.models import Contractor, Department, Enquiry, EnquiryKind, EnquiryStatus, User
 from server.domain.accounts.actor import Actor
-from server.domain.accounts.policy import scope_enquiries
+from server.domain.accounts.policy import scope_contractors, scope_enquiries
 from server.domain.intake.requests import PHONE, RequestErrors
 from server.errors import InvalidTransition, NotFound
 
@@ -27,6 +27,7 @@ class EnquiryForm:
     text: str = ""
     caller_name: str = ""
     caller_phone: str = ""
+    contractor_id: str = ""
 
 
 def _uuid(text: str) -> uuid.UUID | None:
@@ -36,10 +37,34 @@ def _uuid(text: str) -> uuid.UUID | None:
         return None
 
 
-async def _errors(session: AsyncSession, form: EnquiryForm) -> dict[str, str]:
+async def contractors(session: AsyncSession, actor: Actor) -> Sequence[Contractor]:
+    """The contractors a complaint taken by this desk user may name."""
+    stmt = scope_contractors(actor, select(Contractor).order_by(col(Contractor.name)))
+    return (await session.scalars(stmt)).all()
+
+
+async def _contractor_error(session: AsyncSession, actor: Actor, text: str) -> str | None:
+    """None when `text` is empty or names a contractor in the actor's scope."""
+    if not text.strip():
+        return None
+    contractor_id = _uuid(text)
+    if contractor_id is None:
+        return "intake.err.contractor"
+    stmt = scope_contractors(
+        actor, select(col(Contractor.id)).where(col(Contractor.id) == contractor_id)
+    )
+    return None if await session.scalar(stmt) is not None else "intake.err.contractor"
+
+
+async def _errors(session: AsyncSession, actor: Actor, form: EnquiryForm) -> dict[str, str]:
     errors: dict[str, str] = {}
     if form.kind not in {k.value for k in EnquiryKind}:
         errors["kind"] = "intake.err.kind"
+    contractor_error = await _contractor_error(session, actor, form.contractor_id)
+    if contractor_error:
+        errors["contractor_id"] = contractor_error
+    elif form.contractor_id.strip() and form.kind == EnquiryKind.ENQUIRY:
+        errors["contractor_id"] = "intake.err.contractor_enquiry"
     department_id = _uuid(form.department_id)
     if form.department_id.strip() and (
         department_id is None or await session.get(Department, department_id) is None
@@ -67,7 +92,7 @@ async def _next_number(session: AsyncSession, kind: EnquiryKind, now: datetime) 
 
 
 async def receive(session: AsyncSession, actor: Actor, form: EnquiryForm, now: datetime) -> Enquiry:
-    errors = await _errors(session, form)
+    errors = await _errors(session, actor, form)
     if errors:
         raise RequestErrors(errors)
     kind = EnquiryKind(form.kind)
@@ -78,6 +103,7 @@ async def receive(session: AsyncSession, actor: Actor, form: EnquiryForm, now: d
         kind=kind,
         site_id=site_id,
         department_id=_uuid(form.department_id),
+        contractor_id=_uuid(form.contractor_id),
         subject=form.subject.strip(),
         text=form.text.strip(),
         caller_name=form.caller_name.strip(),
@@ -117,6 +143,20 @@ async def take_ownership(
     if owner is None or not owner.active:
         raise RequestErrors({"owner_id": "intake.err.owner"})
     enquiry.owner_id, enquiry.owned_by_id, enquiry.owned_at = owner.id, actor.user_id, now
+
+
+async def name_contractor(
+    session: AsyncSession, actor: Actor, enquiry: Enquiry, contractor_id: str
+) -> None:
+    """Name (or, with an empty choice, clear) the contractor a complaint is about; it can
+    change until the complaint is closed, as the facts come out."""
+    _refuse_closed(enquiry, "change the contractor")
+    if enquiry.kind is not EnquiryKind.COMPLAINT and contractor_id.strip():
+        raise RequestErrors({"contractor_id": "intake.err.contractor_enquiry"})
+    error = await _contractor_error(session, actor, contractor_id)
+    if error:
+        raise RequestErrors({"contractor_id": error})
+    enquiry.contractor_id = _uuid(contractor_id)
 
 
 def answer(actor: Actor, enquiry: Enquiry, text: str, now: datetime) -> None:

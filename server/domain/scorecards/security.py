@@ -13,6 +13,8 @@ still scheduled or in progress at the time of measuring is left out of the basis
 * `security.attendance` RATIO: planned shifts of the month with a clock-in by their
   person between an hour before the shift and its end / planned shifts that have ended.
   Evidence: the shifts nobody clocked in for.
+* `security.complaint_count` COUNT: complaints the desk received in the month naming the
+  contractor (0 when none did). Evidence: each complaint (a desk record, no op hash).
 
 Evidence carries the op hash of the field op behind the record where there is one (the
 round's start, the incident's report); a missed round or an empty shift has no op.
@@ -41,6 +43,7 @@ from server.db.models import (
 )
 from server.db.types import utcnow
 from server.domain.patrol.month_records import contractor_zone, month_window
+from server.domain.scorecards.complaints import complaint_count
 from server.domain.scorecards.measures import Evidence, Measure, Unit
 
 JUDGED = (ExpectedStatus.COMPLETED, ExpectedStatus.PARTIAL, ExpectedStatus.MISSED)
@@ -207,4 +210,5 @@ async def security_measures(
     measures = await _rounds(session, contractor_id, window, zone)
     measures["security.incidents_answered"] = await _incidents(session, contractor_id, window, zone)
     measures["security.attendance"] = await _attendance(session, contractor_id, window, zone)
+    measures["security.complaint_count"] = await complaint_count(session, contractor_id, window)
     return measures

@@ -1,6 +1,6 @@
 """The cleaning contractor's month for its scorecard, worked out by hand: which tasks count
 (due in the month, local time of the campus, not cancelled), which were on time, the mean
-audit score, the re-cleans, and complaints (not recorded yet: no value, basis 0)."""
+audit score, the re-cleans, and the complaints the desk took naming the contractor."""
 
 from __future__ import annotations
 
@@ -105,6 +105,23 @@ class Month:
         self.hashes[row.id] = row.op_hash
         return row.id
 
+    def complaint(
+        self, at: datetime, subject: str, taken_by: uuid.UUID, contractor: uuid.UUID | None = None
+    ) -> db.Enquiry:
+        row = db.Enquiry(
+            number=f"CP-T-{uuid.uuid4().hex[:10].upper()}",
+            kind=db.EnquiryKind.COMPLAINT,
+            site_id=self.ward.site_id,
+            contractor_id=contractor or self.ward.contractor_id,
+            subject=subject,
+            caller_name="Ward sister",
+            caller_phone="020 7946 0100",
+            received_by_id=taken_by,
+            received_at=at,
+        )
+        self.rows.append(row)
+        return row
+
 
 def test_a_month_of_cleaning_measured_by_hand(demo_settings: Settings) -> None:
     ward = build_ward(demo_settings, contractor=None)  # a contractor of this test alone
@@ -138,8 +155,20 @@ def test_a_month_of_cleaning_measured_by_hand(demo_settings: Settings) -> None:
             m.audit(m.at(10, 15), 50, m.late[1], reclean=True),
         ]
         m.audit(m.at(28, 23, 50, month_offset=-1), 10, m.left_out[1], reclean=True)
+        desk = await s.scalar(select(col(db.User.id)).where(col(db.User.employee_no) == "D0001"))
+        other = await s.scalar(
+            select(col(db.Contractor.id)).where(col(db.Contractor.code) == "BRIGHTWAY")
+        )
+        assert desk is not None
+        assert other is not None
+        m.complaints = [
+            m.complaint(m.at(4, 8), "Bins not emptied on ward 3", desk),
+            m.complaint(m.at(1, 0, 20), "Spill left on the stairs", desk),  # local midnight
+        ]
+        m.complaint(m.at(6, 9), "Floor wet without a sign", desk, other)  # another contractor
+        m.complaint(m.at(28, 23, 40, month_offset=-1), "Dusty ledges", desk)  # the month before
         # Without ORM relationships the unit of work does not order tables: parents first.
-        for model in (db.CleaningTask, db.CleaningRecord, db.CleaningAudit):
+        for model in (db.CleaningTask, db.CleaningRecord, db.CleaningAudit, db.Enquiry):
             s.add_all([row for row in m.rows if isinstance(row, model)])
             await s.flush()
         return m
@@ -172,7 +201,14 @@ def test_a_month_of_cleaning_measured_by_hand(demo_settings: Settings) -> None:
     assert [e.record_id for e in recleans.evidence] == [m.audits[1]]
 
     complaints = measures["cleaning.complaint_count"]
-    assert (complaints.value, complaints.basis, complaints.evidence) == (None, 0, ())
+    assert (complaints.value, complaints.unit, complaints.basis) == (2.0, Unit.COUNT, 2)
+    # In the order received, each a desk record quoted by number and subject.
+    first, second = m.complaints[1], m.complaints[0]
+    assert [(e.kind, e.record_id, e.op_hash) for e in complaints.evidence] == [
+        ("complaint", first.id, None),
+        ("complaint", second.id, None),
+    ]
+    assert complaints.evidence[0].label == f"Complaint {first.number}: Spill left on the stairs"
 
 
 def test_a_month_with_nothing_to_measure_has_no_values(demo_settings: Settings) -> None:
@@ -185,3 +221,5 @@ def test_a_month_with_nothing_to_measure_has_no_values(demo_settings: Settings) 
     assert measures["cleaning.on_time_rate"].value is None
     assert measures["cleaning.audit_score"].value is None
     assert measures["cleaning.reclean_count"] == Measure(0.0, Unit.COUNT, (), 0)
+    # No complaint named the contractor: a real count of 0, not "nothing to measure".
+    assert measures["cleaning.complaint_count"] == Measure(0.0, Unit.COUNT, (), 0)
