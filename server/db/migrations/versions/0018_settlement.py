@@ -1,7 +1,7 @@
 """settlement: contracts, indicators, deduction rules, statements, lines, disputes; team.contractor_id
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-04 01:59:17.738521
 """
 

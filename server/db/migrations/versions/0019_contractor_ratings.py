@@ -2,7 +2,7 @@
 contractor, the earlier ratings of a month kept as superseded rows
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0018
 Create Date: 2026-12-04 02:10:00.000000
 """
 

@@ -1,7 +1,7 @@
 """desk intake: calls on work orders, complaints and enquiries
 
 Revision ID: 0022
-Revises: 0016
+Revises: 0019
 Create Date: 2026-12-04 01:58:37.429807
 """
 

@@ -1,7 +1,7 @@
 """import runs: who imported which master-data file when, with its counts
 
 Revision ID: 0024
-Revises: 0016
+Revises: 0023
 Create Date: 2026-12-04 03:00:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import server.db.types
 
 revision: str = "0024"
-down_revision: str | None = "0025"
+down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

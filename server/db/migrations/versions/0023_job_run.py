@@ -1,7 +1,7 @@
 """job run: a record of each change-log purge
 
-Revision ID: 0025
-Revises: 0016
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-04 02:45:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 
 import server.db.types
 
-revision: str = "0025"
+revision: str = "0023"
 down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

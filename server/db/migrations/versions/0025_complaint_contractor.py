@@ -1,7 +1,7 @@
 """complaint contractor: the contractor a complaint is about
 
-Revision ID: 0026
-Revises: 0025
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-12-04 03:10:00
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0026"
-down_revision: str | None = "0025"
+revision: str = "0025"
+down_revision: str | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
