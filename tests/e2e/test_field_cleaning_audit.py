@@ -23,7 +23,7 @@ from playwright.sync_api import Playwright, expect
 
 from server.domain.cleaning.terms import ATP_PASS_RLU
 from tests.e2e.browser import FieldServer
-from tests.e2e.cleaning_steps import Room, ward_room
+from tests.e2e.cleaning_steps import finished_clean, ward_room
 from tests.e2e.field_steps import SYNC_MS, phone_context, reload_offline, sign_in, wait_synced
 from tests.e2e.patrol_steps import query
 from tests.e2e.technician_steps import camera_browser
@@ -31,34 +31,6 @@ from tests.e2e.test_field_patrol import scan, show
 from tests.phone import Phone
 
 pytestmark = pytest.mark.slow
-
-
-def finished_clean(server: FieldServer, room: Room) -> str:
-    """A terminal clean of the room asked for by the ward and done by the cleaner."""
-    task_id, record_id = str(uuid.uuid4()), str(uuid.uuid4())
-    door = {"payload": room.qr_payload, "method": "qr"}
-    with httpx.Client(base_url=server.base, timeout=30) as http:
-        nurse = Phone(http, "R0001")
-        asked = nurse.op(
-            "cleaning.request_terminal",
-            {"task_id": task_id, "location_id": room.location_id, "reason": "discharge"},
-        )
-        assert nurse.results([asked])[0]["status"] == "applied"
-        cleaner = Phone(http, "C0001")
-        start = cleaner.op(
-            "cleaning.start", {"record_id": record_id, "task_id": task_id, "scan": door}
-        )
-        finish = cleaner.op(
-            "cleaning.finish",
-            {
-                "record_id": record_id,
-                "task_id": task_id,
-                "scan": door,
-                "product": "chlorine_nadcc",
-            },
-        )
-        assert [r["status"] for r in cleaner.results([start, finish])] == ["applied", "applied"]
-    return task_id
 
 
 def db_id(server: FieldServer, value: str) -> str:
