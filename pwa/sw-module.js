@@ -5,7 +5,7 @@
 // a service worker may not import() later. `make pwa` sets the version line below, which
 // changes with every file this worker runs, so that Chromium sees an update (it would not
 // for a change in an imported module alone).
-// Worker version: c3b6ff463b93b9f5
+// Worker version: 934cd9161e77ed9b
 // Worker version: c3f16d82e2966479
 import './src/sw/precache.js';
 import './src/sw/shell.js';

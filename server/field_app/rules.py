@@ -14,7 +14,14 @@ from dataclasses import fields
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from server.db.models import ExpectedStatus, Role, ScanMethod, TaskStatus, WorkOrderStatus
+from server.db.models import (
+    AuditKind,
+    ExpectedStatus,
+    Role,
+    ScanMethod,
+    TaskStatus,
+    WorkOrderStatus,
+)
 from server.domain.accounts.policy import OVERSEERS
 from server.domain.cleaning import terms as cleaning
 from server.domain.patrol.field_terms import INCIDENT_CATEGORIES, SCAN_OUTCOMES
@@ -88,6 +95,8 @@ def rules() -> dict[str, Any]:
             "spill_minutes": cleaning.SPILL_MINUTES,
             "atp_pass_rlu": cleaning.ATP_PASS_RLU,
             "audit_methods": list(cleaning.AUDIT_METHODS),
+            "audit_kinds": [kind.value for kind in AuditKind],
+            "reclean_minutes": cleaning.RECLEAN_MINUTES,
         },
         # Contractor satisfaction (server/domain/ratings/service.py): the scores there are.
         "ratings": {"scores": list(SCORES)},

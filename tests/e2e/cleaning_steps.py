@@ -1,5 +1,6 @@
 """A room of the demo cleaning contractor with its door tag, made by the browser tests
-through the database (change capture installed, so phones hear of it like any change)."""
+through the database (change capture installed, so phones hear of it like any change),
+and a clean of it asked for by the ward and done by the cleaner (over HTTP)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
+import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.db.engine import make_engine
@@ -15,6 +17,7 @@ from server.domain.sync import capture
 from server.settings import DatabaseSettings
 from tests.e2e.browser import FieldServer
 from tests.e2e.patrol_steps import in_own_loop, query
+from tests.phone import Phone
 
 
 @dataclass(frozen=True)
@@ -71,3 +74,31 @@ def ward_room(server: FieldServer, department: str = "ICU") -> Room:
 
     made: Room = in_own_loop(insert())
     return made
+
+
+def finished_clean(server: FieldServer, room: Room) -> str:
+    """A terminal clean of the room asked for by the ward and done by the cleaner."""
+    task_id, record_id = str(uuid.uuid4()), str(uuid.uuid4())
+    door = {"payload": room.qr_payload, "method": "qr"}
+    with httpx.Client(base_url=server.base, timeout=30) as http:
+        nurse = Phone(http, "R0001")
+        asked = nurse.op(
+            "cleaning.request_terminal",
+            {"task_id": task_id, "location_id": room.location_id, "reason": "discharge"},
+        )
+        assert nurse.results([asked])[0]["status"] == "applied"
+        cleaner = Phone(http, "C0001")
+        start = cleaner.op(
+            "cleaning.start", {"record_id": record_id, "task_id": task_id, "scan": door}
+        )
+        finish = cleaner.op(
+            "cleaning.finish",
+            {
+                "record_id": record_id,
+                "task_id": task_id,
+                "scan": door,
+                "product": "chlorine_nadcc",
+            },
+        )
+        assert [r["status"] for r in cleaner.results([start, finish])] == ["applied", "applied"]
+    return task_id

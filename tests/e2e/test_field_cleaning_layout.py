@@ -1,7 +1,7 @@
 """The cleaning screens at a cheap phone's size, in both languages: nothing wider than
 360 px, every control 48 px, every field labelled (tests/e2e/test_field_layout.py's audit).
 The cleaner's list, a task to start, a task in progress (checklist, product, photo, scan),
-and the ward's request screen."""
+the ward's request screen, and the supervisor's audit screens."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from playwright.sync_api import Browser
 
 from server.db.demo import DEMO_PASSWORD
 from tests.e2e.browser import FieldServer
+from tests.e2e.cleaning_steps import finished_clean, ward_room
 from tests.e2e.test_field_layout import audit
 from tests.phone import Phone
 
@@ -71,3 +72,31 @@ def test_the_cleaning_screens_fit_360_px_with_48_px_targets_and_labels(
                 audit(page, f"{who} {screen} ({locale})")
         finally:
             context.close()
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "zh-CN"])
+def test_the_audit_screens_fit_360_px_with_48_px_targets_and_labels(
+    chromium: Browser, field_server: FieldServer, locale: str
+) -> None:
+    """The supervisor's list of finished cleans and an audit with an ATP reading shown."""
+    task = finished_clean(field_server, ward_room(field_server))
+    context = chromium.new_context(
+        viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True, locale=locale
+    )
+    try:
+        page = context.new_page()
+        page.goto(field_server.app_url)
+        page.fill("#si-emp", "S0001")
+        page.fill("#si-pw", DEMO_PASSWORD)
+        page.click("form.signin button[type=submit]")
+        page.wait_for_function("location.hash !== '#/signin' && location.hash !== ''")
+        page.wait_for_selector(".status-bar")
+        page.goto(field_server.app_url + "#/cleaning/audit")
+        page.wait_for_selector(".audit-task")
+        audit(page, f"S0001 #/cleaning/audit ({locale})")
+        page.goto(field_server.app_url + f"#/cleaning/audit/{task}")
+        page.wait_for_selector("form.audit-form")
+        page.locator(".audit-item select").first.select_option("atp")
+        audit(page, f"S0001 #/cleaning/audit/{task} ({locale})")
+    finally:
+        context.close()

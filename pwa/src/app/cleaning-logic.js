@@ -43,3 +43,37 @@ export function roomOf(read, rooms) {
 export function minutesLeft(task, now) {
   return Math.round((Date.parse(task.due_at) - now) / 60_000);
 }
+
+/**
+ * Cleans an auditor may check: done, most recently finished first.
+ * @param {any[]} tasks
+ */
+export function finishedTasks(tasks) {
+  return tasks
+    .filter((task) => task.status === 'done' && task.finished_at)
+    .sort((a, b) => Date.parse(b.finished_at) - Date.parse(a.finished_at));
+}
+
+/**
+ * Did an audited item pass? An ATP swab by its RLU against the server's threshold
+ * (rules.js), a marker or a visual check as the auditor said; null while undecided.
+ * Mirrors judge() in server/domain/cleaning/audits.py.
+ * @param {{method: string, passed?: boolean | null, rlu?: number | null}} item
+ */
+export function itemPassed(item) {
+  if (item.method === 'atp') {
+    return item.rlu === null || item.rlu === undefined || Number.isNaN(item.rlu) ? null : item.rlu <= RULES.cleaning.atp_pass_rlu;
+  }
+  return typeof item.passed === 'boolean' ? item.passed : null;
+}
+
+/**
+ * The audit's score: the share of items passed, 0..100, rounded half up in whole numbers
+ * exactly as score_of() in server/domain/cleaning/audits.py (the doctests there agree).
+ * @param {boolean[]} passes
+ */
+export function auditScore(passes) {
+  if (!passes.length) return null;
+  const passed = passes.filter(Boolean).length;
+  return Math.floor((200 * passed + passes.length) / (2 * passes.length));
+}

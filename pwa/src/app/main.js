@@ -3,7 +3,7 @@
 // Nothing here waits for the network.
 import { h, icon, ICONS, mount } from './dom.js';
 import { initI18n, onLanguageChange, t } from './i18n.js';
-import { createRouter, homeOf, isCleaner, isField, isGuard, isRequester, isStorekeeper, isWardStaff, parseHash } from './router.js';
+import { createRouter, homeOf, isAuditor, isCleaner, isField, isGuard, isRequester, isStorekeeper, isWardStaff, parseHash } from './router.js';
 import { createStatusBar } from './components/status-bar.js';
 import { openClient } from '../sync/client.js';
 
@@ -47,11 +47,12 @@ function renderTabs(/** @type {string} */ path = parseHash(location.hash).path) 
   if (isField(user)) items.push({ href: '/orders', label: t('nav.orders'), path: ICONS.list });
   if (isRequester(user)) items.push({ href: '/requests', label: t('nav.requests'), path: ICONS.requests });
   if (isWardStaff(user)) items.push({ href: '/cleaning/request', label: t('nav.cleaning_request'), path: ICONS.ok });
+  if (isAuditor(user)) items.push({ href: '/cleaning/audit', label: t('nav.cleaning_audit'), path: ICONS.ok });
   if (isStorekeeper(user)) items.push({ href: '/stock', label: t('nav.stock'), path: ICONS.scan });
   items.push({ href: '/report', label: t('nav.report'), path: ICONS.report });
   items.push({ href: '/inbox', label: t('nav.inbox'), path: ICONS.inbox });
   items.push({ href: '/settings', label: t('nav.settings'), path: ICONS.settings });
-  const section = path.startsWith('/cleaning/tasks/') ? '/cleaning' : path.startsWith('/patrol/') ? '/patrol' : path.startsWith('/orders/') ? (isField(user) ? '/orders' : '/requests') : path.startsWith('/stock/') ? '/stock' : path;
+  const section = path.startsWith('/cleaning/tasks/') ? '/cleaning' : path.startsWith('/cleaning/audit/') ? '/cleaning/audit' : path.startsWith('/patrol/') ? '/patrol' : path.startsWith('/orders/') ? (isField(user) ? '/orders' : '/requests') : path.startsWith('/stock/') ? '/stock' : path;
   tabs.setAttribute('aria-label', t('nav.label'));
   mount(tabs, h('ul', null, items.map((item) =>
     h('li', null, h('a', { href: `#${item.href}`, 'aria-current': section === item.href ? 'page' : null },

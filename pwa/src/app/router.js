@@ -56,6 +56,8 @@ export const ROUTES = [
   { name: 'cleaning', pattern: /^\/cleaning$/, load: () => import('./views/cleaning.js') },
   { name: 'cleaning-task', pattern: /^\/cleaning\/tasks\/([\w-]+)$/, params: ['id'], load: () => import('./views/cleaning-task.js') },
   { name: 'cleaning-request', pattern: /^\/cleaning\/request$/, load: () => import('./views/cleaning-request.js') },
+  { name: 'cleaning-audit', pattern: /^\/cleaning\/audit$/, load: () => import('./views/cleaning-audit.js') },
+  { name: 'cleaning-audit-task', pattern: /^\/cleaning\/audit\/([\w-]+)$/, params: ['id'], load: () => import('./views/cleaning-audit.js') },
 ];
 
 /** Is the user a cleaner (a contractor's, whom the server lets start a clean)? */
@@ -66,6 +68,11 @@ export function isCleaner(/** @type {any} */ user) {
 /** Is the user ward staff who ask for terminal cleans of their rooms? */
 export function isWardStaff(/** @type {any} */ user) {
   return Boolean(user?.roles?.includes('requester')) && maySend(user, 'cleaning.request_terminal');
+}
+
+/** Does the user audit cleans (a supervisor or infection control: the roles the server lets)? */
+export function isAuditor(/** @type {any} */ user) {
+  return maySend(user, 'cleaning.audit');
 }
 
 /** Does the user walk patrol rounds (the roles the server lets start one)? */

@@ -103,7 +103,7 @@ export const CLEANING_EFFECTS = {
         version: 0,
         status: 'open',
         window_start: op.client_time,
-        due_at: plusMinutes(op.client_time, 60),
+        due_at: plusMinutes(op.client_time, RULES.cleaning.reclean_minutes),
         reason: 'reclean',
         reclean_of_audit_id: String(a.audit_id),
         record_id: null,

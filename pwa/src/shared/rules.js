@@ -675,7 +675,12 @@ export default Object.freeze({
       "marker",
       "atp",
       "visual"
-    ]
+    ],
+    "audit_kinds": [
+      "supervisor",
+      "infection_control"
+    ],
+    "reclean_minutes": 60
   },
   "ratings": {
     "scores": [
