@@ -26,6 +26,7 @@ PANELS = {
     "T0001": {"team_orders"},
     "T0002": {"team_orders"},
     "T0003": {"team_orders"},
+    "T0004": {"team_orders"},
     "K0001": {"stock"},
     "R0001": {"requests"},
     "R0002": {"requests"},
@@ -38,6 +39,7 @@ PANELS = {
 }
 ALL_PANELS = set().union(*PANELS.values())
 MAY_READ_ASSETS = {"A0001", "D0001", "S0001", "L0001", "L0002", "T0001", "T0002", "T0003"}
+MAY_READ_ASSETS |= {"T0004"}
 MAY_READ_ASSETS |= {"R0001", "R0002", "M0001", "M0002", "M0003"}
 MAY_READ_PEOPLE = {"A0001", "D0001", "S0001", "L0001", "L0002", "M0001", "M0002", "M0003"}
 

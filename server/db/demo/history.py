@@ -11,7 +11,9 @@ assigned only when its trade and campus have a demo technician or team lead
 (`ASSIGNEES`): Electrical and HVAC to T0001/T0002 on East Campus (or their leads
 L0001/L0002, who cover both campuses), Plumbing to T0003 on West Campus. The other
 orders never get past dispatched (or are cancelled before assignment): `work.py`
-picks the asset of an order that needs an assignee among the staffed ones.
+picks the asset of an order that needs an assignee among the staffed ones. The lift
+contractor's orders are added afterwards by `lift_orders.py`, from their own random
+stream, with the same `History` and its own assignees (`LIFT_ASSIGNEES`: T0004 of Apex).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from server.db.demo.assets import PlacedAsset
-from server.db.demo.names import EAST, ELECTRICAL, HVAC, PLUMBING, TEAMS, WEST
+from server.db.demo.names import EAST, ELECTRICAL, HVAC, LIFTS, PLUMBING, TEAMS, WEST
 from server.db.demo.rows import DemoRows
 from server.db.models import (
     Callback,
@@ -43,6 +45,12 @@ ASSIGNEES: dict[tuple[str, str], tuple[tuple[str, int], ...]] = {
     (HVAC, WEST): (("L0002", 1),),
     (PLUMBING, WEST): (("T0003", 1),),
 }
+# The lift contractor's technician takes every lift order, on both campuses. Kept out of
+# `ASSIGNEES` so the in-house history (and its random stream) stays as it was.
+LIFT_ASSIGNEES: dict[tuple[str, str], tuple[tuple[str, int], ...]] = {
+    (LIFTS, EAST): (("T0004", 1),),
+    (LIFTS, WEST): (("T0004", 1),),
+}
 # Who assigns a team's orders: its lead, or the desk for a team without one.
 _LEADS = {ELECTRICAL: "L0001", HVAC: "L0002"}
 DESK = "D0001"
@@ -53,6 +61,7 @@ GRADES = {
     "T0003": "technician",
     "L0001": "engineer",
     "L0002": "engineer",
+    "T0004": "technician",
 }
 # Stock items a trade uses, by the prefix of their code (see parts.py).
 PART_PREFIXES = {ELECTRICAL: "EL", HVAC: "HV", PLUMBING: "PL"}
@@ -101,6 +110,12 @@ _REMEDIES = {
         "flushed the line and cleaned the strainers, flow restored",
         "replaced the washer and reseated the relief valve",
         "reset the pump controller and bled the system",
+    ),
+    LIFTS: (
+        "adjusted the door operator and cleaned the sill, doors cycling normally",
+        "replaced the landing door roller, levelling checked at every floor",
+        "reset the controller after a safety circuit trip, traced to a worn door contact, replaced",
+        "recalibrated the levelling sensors, car stops flush at every floor",
     ),
 }
 _HOLD_REASONS = (
@@ -231,10 +246,17 @@ class _Walk:
 class History:
     """Writes one order's row, events, lines and callback into the demo rows."""
 
-    def __init__(self, rows: DemoRows, rng: random.Random, cast: Cast) -> None:
+    def __init__(
+        self,
+        rows: DemoRows,
+        rng: random.Random,
+        cast: Cast,
+        assignees: dict[tuple[str, str], tuple[tuple[str, int], ...]] = ASSIGNEES,
+    ) -> None:
         self.rows = rows
         self.rng = rng
         self.cast = cast
+        self.assignees = assignees
 
     def _user(self, employee_no: str | None) -> uuid.UUID | None:
         return self.cast.user_ids[employee_no] if employee_no else None
@@ -296,7 +318,7 @@ class History:
         if "dispatch" in at:
             walk.move("dispatch", DESK, f"to {_TEAM_NAMES[trade]}")
         if "assign" in at:
-            choices = ASSIGNEES[(trade, plan.asset.place.site_code)]
+            choices = self.assignees[(trade, plan.asset.place.site_code)]
             walk.assignee = rng.choices([c[0] for c in choices], [c[1] for c in choices])[0]
             walk.move("assign", _LEADS.get(trade, DESK), f"to {self.cast.names[walk.assignee]}")
         for action in ("accept", "start"):

@@ -14,6 +14,7 @@ from server.db.demo.assets import build_assets
 from server.db.demo.campus import build_campus
 from server.db.demo.cleaning import build_cleaning, finish_cleaning
 from server.db.demo.contracts import build_contracts
+from server.db.demo.lift_orders import build_lift_orders
 from server.db.demo.nights import build_nights, finish_nights
 from server.db.demo.patrols import build_patrols
 from server.db.demo.people import DEMO_PASSWORD, build_workforce
@@ -104,7 +105,9 @@ def build_demo_rows(size: DemoSize, locale: str = "en") -> DemoRows:
     nights = build_nights(rows, rng, patrols, workforce, fault if locale == "zh-CN" else str)
     rows.finishers.append(lambda session, now: finish_nights(session, nights, now))
     rates = build_rate_card(rows)
-    build_work_orders(rows, profile, rng, assets, workforce, campus, rates)
+    desk = build_work_orders(rows, profile, rng, assets, workforce, campus, rates)
+    # Its own random stream, so the rest of the hospital stays as it was without lift orders.
+    build_lift_orders(rows, random.Random(profile.seed + 3), assets, desk)
     build_preventive(rows, campus, workforce)
     # Its own random stream, so the rest of the hospital stays as it was without cleaning.
     build_cleaning(rows, size, random.Random(profile.seed + 2), campus, workforce)

@@ -1,4 +1,11 @@
-"""Maintenance teams, contractors and the demo logins: one or more per role, same in every size."""
+"""Maintenance teams, contractors and the demo logins: one or more per role, same in every size.
+
+The demo logins (password `DEMO_PASSWORD`): A0001 admin, D0001 desk, S0001 supervisor,
+L0001/L0002 team leads (Electrical, HVAC), T0001-T0003 in-house technicians (Electrical,
+HVAC, Plumbing), T0004 the lift contractor's technician (team Lifts, Apex), K0001
+storekeeper, R0001/R0002 requesters, G0001/G0002 guards and M0001 their manager (Sentinel),
+C0001 cleaner and M0002 her manager (Brightway), M0003 the lift contract's manager (Apex).
+"""
 
 from __future__ import annotations
 
@@ -62,6 +69,7 @@ def _person(
 
 _SECURITY = "Sentinel Security Services"
 _CLEANING = "Brightway Healthcare Cleaning"
+_LIFTS = "Apex Lift & Escalator Services"
 
 _DEMO_PEOPLE: tuple[_DemoPerson, ...] = (
     _person("A0001", "Margaret Ellis", Role.ADMIN, "System administrator"),
@@ -124,7 +132,16 @@ _DEMO_PEOPLE: tuple[_DemoPerson, ...] = (
         "M0003",
         "Paul Harrington",
         Role.CONTRACTOR_MANAGER,
-        "Apex Lift & Escalator Services contract manager",
+        f"{_LIFTS} contract manager",
+        contractor=LIFT_CONTRACTOR,
+    ),
+    # Last, so every earlier person keeps the phone number it had before the lift crew.
+    _person(
+        "T0004",
+        "Kwame Asante",
+        Role.TECHNICIAN,
+        f"{_LIFTS} lift technician, both campuses",
+        team="LIFTS",
         contractor=LIFT_CONTRACTOR,
     ),
 )

@@ -1,5 +1,7 @@
-"""The demo guards' roster: night shifts from 19:45 to 06:15, for the last 31 nights and
-the next 7, so the attendance sheet has a plan to judge the demo's clock events against."""
+"""The demo guards' roster: night shifts from 19:45 to 06:15, for the nights the demo
+records (`nights.NIGHTS`, the last seven) and tonight and the next seven, so the attendance
+sheet judges the demo's clock events against a plan that tells the same story: every
+rostered night already past has its clock in and out (`nights._clock_nights`)."""
 
 from __future__ import annotations
 
@@ -8,13 +10,16 @@ from zoneinfo import ZoneInfo
 
 from server.db.demo.campus import Campus
 from server.db.demo.names import EAST, SECURITY_CONTRACTOR
+from server.db.demo.nights import NIGHTS
 from server.db.demo.people import Workforce
 from server.db.demo.rows import DemoRows, table_of
 from server.db.models import PlannedShift, Site
 
 NIGHT_START, NIGHT_END = time(19, 45), time(6, 15)
 DEMO_GUARDS = ("G0001", "G0002")
-NIGHTS_BACK, NIGHTS_AHEAD = 31, 7
+# No night is rostered that the demo does not record: a plan with no clock events would
+# read as shifts the guards never came to.
+NIGHTS_BACK, NIGHTS_AHEAD = NIGHTS, 7
 
 
 def _site_zone(rows: DemoRows, campus: Campus) -> ZoneInfo:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import uuid
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from server.db.demo.assets import PlacedAsset
@@ -63,6 +64,14 @@ _FINISHED_STATUS_WEIGHTS = {
 }
 
 
+@dataclass(frozen=True)
+class WorkDesk:
+    """What the orders added after the history need: its cast and the numbers taken."""
+
+    cast: Cast
+    sequence_by_year: Counter[int]  # the last order number used, by year
+
+
 # Work orders go back about three months; the rate card is in force for all of them.
 _HISTORY_DAYS = 91
 _HISTORY_MARGIN_DAYS = 30
@@ -103,11 +112,12 @@ def build_work_orders(
     workforce: Workforce,
     campus: Campus,
     rates: dict[tuple[str, str], int],
-) -> None:
+) -> WorkDesk:
     """The history of work orders; see `history.py` for how each one is filled in.
 
     An order whose status needs an assignee (past dispatched, but not cancelled) is
     raised on an asset of a trade and campus with a demo technician (`ASSIGNEES`).
+    Returns who the history names and the numbers taken, for the orders added after.
     """
     in_service = [asset for asset in assets if asset.status is not AssetStatus.RETIRED]
     manned = [a for a in in_service if staffed(a.equipment.trade, a.place.site_code)]
@@ -149,7 +159,8 @@ def build_work_orders(
         plan_times(rng, plan)
         plans.append((rows.now - timedelta(minutes=plan.age), number, plan))
     plans.sort(key=lambda entry: (entry[0], entry[1]))
-    history = History(rows, rng, _cast(rows, workforce, campus, rates))
+    cast = _cast(rows, workforce, campus, rates)
+    history = History(rows, rng, cast)
     sequence_by_year: Counter[int] = Counter()
     for reported_at, _, plan in plans:
         sequence_by_year[reported_at.year] += 1
@@ -168,6 +179,7 @@ def build_work_orders(
             description=plan.description,
             **values,
         )
+    return WorkDesk(cast, sequence_by_year)
 
 
 def _cast(

@@ -205,6 +205,7 @@ PEOPLE: dict[str, str] = {
     "Mohammed Khan": "康默德",
     "Neil Barker": "巴尼尔",
     "Paul Harrington": "何保罗",
+    "Kwame Asante": "安夸梅",
 }
 _NUMBERED = re.compile(r"^(?P<stem>.+?) (?P<n>\d+[A-Z]?|[A-Z]?\d*\.\d+|[A-Z]{1,2}|[A-Z]\d+)$")
 _PLANNED = "Planned preventive maintenance: "
