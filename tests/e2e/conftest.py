@@ -30,11 +30,16 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Playwright, expect, sync_playwright
 
 from tests.databases import BACKENDS, PG_MISSING, missing_service, pg_reachable
 from tests.e2e.browser import FieldServer, demo_database, in_thread, launch_chromium, running
 from tests.e2e.field_steps import phone_context
+
+# Playwright's own default for `expect` is 5 s; on a loaded 2-core machine a first page of
+# a fresh server takes longer. Tests wait on states, so a long ceiling costs nothing when
+# things go right.
+expect.set_options(timeout=60_000)
 
 
 @pytest.fixture(scope="package")

@@ -1,7 +1,7 @@
 """The administration console in a real browser at a desk's size (1280x800): an admin
 finds a user by typing (htmx swaps the results), creates one through the form (a refusal
 first, then the one-time temporary password), and the pages are photographed for the docs
-(into $ROUNDS_SHOTS_DIR when set, e.g. /work/shots; else the test's temporary folder).
+(into $ROUNDS_SHOTS_DIR when set, e.g. docs/figures; else the test's temporary folder).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The desk's "new request" form in Debian's Chromium: errors shown in place (a 422
 swapped by htmx), search-as-you-type, a duplicate offered and the call added to it.
 
-Leaves a screenshot of the offer at /work/shots/intake.png (SHOTS_DIR overrides the
-folder) for the docs and the review.
+Leaves a screenshot of the offer at artifacts/screens/intake.png ($ROUNDS_SHOTS_DIR
+overrides the folder; docs/figures/intake.png is one).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from server.db.demo import DEMO_PASSWORD
-from tests.e2e.browser import FieldServer
+from tests.e2e.browser import ROOT, FieldServer
 
 pytestmark = pytest.mark.slow
-SHOTS = Path(os.environ.get("SHOTS_DIR", "/work/shots"))
-WAIT_MS = 10_000
+SHOTS = Path(os.environ.get("ROUNDS_SHOTS_DIR") or ROOT / "artifacts" / "screens")
+WAIT_MS = 60_000
 
 
 @pytest.fixture
