@@ -365,8 +365,12 @@ def test_the_app_delivers_in_the_background_and_stops_cleanly(
         subscribed = Browser(Phone(http, "K0001"), push_service)
         subscribed.subscribe()
         notification_id = tell(demo_settings, user_id(http, subscribed.phone.headers), "Bg")
-        deadline = time.monotonic() + 20
-        while not push_service.at(subscribed.path) and time.monotonic() < deadline:
+        # The storekeeper may hold notifications from earlier tests on the shared demo
+        # database (stock alerts): wait for this one, among whatever else is delivered.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and str(notification_id) not in [
+            m["id"] for m in subscribed.messages(demo_settings)
+        ]:
             time.sleep(0.1)
         http.delete(SUBSCRIPTION, headers=subscribed.phone.headers)
-    assert [m["id"] for m in subscribed.messages(demo_settings)] == [str(notification_id)]
+    assert str(notification_id) in [m["id"] for m in subscribed.messages(demo_settings)]
