@@ -48,6 +48,15 @@ def test_text_lines_carry_the_request_id(
     assert all("[text-check-1]" in line for line in lines), lines
 
 
+JOB_INTERVALS = (
+    "ROUNDS_PUSH_INTERVAL_SECONDS",
+    "ROUNDS_SLA_INTERVAL_SECONDS",
+    "ROUNDS_PM_INTERVAL_SECONDS",
+    "ROUNDS_PATROL_INTERVAL_SECONDS",
+    "ROUNDS_CHANGE_PURGE_INTERVAL_SECONDS",
+)
+
+
 @pytest.mark.slow
 def test_json_lines_of_a_real_server_carry_the_request_id(
     demo_database_url: str, tmp_path: Path
@@ -56,7 +65,15 @@ def test_json_lines_of_a_real_server_carry_the_request_id(
     blocked.write_text("in the way")
     url = demo_database_url
     state = tmp_path / "state"
-    env = server_env(url, state, ROUNDS_LOG_FORMAT="json", ROUNDS_BLOB_DIR=str(blocked))
+    # No recurring jobs: this server shares the demo database, and a job lease it took would
+    # keep that job from the tests that run after it for the lease's length (180 s).
+    env = server_env(
+        url,
+        state,
+        ROUNDS_LOG_FORMAT="json",
+        ROUNDS_BLOB_DIR=str(blocked),
+        **dict.fromkeys(JOB_INTERVALS, "0"),
+    )
     server = Server(env, workers=1)
     server.start()
     try:
