@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from server.db.demo import DEMO_PASSWORD
 from tests.e2e.browser import ROOT, FieldServer
@@ -21,6 +21,7 @@ from tests.e2e.browser import ROOT, FieldServer
 pytestmark = pytest.mark.slow
 SHOTS = Path(os.environ.get("ROUNDS_SHOTS_DIR") or ROOT / "artifacts" / "screens")
 WAIT_MS = 60_000
+SEARCH_TRIES, SEARCH_WAIT_MS = 12, 5_000
 
 
 @pytest.fixture
@@ -37,10 +38,25 @@ def desk(chromium: Browser, field_server: FieldServer) -> Iterator[Page]:
     context.close()
 
 
+def search_until(page: Page, text: str, hit: Locator) -> None:
+    """Type into the search box until `hit` shows. After a 422 the form is swapped in anew,
+    and htmx binds the box's trigger only once the swap settles: typing before that sends
+    nothing, so the search is typed again rather than waited on for ever."""
+    box = page.locator("#intake-q")
+    for _ in range(SEARCH_TRIES):
+        box.fill("")
+        box.fill(text)
+        try:
+            expect(hit).to_be_visible(timeout=SEARCH_WAIT_MS)
+            return
+        except AssertionError:
+            continue
+    expect(hit).to_be_visible(timeout=WAIT_MS)
+
+
 def pick_an_infusion_pump(page: Page) -> str:
-    page.fill("#intake-q", "Infusion pump")
     first = page.locator("#intake-hits label.hit[data-hit^='asset:']").first
-    expect(first).to_be_visible(timeout=WAIT_MS)
+    search_until(page, "Infusion pump", first)
     first.click()
     chosen = first.get_attribute("data-hit")
     assert chosen
@@ -85,8 +101,9 @@ def test_intake_errors_duplicate_offer_and_call(desk: Page, field_server: FieldS
 
     # A second caller about the same pump: the open order is offered.
     page.goto(f"{field_server.base}/desk/board/new")
-    page.fill("#intake-q", "Infusion pump")
-    page.locator(f"#intake-hits label.hit[data-hit='{chosen}']").click(timeout=WAIT_MS)
+    again = page.locator(f"#intake-hits label.hit[data-hit='{chosen}']")
+    search_until(page, "Infusion pump", again)
+    again.click()
     fill_the_call(page, "Porter Sam Hill", "0161 496 0000")
     page.click("#intake-form button.big")
     offer = page.locator(f"[data-duplicate='{first_order}']")
