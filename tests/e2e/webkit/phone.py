@@ -37,9 +37,9 @@ from tests.tcp_proxy import TcpProxy
 
 T = TypeVar("T")
 # A sync against a real server (PostgreSQL included) with photos to upload, on a loaded
-# machine, through WebKitGTK's software rendering: allow a minute.
-SYNC_S = 60
-STEP_S = 30
+# machine, through WebKitGTK's software rendering: allow two minutes.
+SYNC_S = 120
+STEP_S = 60
 # Runs a function given as source, as Playwright's page.evaluate does, and hands back its
 # (awaited) result or its error: the snippets of tests/e2e/ work unchanged here.
 _EVALUATE = """
